@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using RapidResponse.Bot.Import;
+using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Import;
+
+namespace RapidResponse.Bench;
+
+/// <summary>A 50,000-row department warning list imported, routed and carded in one go (the admin endpoint's code path).</summary>
+public static class ImportBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rows = args is ["--rows", var r, ..] ? int.Parse(r) : 50_000;
+        await using var host = await BenchHost.CreateAsync();
+        var seed = new Seeder(host.DatabasePath);
+        seed.Roster();
+        seed.Households(rows * 2L);
+        seed.Exec("ANALYZE;");
+        var csv = new StringBuilder("department_code,id_number,household_no,warning_type,date,note\n");
+        for (var i = 0; i < rows; i++)
+            csv.Append(new[] { "WJ", "MZ", "JT" }[i % 3]).Append(',').Append(Seeder.IdNumberOf(i * 2L)).Append(",,自付医疗费超标,2026-10-31,\n");
+        var bytes = Encoding.UTF8.GetBytes(csv.ToString());
+        await using var scope = host.Scope();
+        var t = Stopwatch.StartNew();
+        var result = await DepartmentListEndpoints.RunAsync(scope.ServiceProvider, new MemoryStream(bytes), ImportFormat.Csv, new Actor("bench", "CountyOffice"), default);
+        var took = t.Elapsed;
+        var outbox = seed.Scalar("SELECT COUNT(*) FROM Outbox");
+        Console.WriteLine(Machine.Describe());
+        Console.WriteLine("| import | rows | cases created | rejected | task cards in outbox | time | goal |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine($"| department list (CSV {bytes.Length / 1024:N0} KiB) | {rows:N0} | {result.Created:N0} | {result.Rejected:N0} | {outbox:N0} | {took.TotalSeconds:F1} s | ≤ 30 s |");
+        return result.Created == rows ? 0 : 1;
+    }
+}

@@ -1,0 +1,63 @@
+using RapidResponse.Domain.Calendar;
+using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Routing;
+using RapidResponse.Domain.Templates;
+using RapidResponse.Domain.Timelines;
+
+namespace RapidResponse.Bot.Cases;
+
+/// <summary>Registers the case domain: calendar, timeline profile, routing, workflow.</summary>
+public static class CasesExtensions
+{
+    public static WebApplicationBuilder AddCases(this WebApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        s.AddSingleton(TimeProvider.System);
+        s.AddSingleton(sp =>
+        {
+            var cal = WorkingCalendar.LoadDefault(builder.Configuration["Calendar:ExtraDirectory"]);
+            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Calendar");
+            cal.MissingYear += y => log.LogWarning("No State Council holiday data for {Year}: plain weekends assumed until Calendar/Data/{Year}.json is added", y, y);
+            return cal;
+        });
+        // An invalid profile stops start-up with every problem listed (InvalidProfileException).
+        var profile = ProfileLoader.Load(builder.Configuration["Timeline:Profile"] ?? "yunlong");
+        s.AddSingleton(new ProfileRegistry(profile));
+        s.AddSingleton(profile);
+        var routing = new RoutingOptions();
+        var section = builder.Configuration.GetSection("Routing:RiskDepartments");
+        if (section.Exists())
+            routing.RiskDepartments = section.GetChildren().ToDictionary(c => c.Key, c => c.GetChildren().Select(x => x.Value!).ToList());
+        s.AddSingleton(routing);
+        s.AddScoped<StageRouter>();
+        s.AddScoped<CaseWorkflow>();
+        s.AddHostedService<CalendarStartupCheck>();
+        s.AddSingleton(new TemplateRenderer(TemplatesDirectory(builder.Configuration["Templates:Directory"], builder.Environment.ContentRootPath)));
+        return builder;
+    }
+
+    /// <summary>`Templates:Directory`, else the nearest `templates/` above the content root (the repo's, editable), else the copy beside the binaries.</summary>
+    public static string TemplatesDirectory(string? configured, string contentRoot)
+    {
+        if (!string.IsNullOrWhiteSpace(configured)) return Path.GetFullPath(configured, contentRoot);
+        for (var d = new DirectoryInfo(contentRoot); d is not null; d = d.Parent)
+        {
+            var candidate = Path.Combine(d.FullName, "templates");
+            if (File.Exists(Path.Combine(candidate, "README.md"))) return candidate;
+        }
+        return Path.Combine(AppContext.BaseDirectory, "templates");
+    }
+}
+
+/// <summary>Says at start-up, in the log, when this or next year has no State Council holiday data (never silently).</summary>
+internal sealed class CalendarStartupCheck(WorkingCalendar calendar, TimeProvider time) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var year = ChinaTime.DateOf(time.GetUtcNow()).Year;
+        calendar.WarningsFor(year, year + 1); // the MissingYear handler logs each missing year once
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,42 @@
+using RapidResponse.Domain.Cases;
+
+namespace RapidResponse.Bot.Conversations.Alerts;
+
+/// <summary>A cadre's alert (预警) in progress.</summary>
+public sealed class AlertDraft
+{
+    public const string HouseholdStep = "household", ConfirmHouseholdStep = "confirm_household", RiskStep = "risk",
+        DescriptionStep = "description", SeverityStep = "severity", ConfirmStep = "confirm";
+
+    public long? HouseholdId { get; set; }
+    public string? HouseholdLabel { get; set; }
+    public bool HouseholdConfirmed { get; set; }
+    public List<string>? RiskTypes { get; set; }
+    public string? Description { get; set; }
+    public Severity? Severity { get; set; }
+    public List<string> Answered { get; set; } = [];
+
+    public string Step =>
+        HouseholdId is null ? HouseholdStep
+        : !HouseholdConfirmed ? ConfirmHouseholdStep
+        : RiskTypes is null ? RiskStep
+        : Description is null ? DescriptionStep
+        : Severity is null ? SeverityStep
+        : ConfirmStep;
+
+    public bool Back()
+    {
+        if (Answered.Count == 0) return false;
+        var last = Answered[^1];
+        Answered.RemoveAt(Answered.Count - 1);
+        switch (last)
+        {
+            case HouseholdStep: HouseholdId = null; HouseholdLabel = null; HouseholdConfirmed = false; break;
+            case ConfirmHouseholdStep: HouseholdConfirmed = false; break;
+            case RiskStep: RiskTypes = null; break;
+            case DescriptionStep: Description = null; break;
+            case SeverityStep: Severity = null; break;
+        }
+        return true;
+    }
+}

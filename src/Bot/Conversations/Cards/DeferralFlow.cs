@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using RapidResponse.Bot.Conversations.Access;
+using RapidResponse.Domain.Calendar;
+using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Messaging;
+using RapidResponse.Domain.Persistence;
+using RapidResponse.Domain.Roster;
+
+namespace RapidResponse.Bot.Conversations.Cards;
+
+/// <summary>Deferral (延期): a request with a reason, carded one level up to approve or decline; approval moves the deadline (audited).</summary>
+public sealed class DeferralFlow(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, ConversationOptions options)
+{
+    public const string TaskPrefix = "DEF-";
+
+    public async Task RequestAsync(Inbound m, Staff s, string caseNumber, string reason, int? days, CancellationToken ct)
+    {
+        var c = await workflow.LoadAsync(caseNumber, ct);
+        if (c is null) { messenger.Reply(m, "staff.case_missing", new { Number = caseNumber }); return; }
+        var stage = c.CurrentStage;
+        if (stage?.DueAt is null) { messenger.ReplyText(m, $"案件{c.Number}目前没有限时环节，不需要延期"); return; }
+        var def = workflow.ClockFor(c).Profile.Stage(stage.Kind);
+        var task = stage.Assignments.FirstOrDefault(a => Jurisdiction.IsHolder(s, a)) ?? stage.Assignments.First();
+        var allowed = await access.CanAct(s, c, task, def, ct);
+        if (!allowed.Allowed) { messenger.ReplyText(m, allowed.Reason); return; }
+        if (await db.DeferralRequests.AnyAsync(d => d.StageId == stage.Id && d.Status == DeferralStatus.Pending, ct))
+        { messenger.ReplyText(m, $"案件{c.Number}“{def.Name}”已经有一个延期申请在等待审批"); return; }
+        var approvers = await access.DeferralApprovers(c, def, ct);
+        if (approvers.Count == 0) { messenger.ReplyText(m, "没有找到能审批延期的上一级人员，请联系县级办公室登记花名册"); return; }
+        var request = new DeferralRequest
+        {
+            CaseNumber = c.Number, StageId = stage.Id, RequestedBy = s.UserId, Reason = reason,
+            Days = days ?? options.DefaultDeferralDays, ApproverIds = [.. approvers],
+            TaskId = $"{TaskPrefix}{c.Number}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}",
+            RequestedAt = workflow.ClockFor(c).Now,
+        };
+        db.DeferralRequests.Add(request);
+        c.RecordEvent(new Actor(s.UserId, s.Role.ToString(), m.MessageId), request.RequestedAt, "deferral.requested", $"{def.Name}申请延期{request.Days}个工作日：{Domain.Privacy.Mask.Text(reason)}");
+        var card = new CardBody(request.TaskId, $"延期申请 · {c.Number}", Domain.Privacy.Mask.Text(reason),
+            [new("案件编号", c.Number), new("环节", def.Name), new("申请人", s.Name), new("原期限", TaskActions.DueText(stage.DueAt)), new("申请延期", $"{request.Days}个工作日")],
+            [new(CardKeys.ApproveDeferral, "同意延期"), new(CardKeys.DeclineDeferral, "不同意", 2)]);
+        foreach (var a in approvers) messenger.Card(a, card);
+        messenger.Reply(m, "staff.deferral_requested", new { c.Number, Stage = def.Name, request.Days });
+    }
+
+    public async Task<ActionOutcome> DecideAsync(Inbound m, Staff s, CancellationToken ct)
+    {
+        var r = await db.DeferralRequests.FirstOrDefaultAsync(x => x.TaskId == m.TaskId, ct);
+        if (r is null) { messenger.Reply(m, "staff.task_missing"); return new(false, "任务不存在"); }
+        if (!r.ApproverIds.Contains(s.UserId)) { messenger.ReplyText(m, "这份延期申请不由您审批"); return new(false, "无权审批"); }
+        if (r.Status != DeferralStatus.Pending) return new(false, r.Status == DeferralStatus.Approved ? "已同意" : "已不同意");
+        var c = (await workflow.LoadAsync(r.CaseNumber, ct))!;
+        var clock = workflow.ClockFor(c);
+        var actor = new Actor(s.UserId, s.Role.ToString(), m.MessageId);
+        var stage = c.Stages.FirstOrDefault(x => x.Id == r.StageId);
+        r.DecidedBy = s.UserId;
+        r.DecidedAt = clock.Now;
+        if (m.Key == CardKeys.ApproveDeferral && stage is { IsOpen: true, DueAt: { } due })
+        {
+            var newDue = ChinaTime.EndOfDay(clock.Calendar.AddWorkingDays(ChinaTime.DateOf(due), r.Days));
+            c.Defer(newDue, r.Reason, actor, clock);
+            r.Status = DeferralStatus.Approved;
+            messenger.ToStaff(r.RequestedBy, "staff.deferral_approved", new { c.Number, Due = TaskActions.DueText(newDue), By = s.Name });
+            return new(true, "已同意延期");
+        }
+        r.Status = DeferralStatus.Declined;
+        c.RecordEvent(actor, clock.Now, "deferral.declined", $"不同意延期：{r.CaseNumber}");
+        messenger.ToStaff(r.RequestedBy, "staff.deferral_declined", new { c.Number, By = s.Name });
+        return new(true, "已不同意");
+    }
+}

@@ -1,0 +1,142 @@
+using Microsoft.EntityFrameworkCore;
+using RapidResponse.Bot.Conversations.Access;
+using RapidResponse.Domain;
+using RapidResponse.Domain.Calendar;
+using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Messaging;
+using RapidResponse.Domain.Persistence;
+using RapidResponse.Domain.Roster;
+
+namespace RapidResponse.Bot.Conversations.Cards;
+
+/// <summary>The outcome of an action: the label for the clicker's card and whether it happened.</summary>
+public sealed record ActionOutcome(bool Done, string Label);
+
+/// <summary>
+/// Performs what a card button (or the words that follow it) asks: checks role and jurisdiction, moves the case,
+/// audits with the message id, starts and cards the next stage, updates the card for the other holders and tells the farmer.
+/// </summary>
+public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, TaskCards cards, Messenger messenger, FormStore forms,
+    DeferralFlow deferrals, ILogger<TaskActions> log)
+{
+    /// <summary>Keys whose action needs words from the clicker first.</summary>
+    public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer;
+
+    public async Task<ActionOutcome> ClickAsync(Inbound m, Staff s, CancellationToken ct)
+    {
+        if (m.TaskId is null || m.Key is null) return new(false, "无效操作");
+        if (m.TaskId.StartsWith(DeferralFlow.TaskPrefix, StringComparison.Ordinal))
+            return await deferrals.DecideAsync(m, s, ct);
+        var c = await workflow.LoadByTaskAsync(m.TaskId, ct);
+        if (c is null) { messenger.Reply(m, "staff.task_missing"); return new(false, "任务不存在"); }
+        var task = c.Stages.SelectMany(x => x.Assignments).First(a => a.TaskId == m.TaskId);
+        var stage = c.Stages.First(x => x.Id == task.StageId || x.Assignments.Contains(task));
+        var clock = workflow.ClockFor(c);
+        var def = clock.Profile.Stage(stage.Kind);
+        var allowed = await access.CanAct(s, c, task, def, ct);
+        if (!allowed.Allowed) { messenger.ReplyText(m, allowed.Reason); return new(false, "无权办理"); }
+        if (!stage.IsOpen || !task.IsOpen) { messenger.Reply(m, "staff.task_done", new { c.Number, Stage = def.Name, Result = task.Result.ToChinese() }); return new(false, "已办理"); }
+        if (NeedsNote(m.Key))
+        {
+            await forms.SaveAsync(m, NotePrompt.FormName, new NotePrompt { TaskId = m.TaskId, Key = m.Key, ResponseCode = m.ResponseCode, CaseNumber = c.Number }, ct);
+            messenger.Reply(m, "staff.ask_note", new { c.Number, Key = m.Key, Stage = def.Name });
+            return new(false, "请在对话中补充说明");
+        }
+        return await PerformAsync(m, s, c, task, m.Key, null, m.ResponseCode, ct);
+    }
+
+    /// <summary>The words that complete a pending click.</summary>
+    public async Task NoteAsync(Inbound m, Staff s, NotePrompt p, CancellationToken ct)
+    {
+        var text = (m.Text ?? "").Trim();
+        if (text is "取消") { await forms.ClearAsync(m, ct); messenger.Reply(m, "staff.note_cancelled"); return; }
+        if (text.Length < 2) { messenger.Reply(m, "staff.ask_note", new { Number = p.CaseNumber, p.Key, Stage = "" }); return; }
+        await forms.ClearAsync(m, ct);
+        if (p.Key == CardKeys.Defer) { await deferrals.RequestAsync(m, s, p.CaseNumber!, text, null, ct); return; }
+        var c = await workflow.LoadByTaskAsync(p.TaskId, ct);
+        var task = c?.Stages.SelectMany(x => x.Assignments).FirstOrDefault(a => a.TaskId == p.TaskId);
+        if (c is null || task is null) { messenger.Reply(m, "staff.task_missing"); return; }
+        var def = workflow.ClockFor(c).Profile.Stage(c.Stages.First(x => x.Assignments.Contains(task)).Kind);
+        var allowed = await access.CanAct(s, c, task, def, ct);
+        if (!allowed.Allowed) { messenger.ReplyText(m, allowed.Reason); return; }
+        await PerformAsync(m, s, c, task, p.Key, text, p.ResponseCode, ct);
+    }
+
+    private async Task<ActionOutcome> PerformAsync(Inbound m, Staff s, Case c, StageAssignment task, string key, string? note, string? responseCode, CancellationToken ct)
+    {
+        var clock = workflow.ClockFor(c);
+        var actor = new Actor(s.UserId, s.Role.ToString(), m.MessageId);
+        var stage = c.Stages.First(x => x.Assignments.Contains(task));
+        var def = clock.Profile.Stage(stage.Kind);
+        string label;
+        try
+        {
+            switch (stage.Kind, key)
+            {
+                case (StageKind.Decision, CardKeys.Qualifies or CardKeys.NotQualifies):
+                    c.Decide(key == CardKeys.Qualifies, note, actor, clock);
+                    label = key == CardKeys.Qualifies ? "已认定符合" : "已认定不符合";
+                    NotifyFarmerOfDecision(c, clock);
+                    break;
+                case (StageKind.AssistanceStart, CardKeys.StartAssistance):
+                    c.StartAssistance(note!, actor, clock);
+                    label = "已启动帮扶";
+                    if (c.ReporterChannel is { } ch && c.Channel == Channel.SelfReport)
+                        messenger.ToPerson(ch, c.ReporterId!, c.ReporterKfId, "farmer.assistance_started", new { CaseNumber = c.Number, Plan = note });
+                    break;
+                case (StageKind.Tracking, CardKeys.Visit):
+                    c.RecordVisit(note!, actor, clock);
+                    label = "已记录走访";
+                    break;
+                default:
+                    var result = ResultOf(key) ?? throw new DomainException($"“{def.Name}”环节没有这个按钮");
+                    c.CompleteTask(task.TaskId, result, note, actor, clock);
+                    label = key switch
+                    {
+                        CardKeys.Accept => "已受理",
+                        CardKeys.Forward => "已反馈到村",
+                        CardKeys.Problem => "已报告问题",
+                        _ => result.ToChinese(),
+                    };
+                    break;
+            }
+        }
+        catch (DomainException e)
+        {
+            messenger.ReplyText(m, e.Message);
+            return new(false, "未办理");
+        }
+        var next = await workflow.AdvanceAsync(c, actor, ct);
+        if (next is not null) await cards.SendAsync(c, next, clock.Profile, ct);
+        // The clicker's card answers passively; the other holders of the same task get the update through the response code.
+        var holders = (await cards.HoldersAsync(task, ct)).Where(u => u != s.UserId).ToList();
+        if (holders.Count > 0 && responseCode is not null)
+            messenger.UpdateCard(new CardUpdateBody(task.TaskId, $"{label}（{s.Name}）", holders, responseCode));
+        messenger.Reply(m, "staff.action_done", new { c.Number, Stage = def.Name, Label = label, Next = next is null ? null : clock.Profile.Stage(next.Kind).Name, Due = next?.DueAt });
+        log.LogInformation("Case {Case} {Stage}: {Label} by {User}", c.Number, stage.Kind, label, s.UserId);
+        return new(true, label);
+    }
+
+    private void NotifyFarmerOfDecision(Case c, CaseClock clock)
+    {
+        if (c.ReporterChannel is not { } ch || c.ReporterId is null || c.Channel != Channel.SelfReport) return;
+        if (c.Qualifies == true)
+            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.decision_qualifies",
+                new { CaseNumber = c.Number, Limit = clock.Profile.Has(StageKind.AssistanceStart) ? clock.Profile.Stage(StageKind.AssistanceStart).Deadline.Describe() : "1个月" });
+        else
+            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.decision_not_qualified", new { CaseNumber = c.Number, Reason = c.DecisionReason });
+    }
+
+    private static TaskResult? ResultOf(string key) => key switch
+    {
+        CardKeys.Accept or CardKeys.Forward => TaskResult.Done,
+        CardKeys.NoAnomaly => TaskResult.NoAnomaly,
+        CardKeys.Problem => TaskResult.ProblemFound,
+        CardKeys.Qualifies => TaskResult.Qualifies,
+        CardKeys.NotQualifies => TaskResult.DoesNotQualify,
+        _ => null,
+    };
+
+    /// <summary>For text commands: the due-date text of a stage.</summary>
+    public static string DueText(DateTimeOffset? due) => due is { } d ? ChinaTime.ToLocal(d).ToString("M月d日 HH:mm") : "不限时";
+}

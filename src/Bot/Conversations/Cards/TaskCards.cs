@@ -1,0 +1,111 @@
+using System.Globalization;
+using Humanizer;
+using Microsoft.EntityFrameworkCore;
+using RapidResponse.Domain.Calendar;
+using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Messaging;
+using RapidResponse.Domain.Persistence;
+using RapidResponse.Domain.Privacy;
+using RapidResponse.Domain.Roster;
+using RapidResponse.Domain.Timelines;
+
+namespace RapidResponse.Bot.Conversations.Cards;
+
+/// <summary>Button keys on task cards; the key is what a click sends back.</summary>
+public static class CardKeys
+{
+    public const string Accept = "accept";
+    public const string NoAnomaly = "no_anomaly";
+    public const string Problem = "problem";
+    public const string Forward = "forward";
+    public const string Qualifies = "qualifies";
+    public const string NotQualifies = "not_qualifies";
+    public const string StartAssistance = "start_assistance";
+    public const string Visit = "visit";
+    public const string Defer = "defer";
+    public const string ApproveDeferral = "approve_deferral";
+    public const string DeclineDeferral = "decline_deferral";
+    public const string ConfirmAlert = "confirm_alert";
+    public const string CancelAlert = "cancel_alert";
+}
+
+/// <summary>Builds and sends the task card of each assignment of a started stage (button_interaction cards).</summary>
+public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
+{
+    private static readonly CultureInfo Zh = CultureInfo.GetCultureInfo("zh-CN");
+    // Per scope (one message, one import): a list of thousands of cases in a few villages reads each name once.
+    private readonly Dictionary<string, string> _villageNames = new(StringComparer.Ordinal);
+
+    /// <summary>Buttons of a stage: its results, plus a deferral request where the stage has a deadline.</summary>
+    public static IReadOnlyList<CardButton> ButtonsFor(StageKind kind, bool hasDeadline)
+    {
+        List<CardButton> b = kind switch
+        {
+            StageKind.Intake => [new(CardKeys.Accept, "受理")],
+            StageKind.Comparison => [new(CardKeys.NoAnomaly, "比对无异常"), new(CardKeys.Problem, "发现问题", 2)],
+            StageKind.ForwardToVillage => [new(CardKeys.Forward, "已反馈到村")],
+            StageKind.HouseholdCheck => [new(CardKeys.Qualifies, "核查符合"), new(CardKeys.NotQualifies, "核查不符合", 2)],
+            StageKind.Decision => [new(CardKeys.Qualifies, "认定符合"), new(CardKeys.NotQualifies, "认定不符合", 2)],
+            StageKind.AssistanceStart => [new(CardKeys.StartAssistance, "启动帮扶")],
+            StageKind.Tracking => [new(CardKeys.Visit, "记录走访")],
+            _ => [],
+        };
+        if (hasDeadline) b.Add(new(CardKeys.Defer, "申请延期", 2));
+        return b;
+    }
+
+    /// <summary>Sends a card for every open assignment of the stage to every person holding it.</summary>
+    public async Task SendAsync(Case c, CaseStage stage, TimelineProfile profile, CancellationToken ct = default)
+    {
+        var card = await BuildAsync(c, stage, profile, ct);
+        foreach (var a in stage.Assignments.Where(a => a.IsOpen))
+            foreach (var user in await HoldersAsync(a, ct))
+                messenger.Card(user, card with { TaskId = a.TaskId });
+    }
+
+    /// <summary>The WeCom userids holding an assignment (a department's officers for a department task).</summary>
+    public async Task<IReadOnlyList<string>> HoldersAsync(StageAssignment a, CancellationToken ct = default) =>
+        a.AssigneeKind == AssigneeKind.Staff
+            ? [a.AssigneeId]
+            : await db.Staff.AsNoTracking().Where(s => s.DepartmentCode == a.AssigneeId && s.Active && s.Role == StaffRole.DepartmentOfficer)
+                .OrderBy(s => s.UserId).Select(s => s.UserId).ToListAsync(ct);
+
+    public async Task<CardBody> BuildAsync(Case c, CaseStage stage, TimelineProfile profile, CancellationToken ct = default)
+    {
+        var def = profile.Stage(stage.Kind);
+        var household = c.HouseholdId is { } id ? await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == id, ct) : null;
+        if (!_villageNames.TryGetValue(c.VillageCode, out var village))
+            _villageNames[c.VillageCode] = village = await db.Regions.AsNoTracking().Where(r => r.Code == c.VillageCode).Select(r => r.Name).FirstOrDefaultAsync(ct) ?? c.VillageCode;
+        var who = household is not null
+            ? $"{household.HeadName}（{Mask.IdNumber(household.IdNumber)}）"
+            : $"{c.ApplicantName ?? "未登记"}（{Mask.IdNumber(c.ApplicantIdNumber)}）";
+        var fields = new List<CardField>
+        {
+            new("案件编号", c.Number),
+            new("农户", who),
+            new("所在村", village),
+            new("困难类型", string.Join("、", c.RiskTypes)),
+            new("办理事项", def.Action ?? def.Name),
+        };
+        if (stage.DueAt is { } due) fields.Add(new("办理期限", $"{ChinaTime.ToLocal(due):MM月dd日 HH:mm}（{Remaining(due, time.GetUtcNow())}）"));
+        if (c.Severity == Severity.Serious) fields.Add(new("程度", "严重"));
+        return new CardBody(stage.Assignments.FirstOrDefault()?.TaskId ?? c.Number, $"{def.Name}任务 · {c.Number}",
+            Mask.Text(Truncate(c.Description, 60)), fields, ButtonsFor(stage.Kind, stage.DueAt is not null),
+            stage.DueAt is null ? null : Remaining(stage.DueAt.Value, time.GetUtcNow()), "距办理期限");
+    }
+
+    /// <summary>"还剩2天" / "已逾期3小时" in Chinese (Humanizer zh-CN).</summary>
+    public static string Remaining(DateTimeOffset due, DateTimeOffset now)
+    {
+        var left = due - now;
+        var span = left.Duration();
+        var text = span < TimeSpan.FromMinutes(1) ? "不到1分钟"
+            // Humanizer zh-CN says "2 天, 30 分"; written Chinese runs them together: "2天30分钟".
+            : System.Text.RegularExpressions.Regex.Replace(
+                span.Humanize(2, Zh, minUnit: Humanizer.TimeUnit.Minute, maxUnit: Humanizer.TimeUnit.Day, collectionSeparator: ""), @"\s+", "")
+                .Replace(",", "").Replace("分", "分钟").Replace("分钟钟", "分钟");
+        return left >= TimeSpan.Zero ? $"还剩{text}" : $"已逾期{text}";
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
+}

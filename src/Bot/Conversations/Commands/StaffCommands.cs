@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using RapidResponse.Bot.Conversations.Access;
+using RapidResponse.Bot.Conversations.Cards;
+using RapidResponse.Domain;
+using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Persistence;
+using RapidResponse.Domain.Privacy;
+using RapidResponse.Domain.Roster;
+using RapidResponse.Domain.Timelines;
+
+namespace RapidResponse.Bot.Conversations.Commands;
+
+/// <summary>Text commands of cadres and officers: 我的任务, 案件 &lt;编号&gt;, 走访 &lt;编号&gt; &lt;情况&gt;, 延期 &lt;编号&gt; [N天] &lt;原因&gt;, 帮助.</summary>
+public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, DeferralFlow deferrals, TaskCards cards, ProfileRegistry profiles, TimeProvider time)
+{
+    public async Task<bool> TryHandleAsync(Inbound m, Staff s, CancellationToken ct)
+    {
+        var text = (m.Text ?? "").Trim();
+        if (text is "我的任务" or "任务" or "待办") { await MyTasks(m, s, ct); return true; }
+        if (text is "帮助" or "菜单" or "?" or "？") { messenger.Reply(m, "staff.help", new { Role = Jurisdiction.RoleName(s.Role) }); return true; }
+        if (text.StartsWith("月报", StringComparison.Ordinal)) { await MonthlyReport(m, s, text[2..].Trim(), ct); return true; }
+        var match = CommandRe().Match(text);
+        if (!match.Success) return false;
+        var verb = match.Groups[1].Value;
+        var number = match.Groups[2].Value.ToUpperInvariant();
+        var rest = match.Groups[3].Value.Trim();
+        switch (verb)
+        {
+            case "案件": await ShowCase(m, s, number, ct); return true;
+            case "走访": await Visit(m, s, number, rest, ct); return true;
+            default:
+                var days = DaysRe().Match(rest);
+                int? n = days.Success ? int.Parse(days.Groups[1].Value) : null;
+                var reason = days.Success ? rest[days.Length..].Trim() : rest;
+                if (reason.Length < 2) { messenger.Reply(m, "staff.deferral_usage"); return true; }
+                await deferrals.RequestAsync(m, s, number, reason, n is > 0 and <= 30 ? n : null, ct);
+                return true;
+        }
+    }
+
+    /// <summary>"案件" / "走访" / "延期" without a valid number: usage help.</summary>
+    public static bool LooksLikeCommand(string text) => UsageRe().IsMatch(text.Trim());
+
+    private async Task MyTasks(Inbound m, Staff s, CancellationToken ct)
+    {
+        var mine = db.Assignments.AsNoTracking().Where(a => a.CompletedAt == null && a.Stage!.CompletedAt == null);
+        mine = s.Role == StaffRole.DepartmentOfficer && s.DepartmentCode is { } dept
+            ? mine.Where(a => a.AssigneeKind == AssigneeKind.Department && a.AssigneeId == dept)
+            : mine.Where(a => a.AssigneeKind == AssigneeKind.Staff && a.AssigneeId == s.UserId);
+        var rows = await mine.OrderBy(a => a.Stage!.DueAt).Select(a => new { a.Stage!.Case!.Number, a.Stage.Kind, a.Stage.DueAt, a.Stage.Case.ProfileName, a.Stage.Case.ProfileVersion })
+            .Take(200).ToListAsync(ct);
+        var now = time.GetUtcNow();
+        var items = rows.OrderBy(r => r.DueAt ?? DateTimeOffset.MaxValue).Take(20)
+            .Select(r => new { r.Number, Stage = StageName(r.Kind, r.ProfileName, r.ProfileVersion), Due = TaskActions.DueText(r.DueAt), Left = r.DueAt is { } d ? TaskCards.Remaining(d, now) : "" }).ToList();
+        messenger.Reply(m, "staff.my_tasks", new { Items = items, Total = rows.Count });
+    }
+
+    private string StageName(StageKind kind, string profile, int version)
+    {
+        var p = profiles.Get(profile, version);
+        return p.Has(kind) ? p.Stage(kind).Name : kind.ToString();
+    }
+
+    private async Task ShowCase(Inbound m, Staff s, string number, CancellationToken ct)
+    {
+        var c = await workflow.LoadAsync(number, ct);
+        if (c is null) { messenger.Reply(m, "staff.case_missing", new { Number = number }); return; }
+        var may = await access.CanView(s, c, ct);
+        if (!may.Allowed) { messenger.ReplyText(m, may.Reason); return; }
+        var clock = workflow.ClockFor(c);
+        var household = c.HouseholdId is { } id ? await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == id, ct) : null;
+        messenger.Reply(m, "staff.case_detail", new
+        {
+            c.Number,
+            Channel = c.Channel.ToChinese(),
+            Who = household is not null ? $"{household.HeadName}（{Mask.IdNumber(household.IdNumber)}）" : $"{c.ApplicantName}（{Mask.IdNumber(c.ApplicantIdNumber)}）",
+            RiskTypes = string.Join("、", c.RiskTypes),
+            Description = Mask.Text(c.Description),
+            Status = c.IsOpen ? $"{clock.Profile.Stage(c.CurrentStage?.Kind ?? StageKind.Intake).Name}中" : c.Outcome.ToChinese(),
+            Stages = c.Stages.OrderBy(x => x.Sequence).Select(x => new
+            {
+                Name = clock.Profile.Stage(x.Kind).Name,
+                Due = TaskActions.DueText(x.DueAt),
+                Done = x.CompletedAt is null ? (x.IsOverdue(clock.Now) ? "已逾期" : "办理中") : (x.CompletedLate ? "逾期完成" : "按时完成"),
+            }).ToList(),
+        });
+    }
+
+    private async Task Visit(Inbound m, Staff s, string number, string note, CancellationToken ct)
+    {
+        var c = await workflow.LoadAsync(number, ct);
+        if (c is null) { messenger.Reply(m, "staff.case_missing", new { Number = number }); return; }
+        var may = await access.CanView(s, c, ct);
+        if (!may.Allowed || s.Role is StaffRole.CountyLeader or StaffRole.DepartmentOfficer)
+        { messenger.ReplyText(m, may.Allowed ? "走访记录由村、乡镇干部和帮扶联系人填写" : may.Reason); return; }
+        var clock = workflow.ClockFor(c);
+        try { c.RecordVisit(note, new Actor(s.UserId, s.Role.ToString(), m.MessageId), clock); }
+        catch (DomainException e) { messenger.ReplyText(m, e.Message); return; }
+        var next = await workflow.AdvanceAsync(c, new Actor(s.UserId, s.Role.ToString(), m.MessageId), ct);
+        if (next is not null) await cards.SendAsync(c, next, clock.Profile, ct);
+        messenger.Reply(m, "staff.visit_recorded", new { c.Number, Next = next?.DueAt is { } d ? TaskActions.DueText(d) : null });
+    }
+
+    /// <summary>"月报 [2026-10] 内容": a department's monthly self-check report (方城: by the 5th of the next month).</summary>
+    private async Task MonthlyReport(Inbound m, Staff s, string rest, CancellationToken ct)
+    {
+        if (s.Role != StaffRole.DepartmentOfficer || s.DepartmentCode is null) { messenger.ReplyText(m, "月报由行业部门报送，您的账号不是部门账号"); return; }
+        var now = time.GetUtcNow();
+        var period = PeriodRe().Match(rest);
+        // Without a month, the report is for last month (it is due by the 5th of this month).
+        var month = period.Success ? period.Value : Domain.Calendar.ChinaTime.DateOf(now).AddMonths(-1).ToString("yyyy-MM");
+        var content = period.Success ? rest[period.Length..].Trim() : rest;
+        try
+        {
+            var r = await Domain.Reports.DepartmentReports.SubmitAsync(db, s.DepartmentCode, month, s.UserId, content, now, ct);
+            messenger.Reply(m, "staff.report_received", new { Period = month, r.Replaced, r.Late, Due = TaskActions.DueText(r.DueAt) });
+        }
+        catch (DomainException e) { messenger.ReplyText(m, e.Message); }
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{1,2}")] private static partial Regex PeriodRe();
+    [GeneratedRegex(@"^(案件|走访|延期)\s*([A-Za-z]{1,6}-\d{4}-\d{6})\s*(.*)$", RegexOptions.Singleline)] private static partial Regex CommandRe();
+    [GeneratedRegex(@"^(案件|走访|延期)")] private static partial Regex UsageRe();
+    [GeneratedRegex(@"^(\d{1,2})\s*(个工作日|天|日)?")] private static partial Regex DaysRe();
+}

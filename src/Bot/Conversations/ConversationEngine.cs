@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using RapidResponse.Bot.Conversations.Alerts;
+using RapidResponse.Bot.Conversations.Cards;
+using RapidResponse.Bot.Conversations.Reports;
+using RapidResponse.Bot.Conversations.Commands;
+using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Messaging;
+using RapidResponse.Domain.Persistence;
+using RapidResponse.Domain.Roster;
+
+namespace RapidResponse.Bot.Conversations;
+
+/// <summary>
+/// Decides what an inbound message means for its sender: staff (a WeCom userid on the roster) get commands, alerts and
+/// card actions; 微信客服 senders are farmers; unknown app senders are told how to get registered.
+/// Changes and replies are saved together by the caller.
+/// </summary>
+public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger messenger, ReportFlow reports, AlertFlow alerts,
+    TaskActions actions, StaffCommands commands, ProgressQuery progress)
+{
+    /// <summary>Handles one message; returns the label for a clicked card (passive reply), if any.</summary>
+    public async Task<string?> HandleAsync(Inbound m, CancellationToken ct)
+    {
+        var staff = m.Channel == InboundChannel.Kf ? null : await db.Staff.FirstOrDefaultAsync(s => s.UserId == m.SenderId && s.Active, ct);
+        if (staff is not null) return await StaffAsync(m, staff, ct);
+        await FarmerAsync(m, m.Channel != InboundChannel.Kf, ct);
+        return null;
+    }
+
+    private async Task<string?> StaffAsync(Inbound m, Staff s, CancellationToken ct)
+    {
+        if (m.Kind == InboundKind.CardClick) return (await actions.ClickAsync(m, s, ct)).Label;
+        if (m.Kind == InboundKind.Enter) { messenger.Reply(m, "staff.help", new { Role = Access.Jurisdiction.RoleName(s.Role) }); return null; }
+        var text = (m.Kind == InboundKind.MenuClick ? MenuText(m.Key) : m.Text)?.Trim() ?? "";
+        var state = await forms.FindAsync(m, ct);
+        if (state is not null)
+        {
+            switch (state.Form)
+            {
+                case NotePrompt.FormName: await actions.NoteAsync(m with { Text = text }, s, FormStore.Read<NotePrompt>(state), ct); return null;
+                case AlertFlow.FormName when !AlertFlow.IsOneShot(text): await alerts.ContinueAsync(m with { Text = text }, s, FormStore.Read<AlertDraft>(state), ct); return null;
+            }
+        }
+        if (AlertFlow.IsOneShot(text)) { await alerts.OneShotAsync(m with { Text = text }, s, ct); return null; }
+        if (AlertFlow.IsStart(text)) { await alerts.StartAsync(m, s, ct); return null; }
+        if (await commands.TryHandleAsync(m with { Text = text }, s, ct)) return null;
+        messenger.Reply(m, StaffCommands.LooksLikeCommand(text) ? "staff.help" : "staff.unknown", new { Role = Access.Jurisdiction.RoleName(s.Role) });
+        return null;
+    }
+
+    private async Task FarmerAsync(Inbound m, bool unregisteredAppUser, CancellationToken ct)
+    {
+        if (m.Kind == InboundKind.Enter) { messenger.Reply(m, "farmer.welcome"); return; }
+        var text = (m.Kind == InboundKind.MenuClick ? MenuText(m.Key) : m.Text)?.Trim() ?? "";
+        var state = await forms.FindAsync(m, ct);
+        if (ReportFlow.IsOneShot(text)) { await reports.OneShotAsync(m with { Text = text }, ct); return; }
+        if (state is { Form: ReportFlow.FormName }) { await reports.ContinueAsync(m with { Text = text }, FormStore.Read<ReportDraft>(state), ct); return; }
+        if (ReportFlow.IsStart(text)) { await reports.StartAsync(m, ct); return; }
+        if (text is "进度" or "查询" or "查进度") { await progress.ReplyAsync(m, ct); return; }
+        messenger.Reply(m, unregisteredAppUser ? "app.unregistered" : "farmer.welcome");
+    }
+
+    /// <summary>App menu keys map onto the same words people type.</summary>
+    private static string? MenuText(string? key) => key switch
+    {
+        "report" => "申报",
+        "progress" => "进度",
+        "my_tasks" => "我的任务",
+        "alert" => "预警",
+        "help" => "帮助",
+        _ => key,
+    };
+}
+
+/// <summary>"进度": the sender's cases with stage and due date.</summary>
+public sealed class ProgressQuery(BotDb db, Messenger messenger, CaseWorkflow workflow)
+{
+    public async Task ReplyAsync(Inbound m, CancellationToken ct)
+    {
+        var numbers = await db.Cases.AsNoTracking().Where(c => c.ReporterId == m.SenderId).OrderByDescending(c => c.Id).Select(c => c.Number).Take(10).ToListAsync(ct);
+        var items = new List<object>();
+        foreach (var n in numbers)
+        {
+            var c = (await workflow.LoadAsync(n, ct))!;
+            var p = workflow.ClockFor(c).Profile;
+            var stage = c.CurrentStage;
+            items.Add(new
+            {
+                c.Number,
+                RiskTypes = string.Join("、", c.RiskTypes),
+                Status = c.IsOpen ? $"正在{(stage is null ? "办理" : p.Stage(stage.Kind).Name)}" : c.Outcome.ToChinese() + (c.Outcome == CaseOutcome.NotQualified ? $"（{c.DecisionReason}）" : ""),
+                Due = c.IsOpen && stage?.DueAt is { } d ? TaskActions.DueText(d) : null,
+            });
+        }
+        messenger.Reply(m, "farmer.progress", new Dictionary<string, object?> { ["cases"] = items });
+    }
+}

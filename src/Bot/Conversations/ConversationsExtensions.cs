@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RapidResponse.Bot.Conversations.Access;
+using RapidResponse.Bot.Conversations.Alerts;
+using RapidResponse.Bot.Conversations.Cards;
+using RapidResponse.Bot.Conversations.Commands;
+using RapidResponse.Bot.Conversations.Reports;
+using RapidResponse.Bot.Inbox;
+
+namespace RapidResponse.Bot.Conversations;
+
+/// <summary>Registers the conversation layer and the inbox that feeds it.</summary>
+public static class ConversationsExtensions
+{
+    public static WebApplicationBuilder AddConversations(this WebApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        var options = new ConversationOptions();
+        builder.Configuration.GetSection("Conversations").Bind(options);
+        s.AddSingleton(options);
+        s.AddScoped<Messenger>();
+        s.AddScoped<FormStore>();
+        s.AddScoped<Jurisdiction>();
+        s.AddScoped<VillageMatcher>();
+        s.AddScoped<TaskCards>();
+        s.AddScoped<DeferralFlow>();
+        s.AddScoped<TaskActions>();
+        s.AddScoped<ReportFlow>();
+        s.AddScoped<AlertFlow>();
+        s.AddScoped<StaffCommands>();
+        s.AddScoped<ProgressQuery>();
+        s.AddScoped<ConversationEngine>();
+        s.AddSingleton<CardReplies>();
+        s.TryAddSingleton<InboxSignal>();
+        s.TryAddSingleton<InboxWriteGate>();
+        s.TryAddSingleton<InboxWriter>();
+        s.AddSingleton<InboxProcessor>();
+        s.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
+        return builder;
+    }
+}

@@ -1,0 +1,55 @@
+using RapidResponse.Domain.Messaging;
+using RapidResponse.Domain.Persistence;
+using RapidResponse.Domain.Templates;
+
+namespace RapidResponse.Bot.Conversations;
+
+/// <summary>
+/// Replies and notifications as outbox rows added to the caller's <see cref="BotDb"/>, so they are saved in the same
+/// transaction as the change that caused them. Never sends directly.
+/// </summary>
+public sealed class Messenger(BotDb db, TemplateRenderer templates, TimeProvider time)
+{
+    public TemplateRenderer Templates => templates;
+
+    /// <summary>Answers the sender on the channel they wrote from.</summary>
+    public void Reply(Inbound to, string template, object? model = null) => ReplyText(to, templates.Render(template, model));
+
+    public void ReplyText(Inbound to, string text)
+    {
+        if (to.Channel == InboundChannel.Kf) Add(OutboundChannel.Kf, to.SenderId, OutboundKind.Text, new TextBody(text), to.OpenKfId);
+        else Add(OutboundChannel.AppUser, to.SenderId, OutboundKind.Text, new TextBody(text));
+    }
+
+    /// <summary>A text to a person by the channel they are reachable on (farmers: 微信客服 when they wrote from there).</summary>
+    public void ToPerson(InboundChannel channel, string id, string? openKfId, string template, object? model = null)
+    {
+        var text = templates.Render(template, model);
+        if (channel == InboundChannel.Kf) Add(OutboundChannel.Kf, id, OutboundKind.Text, new TextBody(text), openKfId);
+        else Add(OutboundChannel.AppUser, id, OutboundKind.Text, new TextBody(text));
+    }
+
+    public void ToStaff(string userId, string template, object? model = null) =>
+        Add(OutboundChannel.AppUser, userId, OutboundKind.Text, new TextBody(templates.Render(template, model)));
+
+    public void Card(string userId, CardBody card) => Add(OutboundChannel.AppUser, userId, OutboundKind.Card, card);
+
+    /// <summary>Replaces the buttons of a sent card for its holders (response code: the click that allows the update).</summary>
+    public void UpdateCard(CardUpdateBody update) =>
+        Add(OutboundChannel.AppUser, string.Join('|', update.UserIds), OutboundKind.CardUpdate, update);
+
+    private void Add<T>(OutboundChannel channel, string recipient, OutboundKind kind, T body, string? openKfId = null)
+    {
+        var now = time.GetUtcNow();
+        db.Outbox.Add(new OutboxMessage
+        {
+            Channel = channel,
+            Recipient = recipient,
+            OpenKfId = openKfId,
+            Kind = kind,
+            Payload = OutboundPayload.Serialize(body),
+            CreatedAt = now,
+            NotBefore = now,
+        });
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using RapidResponse.Bot.WeCom.Api;
+using RapidResponse.Bot.WeCom.Kf;
+using RapidResponse.Domain.Messaging;
+
+namespace RapidResponse.Bot.Outbox;
+
+/// <summary>
+/// The production <see cref="IOutboundTransport"/>: keeps WeCom's limits by deferring (never by dropping), sends through
+/// <see cref="WeComApiClient"/>, and turns errors into outcomes with <see cref="WeComRetryPolicy"/>.
+/// </summary>
+public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate limits, KfReplyWindow kf, TimeProvider time, ILogger<WeComTransport> log)
+    : IOutboundTransport
+{
+    /// <summary>Active 45009 blocks by <see cref="OutboundCall.BlockKey"/>, with how many hit in a row (60 s, then 60 min, then the day).</summary>
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Until, int Hits)> _blocks = new(StringComparer.Ordinal);
+
+    public async Task<TransportResult> SendAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
+        OutboundCall call;
+        try
+        {
+            call = WeComOutbound.Build(row);
+        }
+        catch (UndeliverableException e)
+        {
+            return TransportResult.Dead(e.Message);
+        }
+
+        var now = time.GetUtcNow();
+        if (_blocks.TryGetValue(call.BlockKey, out var block) && block.Until > now)
+            return TransportResult.Deferred(block.Until, "等待频率限制解除（45009）");
+
+        if (row.Channel == OutboundChannel.Kf && await kf.CheckAsync(row.Recipient, cancellationToken) is { } closed)
+            return closed;
+
+        // Over 30/min per member WeCom answers 0 and drops the message (§9.11): wait instead of sending early.
+        // Last before the send: the shared (database) gate counts the send as soon as it allows it.
+        if (await limits.TryAcquireAsync(call.Limits, cancellationToken) is { } allowed)
+            return TransportResult.Deferred(allowed, "按企业微信频率限制排队");
+
+        try
+        {
+            var msgId = await call.Send(client, cancellationToken);
+            await limits.SentAsync(call.Limits, CancellationToken.None);
+            _blocks.TryRemove(call.BlockKey, out _);
+            return TransportResult.Sent(msgId);
+        }
+        catch (Exception e)
+        {
+            return Classify(row, call, e);
+        }
+    }
+
+    private TransportResult Classify(OutboxMessage row, OutboundCall call, Exception e)
+    {
+        var decision = WeComRetryPolicy.Classify(e);
+        var detail = e switch
+        {
+            WeComApiException api => $"errcode {api.ErrCode}：{decision.Reason}；{Sanitize(api.ErrMsg)}",
+            ArgumentException arg => $"请求未通过本地校验：{arg.Message}",
+            _ => $"{decision.Reason}（{e.GetType().Name}）",
+        };
+        var code = e is WeComApiException a ? a.ErrCode : 0;
+        log.LogInformation("Outbox row {Id} to {Recipient}: {Action} after {Detail}", row.Id, LogMask.Id(row.Recipient), decision.Action, detail);
+        switch (decision.Action)
+        {
+            case RetryAction.RetryWithBackoff:
+                // The policy's MaxAttempts counts retries ("at most 3 retries"); the row counts attempts.
+                return TransportResult.Retry(detail, maxAttempts: decision.MaxAttempts > 0 ? decision.MaxAttempts + 1 : 0);
+            case RetryAction.WaitBlockPeriod:
+                var now = time.GetUtcNow();
+                var hits = _blocks.AddOrUpdate(call.BlockKey, _ => (now, 1), (_, b) => (b.Until, b.Hits + 1)).Hits;
+                var until = now + WeComRetryPolicy.BlockPeriod(hits, now);
+                _blocks[call.BlockKey] = (until, hits);
+                return TransportResult.Retry(detail, until);
+            case RetryAction.InvalidateTokenAndRetryOnce:
+                // The client already refreshed the token and retried once; a few spaced retries more, then give up.
+                return TransportResult.Retry(detail, maxAttempts: 3);
+            case RetryAction.StopAndAlert:
+                return TransportResult.DeadAndAlert(detail, code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            default:
+                // A used or expired response_code means the card cannot change any more: nothing left to do (§4.4).
+                if (code == 60140 && row.Kind == OutboundKind.CardUpdate)
+                {
+                    log.LogWarning("Outbox row {Id}: card update skipped, response_code expired or used (60140)", row.Id);
+                    return TransportResult.Sent(null, "response_code 已过期或已使用（60140），卡片未更新");
+                }
+
+                return TransportResult.Dead(detail);
+        }
+    }
+
+    /// <summary>errmsg without the hint id and help link; keeps hints such as the caller IP of 60020.</summary>
+    private static string Sanitize(string errMsg)
+    {
+        var s = HintPattern().Replace(errMsg, "");
+        var cut = s.IndexOf("more info", StringComparison.OrdinalIgnoreCase);
+        s = (cut >= 0 ? s[..cut] : s).Trim().TrimEnd(',', ';').Trim();
+        return s.Length > 160 ? s[..160] : s;
+    }
+
+    [GeneratedRegex(@"hint:\s*\[[^\]]*\],?\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex HintPattern();
+}

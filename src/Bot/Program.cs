@@ -1,0 +1,36 @@
+using RapidResponse.Bot.Admin;
+using RapidResponse.Bot.Cases;
+using RapidResponse.Bot.Conversations;
+using RapidResponse.Bot.Health;
+using RapidResponse.Bot.Hosting;
+using RapidResponse.Bot.Import;
+using RapidResponse.Bot.Outbox;
+using RapidResponse.Bot.Persistence;
+using RapidResponse.Bot.Sandbox;
+using RapidResponse.Scheduler;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseDemoDatabase(args);
+builder.AddBotDatabase();
+builder.AddCases();
+builder.AddConversations();
+builder.AddChannels();
+builder.AddSandbox(); // after AddCases: in sandbox mode it replaces the clock with the movable sandbox clock
+if (args is not ["import", ..] and not ["bulletin", ..]) builder.AddScheduler();
+
+var app = builder.Build();
+await app.Services.MigrateDatabaseAsync();
+if (args is ["import", ..]) return await ImportCommand.RunAsync(app.Services, args);
+if (args is ["bulletin", ..]) return await BulletinCommand.RunAsync(app.Services, args);
+if (args is ["demo", ..]) return await DemoCommand.RunAsync(app.Services, args);
+
+app.MapHealth();
+app.MapChannels();
+app.MapSandbox();
+if (AdminAuth.IsEnabled(app.Configuration))
+    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapOutboxEndpoints();
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point, visible to the test host.</summary>
+public partial class Program;

@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using RapidResponse.Bot.Conversations;
+using RapidResponse.Bot.Conversations.Cards;
+using RapidResponse.Bot.Inbox;
+using RapidResponse.Domain.Messaging;
+using RapidResponse.Domain.Persistence;
+
+namespace RapidResponse.Bot.Sandbox;
+
+/// <summary>What became of a message sent in the sandbox: whether the bot finished with it in time, and what it answered.</summary>
+public sealed record SendOutcome(bool Processed, string? Label, IReadOnlyList<MailboxItem> Replies);
+
+/// <summary>
+/// Puts a message into the bot "as if from that person", through the same inbox the WeCom callbacks use, and waits
+/// until the bot has processed it and the outbox has delivered what it caused, so the answer can be read at once.
+/// </summary>
+public sealed class SandboxChat(InboxWriter inbox, CardReplies replies, SandboxTransport transport, IServiceScopeFactory scopes,
+    TimeProvider time, SandboxOptions options)
+{
+    /// <summary>Staff (a userid on the roster) write through the app; anyone else is a farmer on 微信客服.</summary>
+    public async Task<SendOutcome> SendAsync(string from, string text, CancellationToken ct = default)
+    {
+        var staff = await IsStaffAsync(from, ct);
+        var id = "sbx" + Guid.NewGuid().ToString("N");
+        var m = staff
+            ? new Inbound(InboundChannel.App, from, id, InboundKind.Text, time.GetUtcNow(), Text: text)
+            : new Inbound(InboundChannel.Kf, from, id, InboundKind.Text, time.GetUtcNow(), Text: text, OpenKfId: options.KfAccount);
+        return await DeliverAsync(m, $"sandbox|{id}", null, ct);
+    }
+
+    /// <summary>A card button click (template_card_event) with a fresh response code.</summary>
+    public async Task<SendOutcome> ClickAsync(string from, string taskId, string key, CancellationToken ct = default)
+    {
+        var code = "sbxrc" + Guid.NewGuid().ToString("N");
+        var m = new Inbound(InboundChannel.App, from, code, InboundKind.CardClick, time.GetUtcNow(), TaskId: taskId, Key: key, ResponseCode: code);
+        return await DeliverAsync(m, $"sandbox|{code}", code, ct);
+    }
+
+    public async Task<bool> IsStaffAsync(string userId, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<BotDb>().Staff.AnyAsync(s => s.UserId == userId, ct);
+    }
+
+    private async Task<SendOutcome> DeliverAsync(Inbound m, string dedupeKey, string? responseCode, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + options.SendWait;
+        var before = await LastMailboxIdAsync(ct);
+        // Listen for the click's outcome before the message exists, or it could finish unheard.
+        var label = responseCode is null ? null : replies.WaitAsync(dedupeKey, options.SendWait, ct);
+        await inbox.AcceptAsync(m, dedupeKey, ct);
+        var processed = await UntilAsync(db => db.Inbox.AnyAsync(x => x.DedupeKey == dedupeKey && x.Status != InboxStatus.Pending, ct), deadline, ct);
+        string? clicked = null;
+        if (label is not null)
+        {
+            clicked = await label;
+            if (clicked is not null) await transport.RecordClickReplyAsync(m.SenderId, m.TaskId!, responseCode!, clicked, ct);
+        }
+        if (processed)
+        {
+            processed = await UntilAsync(async db =>
+            {
+                var now = time.GetUtcNow();
+                return !await db.Outbox.AnyAsync(o => (o.Status == OutboxStatus.Pending && o.NotBefore <= now) || o.Status == OutboxStatus.Sending, ct);
+            }, deadline, ct);
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var answers = await new SandboxMailbox(scope.ServiceProvider.GetRequiredService<BotDb>()).ListAsync(m.SenderId, before, ct);
+        return new SendOutcome(processed, clicked, answers);
+    }
+
+    private async Task<long> LastMailboxIdAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<BotDb>().SandboxMailbox.MaxAsync(x => (long?)x.Id, ct) ?? 0;
+    }
+
+    private async Task<bool> UntilAsync(Func<BotDb, Task<bool>> done, DateTime deadline, CancellationToken ct)
+    {
+        while (true)
+        {
+            await using (var scope = scopes.CreateAsyncScope())
+                if (await done(scope.ServiceProvider.GetRequiredService<BotDb>())) return true;
+            if (DateTime.UtcNow >= deadline) return false;
+            await Task.Delay(25, ct);
+        }
+    }
+}

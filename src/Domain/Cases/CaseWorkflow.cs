@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using RapidResponse.Domain.Calendar;
+using RapidResponse.Domain.Persistence;
+using RapidResponse.Domain.Routing;
+using RapidResponse.Domain.Timelines;
+
+namespace RapidResponse.Domain.Cases;
+
+/// <summary>
+/// Drives cases through their stages against the database: numbers, routing, next stages.
+/// It changes tracked entities only; the caller adds its outbox rows and saves once, so both land in one transaction.
+/// </summary>
+public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry profiles, WorkingCalendar calendar, TimeProvider time)
+{
+    public CaseClock ClockFor(Case c) => new(profiles.Get(c.ProfileName, c.ProfileVersion), calendar, time.GetUtcNow());
+
+    public CaseClock ClockForNew() => new(profiles.Current, calendar, time.GetUtcNow());
+
+    /// <summary>Opens a case, routes and starts its first stage (and the check for an actively found case).</summary>
+    public async Task<Case> OpenAsync(Channel channel, string villageCode, IEnumerable<string> riskTypes, string description, Severity severity,
+        Actor reporter, Action<Case>? fill = null, bool activeScreening = false, CancellationToken ct = default)
+    {
+        var clock = ClockForNew();
+        var number = await NextNumberAsync(clock.Profile.CasePrefix, ChinaTime.DateOf(clock.Now).Year, ct);
+        var c = Case.Open(number, channel, villageCode, riskTypes, description, severity, reporter, clock, activeScreening);
+        fill?.Invoke(c);
+        db.Cases.Add(c);
+        if (activeScreening)
+        {
+            // The cadre who found it has already accepted it: intake is done on filing.
+            var intake = c.StartStage(StageKind.Intake, [new Assignee(AssigneeKind.Staff, reporter.Id)], reporter, clock);
+            c.CompleteTask(intake.Assignments[0].TaskId, TaskResult.Done, "干部主动排查发现，报告即受理", reporter, clock);
+        }
+        await AdvanceAsync(c, reporter, ct);
+        return c;
+    }
+
+    /// <summary>Starts the next stage if the case needs one. Returns the started stage, or null.</summary>
+    public async Task<CaseStage?> AdvanceAsync(Case c, Actor actor, CancellationToken ct = default)
+    {
+        var clock = ClockFor(c);
+        if (c.NextStage(clock.Profile) is not { } next) return null;
+        var assignees = await router.RouteAsync(c, clock.Profile.Stage(next), ct);
+        return c.StartStage(next, assignees, actor, clock);
+    }
+
+    /// <summary>Loads a case with everything a transition touches.</summary>
+    public Task<Case?> LoadAsync(string number, CancellationToken ct = default) =>
+        db.Cases.Include(c => c.Stages).ThenInclude(s => s.Assignments)
+            .Include(c => c.Stages).ThenInclude(s => s.Steps)
+            .Include(c => c.Audit).Include(c => c.Visits)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(c => c.Number == number, ct);
+
+    /// <summary>Loads the case holding a task (card task_id).</summary>
+    public async Task<Case?> LoadByTaskAsync(string taskId, CancellationToken ct = default)
+    {
+        var number = await db.Assignments.Where(a => a.TaskId == taskId).Select(a => a.Stage!.Case!.Number).FirstOrDefaultAsync(ct);
+        return number is null ? null : await LoadAsync(number, ct);
+    }
+
+    public Task<string?> HouseholdNoAsync(long householdId, CancellationToken ct = default) =>
+        db.Households.Where(h => h.Id == householdId).Select(h => (string?)h.HouseholdNo).FirstOrDefaultAsync(ct);
+
+    // The counter row is tracked once per scope; DbSet.Local would scan every tracked entity (DetectChanges) per new case.
+    private readonly Dictionary<(string, int), CaseCounter> _counters = [];
+
+    private async Task<string> NextNumberAsync(string prefix, int year, CancellationToken ct)
+    {
+        if (!_counters.TryGetValue((prefix, year), out var counter))
+        {
+            // Once per prefix and year: a counter another workflow on this context added but did not save yet is only in Local.
+            counter = db.CaseCounters.Local.FirstOrDefault(x => x.Prefix == prefix && x.Year == year)
+                      ?? await db.CaseCounters.FirstOrDefaultAsync(x => x.Prefix == prefix && x.Year == year, ct);
+            if (counter is null) { counter = new CaseCounter { Prefix = prefix, Year = year }; db.CaseCounters.Add(counter); }
+            _counters[(prefix, year)] = counter;
+        }
+        counter.Last++;
+        counter.Version++;
+        return $"{prefix}-{year}-{counter.Last:D6}";
+    }
+}

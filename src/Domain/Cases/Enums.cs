@@ -1,0 +1,94 @@
+namespace RapidResponse.Domain.Cases;
+
+/// <summary>How a risk clue arrived (线索来源).</summary>
+public enum Channel
+{
+    /// <summary>农户自主申报</summary>
+    SelfReport = 1,
+    /// <summary>干部走访排查发现</summary>
+    CadreVisit = 2,
+    /// <summary>部门筛查预警名单</summary>
+    DepartmentList = 3,
+    /// <summary>信访</summary>
+    Petition = 4,
+    /// <summary>舆情</summary>
+    PublicOpinion = 5,
+    /// <summary>突发事件报告</summary>
+    Emergency = 6,
+}
+
+/// <summary>The stages of the rapid-response chain. A profile orders and times them.</summary>
+public enum StageKind
+{
+    /// <summary>受理</summary>
+    Intake = 1,
+    /// <summary>信息比对</summary>
+    Comparison = 2,
+    /// <summary>反馈到村</summary>
+    ForwardToVillage = 3,
+    /// <summary>入户核查</summary>
+    HouseholdCheck = 4,
+    /// <summary>研判认定</summary>
+    Decision = 5,
+    /// <summary>启动帮扶</summary>
+    AssistanceStart = 6,
+    /// <summary>跟踪帮扶</summary>
+    Tracking = 7,
+}
+
+/// <summary>Where a case stands. Open states name the stage being worked.</summary>
+public enum CaseState
+{
+    Intake = 1,
+    Comparison = 2,
+    ForwardToVillage = 3,
+    HouseholdCheck = 4,
+    Decision = 5,
+    AssistanceStart = 6,
+    Tracking = 7,
+    /// <summary>Finished: see <see cref="CaseOutcome"/>.</summary>
+    Closed = 100,
+}
+
+/// <summary>How a closed case ended.</summary>
+public enum CaseOutcome
+{
+    None = 0,
+    /// <summary>不符合条件（理由告知农户）</summary>
+    NotQualified = 1,
+    /// <summary>风险消除</summary>
+    RiskEliminated = 2,
+    /// <summary>重复线索，并入其他案件</summary>
+    Duplicate = 3,
+}
+
+/// <summary>一般 / 严重</summary>
+public enum Severity { General = 1, Serious = 2 }
+
+/// <summary>Who holds an assignment: a staff member (WeCom userid) or a department (code).</summary>
+public enum AssigneeKind { Staff = 1, Department = 2 }
+
+/// <summary>The outcome an assignee records for their part of a stage.</summary>
+public enum TaskResult
+{
+    None = 0,
+    /// <summary>受理 / 已转村 / 已启动 — the plain "done".</summary>
+    Done = 1,
+    /// <summary>比对无异常</summary>
+    NoAnomaly = 2,
+    /// <summary>发现问题</summary>
+    ProblemFound = 3,
+    /// <summary>核查符合</summary>
+    Qualifies = 4,
+    /// <summary>核查不符合</summary>
+    DoesNotQualify = 5,
+}
+
+/// <summary>The fixed list of risk types (风险类型).</summary>
+public static class RiskTypes
+{
+    public static readonly IReadOnlyList<string> All =
+        ["因病", "因残", "因学", "因灾", "因意外事故", "产业失败", "务工就业不稳", "住房安全", "饮水安全", "其他"];
+
+    public static bool IsKnown(string s) => All.Contains(s);
+}

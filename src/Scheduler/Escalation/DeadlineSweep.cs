@@ -1,0 +1,134 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RapidResponse.Domain.Audit;
+using RapidResponse.Domain.Calendar;
+using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Messaging;
+using RapidResponse.Domain.Persistence;
+using RapidResponse.Domain.Roster;
+using RapidResponse.Domain.Timelines;
+using RapidResponse.Scheduler.Duties;
+
+namespace RapidResponse.Scheduler.Escalation;
+
+/// <summary>What one sweep did.</summary>
+public sealed record SweepResult(int Fired, int Held, int Stale, int Dropped, int Messages)
+{
+    public override string ToString() => $"fired {Fired}, held {Held}, stale {Stale}, dropped {Dropped}, messages {Messages}";
+}
+
+/// <summary>
+/// Fires due ladder steps (DESIGN §3). Each step's outbox rows and its DoneAt are saved in one SaveChanges, so a step is sent
+/// at most once however often the sweep runs, fails or restarts; the steps are rows, so a step missed during downtime fires
+/// once when the host is back, never once per missed minute.
+/// </summary>
+public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow window, LadderTexts texts, EmergencyReminders emergencies,
+    IOptions<SchedulerOptions> options, ILogger<DeadlineSweep> log)
+{
+    public async Task<SweepResult> RunAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        int fired = 0, held = 0, stale = 0, dropped = 0, messages = 0;
+        var size = options.Value.SweepBatchSize;
+        var groups = await Outbound.GroupsAsync(db, ct);
+        var lastFire = DateTimeOffset.MinValue;
+        long lastId = 0;
+        while (true)
+        {
+            // Keyset paging over the (DoneAt, FireAt) index: held steps do not block the ones behind them.
+            var batch = await db.LadderSteps
+                .Where(s => s.DoneAt == null && s.FireAt <= now && (s.FireAt > lastFire || (s.FireAt == lastFire && s.Id > lastId)))
+                .OrderBy(s => s.FireAt).ThenBy(s => s.Id).Take(size)
+                .Include(s => s.Stage!).ThenInclude(st => st.Assignments)
+                .Include(s => s.Stage!).ThenInclude(st => st.Case)
+                .AsSplitQuery()
+                .ToListAsync(ct);
+            if (batch.Count == 0) break;
+            var ctx = await LadderContext.LoadAsync(db, batch.Select(s => s.Stage!).ToList(), groups, ct);
+            // Nags of one stage due together (e.g. 50% and 75% both moved to the first day after a holiday) collapse into the latest.
+            var latestNag = batch.Where(s => !s.IsOverdueLevel).GroupBy(s => s.StageId)
+                .ToDictionary(g => g.Key, g => g.MaxBy(s => (s.FireAt, s.Kind))!.Id);
+            foreach (var step in batch)
+            {
+                var stage = step.Stage!;
+                var c = stage.Case!;
+                if (stage.CompletedAt is not null || c.State == CaseState.Closed) { Done(step, now, cancelled: true); dropped++; continue; }
+                var profile = profiles.Get(c.ProfileName, c.ProfileVersion);
+                if (!window.IsOpen(now, window.HoursFor(profile))) { held++; continue; }
+                var overdue = stage.DueAt is { } due && now > due;
+                if (!step.IsOverdueLevel && (overdue || latestNag[step.StageId] != step.Id)) { Done(step, now, cancelled: true); stale++; continue; }
+                if (step.IsOverdueLevel && !overdue) { Done(step, now, cancelled: true); dropped++; continue; }
+                var rows = step.IsOverdueLevel ? Escalate(step, c, stage, profile, ctx, now) : Nag(step, c, stage, profile, ctx, now);
+                db.Outbox.AddRange(rows);
+                messages += rows.Count;
+                Done(step, now, cancelled: false);
+                fired++;
+            }
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            lastFire = batch[^1].FireAt;
+            lastId = batch[^1].Id;
+            if (batch.Count < size) break;
+        }
+        messages += await emergencies.RunAsync(now, ct);
+        var result = new SweepResult(fired, held, stale, dropped, messages);
+        if (fired + stale + dropped + messages > 0) log.LogInformation("Deadline sweep at {Now}: {Result}", now, result);
+        return result;
+    }
+
+    private static void Done(LadderStep step, DateTimeOffset now, bool cancelled)
+    {
+        step.DoneAt = now;
+        step.Cancelled = cancelled;
+    }
+
+    /// <summary>Nags go 1:1 to every open assignee (a department's officers for a department).</summary>
+    private List<OutboxMessage> Nag(LadderStep step, Case c, CaseStage stage, TimelineProfile profile, LadderContext ctx, DateTimeOffset now)
+    {
+        var rows = new List<OutboxMessage>();
+        foreach (var a in stage.Assignments.Where(a => a.IsOpen))
+        {
+            var users = a.AssigneeKind == AssigneeKind.Department ? ctx.OfficersOf(a.AssigneeId) : [a.AssigneeId];
+            foreach (var u in users)
+            {
+                var text = texts.Nag(step, c, stage, profile, ctx, a, now);
+                rows.Add(Outbound.Text(Target.User(u), text, null, $"ladder:{step.Id}:{u}", now));
+            }
+        }
+        if (rows.Count == 0) log.LogWarning("Nag {Step} of {Case}: no open assignee with a WeCom account", step.Kind, c.Number);
+        return rows;
+    }
+
+    /// <summary>Level 1 → township work group (@ assignees and township lead); level 2 → county leaders; level 3 → 约谈 in the county group.</summary>
+    private List<OutboxMessage> Escalate(LadderStep step, Case c, CaseStage stage, TimelineProfile profile, LadderContext ctx, DateTimeOffset now)
+    {
+        var level = (int)step.Kind - (int)LadderStepKind.Overdue1 + 1;
+        var target = profile.Has(stage.Kind)
+            ? profile.Stage(stage.Kind).Ladder.Levels.FirstOrDefault(l => l.Level == level)?.Target
+            : null;
+        target ??= level switch { 1 => EscalationTarget.TownshipGroup, 2 => EscalationTarget.CountyGroup, _ => EscalationTarget.Interview };
+        var township = ctx.TownshipOf(c.VillageCode);
+        var county = township is null ? null : ctx.ParentOf(township);
+        var owners = stage.Assignments.Where(a => a.IsOpen).ToList();
+        var mentions = new List<string>();
+        if (target == EscalationTarget.TownshipGroup)
+        {
+            foreach (var a in owners) mentions.AddRange(a.AssigneeKind == AssigneeKind.Department ? ctx.OfficersOf(a.AssigneeId) : [a.AssigneeId]);
+            if (township is not null) mentions.AddRange(ctx.LeadsOf(township));
+        }
+        var text = texts.Escalation(level, target.Value, c, stage, profile, ctx, now);
+        Target? group = target == EscalationTarget.TownshipGroup && township is not null
+            ? Target.Of(ctx.Group(township, GroupPurpose.TownshipWork)) ?? Target.Of(ctx.Group(county, GroupPurpose.CountyLeaders))
+            : Target.Of(ctx.Group(county, GroupPurpose.CountyLeaders));
+        db.AuditEvents.Add(new AuditEvent
+        {
+            CaseId = c.Id, At = now, Actor = "system", ActorRole = "system", Action = $"escalation.level{level}",
+            Detail = $"{texts.StageName(profile, stage.Kind)}逾期{(level == 3 ? "，列入约谈名单" : "")}，发送至{(group is null ? "县级办公室" : group.Channel == OutboundChannel.Webhook ? "群机器人" : "群聊")}",
+        });
+        if (group is not null) return [Outbound.Text(group, text, mentions.Distinct().ToList(), $"ladder:{step.Id}", now)];
+        // No group bound: the county office gets it 1:1 rather than nobody.
+        log.LogWarning("Escalation level {Level} of {Case}: no group chat bound for township {Township} or county {County}; sending to the county office",
+            level, c.Number, township, county);
+        return [.. ctx.CountyOffice(county).Select(u => Outbound.Text(Target.User(u), text, null, $"ladder:{step.Id}:{u}", now))];
+    }
+}

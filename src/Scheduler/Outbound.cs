@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using RapidResponse.Domain.Calendar;
+using RapidResponse.Domain.Messaging;
+using RapidResponse.Domain.Persistence;
+using RapidResponse.Domain.Roster;
+using RapidResponse.Domain.Timelines;
+using Microsoft.Extensions.Options;
+
+namespace RapidResponse.Scheduler;
+
+/// <summary>Where a message goes: a userid 1:1, an app group chat or a group-robot webhook.</summary>
+public sealed record Target(OutboundChannel Channel, string Recipient)
+{
+    public static Target User(string userId) => new(OutboundChannel.AppUser, userId);
+
+    /// <summary>An app group chat when the binding has a chat_id, else its webhook; null when it has neither.</summary>
+    public static Target? Of(GroupBinding? g) =>
+        g is null ? null
+        : !string.IsNullOrWhiteSpace(g.ChatId) ? new(OutboundChannel.AppChat, g.ChatId)
+        : !string.IsNullOrWhiteSpace(g.WebhookKey) ? new(OutboundChannel.Webhook, g.WebhookKey)
+        : null;
+
+    /// <summary>WeCom markdown limit of the channel in UTF-8 bytes: 4096 for a webhook, 2048 for an app chat or 1:1.</summary>
+    public int MarkdownLimitBytes => Channel == OutboundChannel.Webhook ? 4096 : 2048;
+}
+
+/// <summary>Builds outbox rows; the caller adds them to the same SaveChanges as the change that caused them.</summary>
+public static class Outbound
+{
+    public static OutboxMessage Text(Target to, string content, IReadOnlyList<string>? mentions, string dedupeKey, DateTimeOffset now) => new()
+    {
+        Channel = to.Channel, Recipient = to.Recipient, Kind = OutboundKind.Text,
+        Payload = OutboundPayload.Serialize(new TextBody(content, mentions is { Count: > 0 } ? mentions : null)),
+        CreatedAt = now, NotBefore = now, DedupeKey = dedupeKey,
+    };
+
+    public static OutboxMessage Markdown(Target to, string content, string dedupeKey, DateTimeOffset now) => new()
+    {
+        Channel = to.Channel, Recipient = to.Recipient, Kind = OutboundKind.Markdown,
+        Payload = OutboundPayload.Serialize(new MarkdownBody(content)),
+        CreatedAt = now, NotBefore = now, DedupeKey = dedupeKey,
+    };
+
+    /// <summary>Group bindings keyed by region and purpose (a small table, read once per run).</summary>
+    public static async Task<Dictionary<(string Region, GroupPurpose Purpose), GroupBinding>> GroupsAsync(BotDb db, CancellationToken ct) =>
+        (await db.Groups.AsNoTracking().ToListAsync(ct)).GroupBy(g => (g.RegionCode, g.Purpose)).ToDictionary(g => g.Key, g => g.First());
+}
+
+/// <summary>When nags, escalations and reminders may go out: working hours on a working day, never in quiet hours.</summary>
+public sealed class SendWindow(IOptions<SchedulerOptions> options, WorkingCalendar calendar)
+{
+    public WorkingHours HoursFor(TimelineProfile profile)
+    {
+        var o = options.Value;
+        return SchedulerOptions.TryParse(o.WorkingHoursStart, out var s) && SchedulerOptions.TryParse(o.WorkingHoursEnd, out var e)
+            ? profile.Hours with { Start = s, End = e }
+            : profile.Hours;
+    }
+
+    public bool IsOpen(DateTimeOffset now, WorkingHours hours) =>
+        LadderPlanner.IsWithinWorkingHours(now, hours, calendar) && !IsQuiet(now);
+
+    public bool IsQuiet(DateTimeOffset now) => options.Value.IsQuiet(ChinaTime.TimeOf(now));
+}

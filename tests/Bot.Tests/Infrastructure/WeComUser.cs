@@ -1,0 +1,56 @@
+using System.Net;
+using System.Security;
+using System.Xml.Linq;
+using RapidResponse.Bot.Tests.WeCom;
+using RapidResponse.Bot.WeCom.Crypto;
+
+namespace RapidResponse.Bot.Tests.Infrastructure;
+
+/// <summary>
+/// A WeCom member as the bot sees them: every message is encrypted and signed with the app's callback crypto and
+/// POSTed to the real /wecom/callback endpoint; passive replies are decrypted.
+/// </summary>
+public sealed class WeComUser(BotFactory f, HttpClient http, string userId)
+{
+    private static long _msgId = 7_000_000_000_000_000_000;
+    private static readonly WeComCrypto Crypto = WeComCrypto.Create(Vectors.Token, Vectors.AesKey, Vectors.CorpId).Value;
+
+    public string UserId => userId;
+
+    public async Task<HttpResponseMessage> SayAsync(string text, long? msgId = null)
+    {
+        var id = msgId ?? Interlocked.Increment(ref _msgId);
+        var xml = $"<xml><ToUserName><![CDATA[{Vectors.CorpId}]]></ToUserName><FromUserName><![CDATA[{userId}]]></FromUserName>"
+                  + $"<CreateTime>{f.Time.GetUtcNow().ToUnixTimeSeconds()}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+                  + $"<Content><![CDATA[{text}]]></Content><MsgId>{id}</MsgId><AgentID>1000002</AgentID></xml>";
+        var r = await PostAsync(xml);
+        await new ChatDriver(f).WaitIdleAsync();
+        return r;
+    }
+
+    /// <summary>Clicks a card button; returns the passive reply's button label (update_button), if any.</summary>
+    public async Task<string?> ClickAsync(string taskId, string key, string? responseCode = null, bool wait = true)
+    {
+        var code = responseCode ?? "RC" + Guid.NewGuid().ToString("N");
+        var xml = $"<xml><ToUserName><![CDATA[{Vectors.CorpId}]]></ToUserName><FromUserName><![CDATA[{userId}]]></FromUserName>"
+                  + $"<CreateTime>{f.Time.GetUtcNow().ToUnixTimeSeconds()}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+                  + $"<Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[{key}]]></EventKey><TaskId><![CDATA[{taskId}]]></TaskId>"
+                  + $"<CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[{code}]]></ResponseCode><AgentID>1000002</AgentID></xml>";
+        var r = await PostAsync(xml);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var body = await r.Content.ReadAsStringAsync();
+        if (wait) await new ChatDriver(f).WaitIdleAsync();
+        if (body.Length == 0) return null;
+        var outer = XDocument.Parse(body).Root!;
+        var plain = Crypto.Decrypt(outer.Element("Encrypt")!.Value).Value;
+        return XDocument.Parse(plain).Root!.Element("Button")?.Element("ReplaceName")?.Value;
+    }
+
+    public Task<HttpResponseMessage> PostAsync(string plaintext)
+    {
+        var (query, body) = CallbackTestHost.SignedPost(Crypto, plaintext, f.Time.GetUtcNow().ToUnixTimeSeconds().ToString(), "n" + Random.Shared.Next());
+        return http.PostAsync("/wecom/callback" + query, new StringContent(body, System.Text.Encoding.UTF8, "text/xml"));
+    }
+
+    public static string Escape(string s) => SecurityElement.Escape(s);
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using RapidResponse.Bot.Outbox;
+using RapidResponse.Domain.Messaging;
+
+namespace RapidResponse.Bot.Tests.Outbox;
+
+/// <summary>Restarts lose nothing and send nothing twice; the admin list shows what is stuck.</summary>
+public sealed class OutboxRecoveryTests : IAsyncLifetime
+{
+    private OutboxTestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await OutboxTestHost.StartAsync();
+
+    public Task DisposeAsync() => _host.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Dispatch_ShouldSendEveryMessageExactlyOnce_WhenHostIsStoppedMidDispatchAndStartedAgain()
+    {
+        _host.Given(OutboxTestHost.SendPath, new { errcode = 0, errmsg = "ok", msgid = "m" }, delayMs: 150);
+        var rows = await _host.SeedAsync([.. Enumerable.Range(1, 24).Select(i => OutboxTestHost.Text($"user{i % 6}", $"恢复测试{i:00}"))]);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (_host.Requests(OutboxTestHost.SendPath).Count < 5 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await _host.StopAppAsync();
+
+        // Stopped: in-flight sends finished and were recorded, claimed-but-unstarted rows were handed back.
+        await _host.StartAppAsync();
+        await using (var db = _host.NewDb())
+        {
+            var sentBefore = await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Sent);
+            Assert.InRange(sentBefore, 5, 23);
+        }
+
+        await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Sent) == rows.Count, "all sent after restart");
+        var contents = _host.Bodies(OutboxTestHost.SendPath).Select(b => b["text"]!["content"]!.GetValue<string>()).ToList();
+        Assert.All(rows, r => Assert.Single(contents, c => c == OutboundPayload.Deserialize<TextBody>(r.Payload).Content));
+        await using (var db = _host.NewDb())
+        {
+            Assert.All(await db.Outbox.AsNoTracking().ToListAsync(), r => Assert.Equal(1, r.Attempts));
+        }
+    }
+
+    [Fact]
+    public async Task Dispatch_ShouldReclaimRowOnceItsClaimRunsOut_WhenADispatcherCrashedWhileHoldingIt()
+    {
+        _host.Given(OutboxTestHost.SendPath, new { errcode = 0, errmsg = "ok", msgid = "m" });
+        var now = _host.Time.GetUtcNow();
+        var crashed = OutboxTestHost.Text("zhangsan", "崩溃时占用的消息");
+        crashed.Status = OutboxStatus.Sending;
+        crashed.ClaimedBy = "dead-host:1#7";
+        crashed.ClaimedUntil = now.AddMinutes(2);
+        crashed.Attempts = 1;
+        await _host.SeedAsync(crashed);
+
+        _host.Time.Advance(TimeSpan.FromMinutes(2));
+        await OutboxTestHost.SettleAsync();
+        Assert.Empty(_host.Requests(OutboxTestHost.SendPath)); // the claim still holds at exactly ClaimedUntil
+
+        _host.Time.Advance(TimeSpan.FromTicks(1));
+        await _host.WaitForStatusAsync(crashed.Id, OutboxStatus.Sent);
+        Assert.Single(_host.Requests(OutboxTestHost.SendPath));
+        var row = await _host.RowAsync(crashed.Id);
+        Assert.Equal(2, row.Attempts);
+        Assert.Null(row.ClaimedBy);
+    }
+
+    [Fact]
+    public async Task ListOutbox_ShouldReturnDeadRowsWithMaskedRecipient_WhenAskedForStatusDead()
+    {
+        _host.Given(OutboxTestHost.SendPath, new { errcode = 40003, errmsg = "invalid userid" });
+        var row = (await _host.SeedAsync(OutboxTestHost.Text("zhangsan", "发不出去")))[0];
+        await _host.WaitForStatusAsync(row.Id, OutboxStatus.Dead);
+        var admin = _host.Http;
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", "test-admin-token");
+
+        var list = await admin.GetFromJsonAsync<List<OutboxEndpoints.OutboxRowView>>("/api/outbox?status=dead");
+        var bad = await admin.GetAsync("/api/outbox?status=lost");
+        var anonymous = await new HttpClient { BaseAddress = admin.BaseAddress }.GetAsync("/api/outbox?status=dead");
+
+        var view = Assert.Single(list!);
+        Assert.Equal(row.Id, view.Id);
+        Assert.Equal("zh***an", view.Recipient);
+        Assert.Equal("AppUser", view.Channel);
+        Assert.Equal("Text", view.Kind);
+        Assert.Equal(1, view.Attempts);
+        Assert.Contains("errcode 40003", view.LastError);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("status 只能是", await bad.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using RapidResponse.Domain.Messaging;
+
+namespace RapidResponse.Bot.Tests.Outbox;
+
+/// <summary>The exact JSON WeCom receives for each outbox kind (protocol notes §4–5).</summary>
+public sealed class WeComTransportJsonTests : IAsyncLifetime
+{
+    private static readonly object Ok = new { errcode = 0, errmsg = "ok", msgid = "wx-msg-1" };
+    private OutboxTestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await OutboxTestHost.StartAsync();
+
+    public Task DisposeAsync() => _host.DisposeAsync().AsTask();
+
+    private async Task<JsonNode> SendAsync(OutboxMessage row, string path)
+    {
+        _host.Given(path, Ok);
+        var id = (await _host.SeedAsync(row))[0].Id;
+        await _host.WaitForStatusAsync(id, OutboxStatus.Sent);
+        return Assert.Single(_host.Bodies(path));
+    }
+
+    private static void AssertJson(string expected, JsonNode actual) =>
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"expected {expected}\nactual   {actual.ToJsonString()}");
+
+    [Fact]
+    public async Task SendAsync_ShouldPostAppText_WhenRowIsAppUserText()
+    {
+        var body = await SendAsync(OutboxTestHost.Text("zhangsan", "您好，已收到。"), "/cgi-bin/message/send");
+
+        AssertJson("""
+            {"touser":"zhangsan","msgtype":"text","agentid":1000002,"enable_duplicate_check":1,"duplicate_check_interval":1800,
+             "text":{"content":"您好，已收到。"}}
+            """, body);
+    }
+
+    [Fact]
+    public async Task SendAsync_ShouldPostAppMarkdownAndKeepMsgId_WhenRowIsAppUserMarkdown()
+    {
+        var row = new OutboxMessage { Channel = OutboundChannel.AppUser, Recipient = "lisi", Kind = OutboundKind.Markdown, Payload = OutboundPayload.Serialize(new MarkdownBody("**逾期** 1 件")) };
+
+        var body = await SendAsync(row, "/cgi-bin/message/send");
+
+        AssertJson("""
+            {"touser":"lisi","msgtype":"markdown","agentid":1000002,"enable_duplicate_check":1,"duplicate_check_interval":1800,
+             "markdown":{"content":"**逾期** 1 件"}}
+            """, body);
+        Assert.Equal("wx-msg-1", (await _host.RowAsync(row.Id)).PlatformMessageId);
+    }
+
+    [Fact]
+    public async Task SendAsync_ShouldPostButtonInteractionCard_WhenRowIsCard()
+    {
+        var card = new CardBody("task_42_20261012_ab", "入户核查任务 · YL-2026-000042", "因病支出骤增",
+            [new CardField("村", "大坪村"), new CardField("户主", "张三")],
+            [new CardButton("accept", "受理", 1), new CardButton("defer", "申请延期", 2)],
+            "还剩2天", "距办理期限");
+        var row = new OutboxMessage { Channel = OutboundChannel.AppUser, Recipient = "wangwu", Kind = OutboundKind.Card, Payload = OutboundPayload.Serialize(card) };
+
+        var body = await SendAsync(row, "/cgi-bin/message/send");
+
+        AssertJson("""
+            {"touser":"wangwu","msgtype":"template_card","agentid":1000002,"enable_duplicate_check":1,"duplicate_check_interval":1800,
+             "template_card":{
+               "card_type":"button_interaction",
+               "main_title":{"title":"入户核查任务 · YL-2026-000042"},
+               "sub_title_text":"因病支出骤增",
+               "horizontal_content_list":[{"keyname":"距办理期限","value":"还剩2天"},{"keyname":"村","value":"大坪村"},{"keyname":"户主","value":"张三"}],
+               "button_list":[{"text":"受理","key":"accept","style":1},{"text":"申请延期","key":"defer","style":2}],
+               "task_id":"task_42_20261012_ab"}}
+            """, body);
+    }
+
+    [Fact]
+    public async Task SendAsync_ShouldPostUpdateButton_WhenRowIsCardUpdate()
+    {
+        var update = new CardUpdateBody("task_42_20261012_ab", "已受理（张三）", ["lisi", "wangwu"], "rc-123");
+        var row = new OutboxMessage { Channel = OutboundChannel.AppUser, Recipient = "lisi|wangwu", Kind = OutboundKind.CardUpdate, Payload = OutboundPayload.Serialize(update) };
+
+        var body = await SendAsync(row, "/cgi-bin/message/update_template_card");
+
+        AssertJson("""
+            {"userids":["lisi","wangwu"],"agentid":1000002,"response_code":"rc-123","button":{"replace_name":"已受理（张三）"}}
+            """, body);
+    }
+
+    [Fact]
+    public async Task SendAsync_ShouldPostMarkdownWithMention_WhenAppChatTextMentionsSomeone()
+    {
+        var body = await SendAsync(OutboxTestHost.Text("chatDaping01", "新案件待受理", OutboundChannel.AppChat, ["zhangsan"]), "/cgi-bin/appchat/send");
+
+        AssertJson("""
+            {"chatid":"chatDaping01","msgtype":"markdown","markdown":{"content":"新案件待受理\n<@zhangsan>"}}
+            """, body);
+    }
+
+    [Fact]
+    public async Task SendAsync_ShouldPostTextWithMentionedList_WhenWebhookTextMentionsSomeone()
+    {
+        _host.Given("/cgi-bin/webhook/send", Ok);
+        var row = (await _host.SeedAsync(OutboxTestHost.Text("hook-key-1", "请及时处理", OutboundChannel.Webhook, ["zhangsan", "lisi"])))[0];
+        await _host.WaitForStatusAsync(row.Id, OutboxStatus.Sent);
+
+        var request = Assert.Single(_host.Requests("/cgi-bin/webhook/send"));
+        AssertJson("""
+            {"msgtype":"text","text":{"content":"请及时处理","mentioned_list":["zhangsan","lisi"]}}
+            """, JsonNode.Parse(request.RequestMessage.Body!)!);
+        Assert.Equal("hook-key-1", request.RequestMessage.Query!["key"].Single());
+        Assert.False(request.RequestMessage.Query.ContainsKey("access_token"));
+    }
+
+    [Fact]
+    public async Task SendAsync_ShouldPostKfText_WhenUserWroteWithin48Hours()
+    {
+        await using (var db = _host.NewDb())
+        {
+            db.Inbox.Add(new InboxMessage { Channel = InboundChannel.Kf, DedupeKey = "kfmsg|m1", SenderId = "wmUser1", Kind = "Text", Payload = "{}", ReceivedAt = _host.Time.GetUtcNow() });
+            await db.SaveChangesAsync();
+        }
+
+        var row = OutboxTestHost.Text("wmUser1", "您好，已收到您的反映。", OutboundChannel.Kf);
+        row.OpenKfId = OutboxTestHost.OpenKfId;
+        _host.Given("/cgi-bin/kf/send_msg", new { errcode = 0, errmsg = "ok", msgid = "reply-echo" });
+        await _host.SeedAsync(row);
+        await _host.WaitForStatusAsync(row.Id, OutboxStatus.Sent);
+
+        AssertJson($$$"""
+            {"touser":"wmUser1","open_kfid":"{{{OutboxTestHost.OpenKfId}}}","msgid":"rrb-outbox-{{{row.Id}}}","msgtype":"text",
+             "text":{"content":"您好，已收到您的反映。"}}
+            """, Assert.Single(_host.Bodies("/cgi-bin/kf/send_msg")));
+        Assert.Equal("reply-echo", (await _host.RowAsync(row.Id)).PlatformMessageId);
+    }
+}

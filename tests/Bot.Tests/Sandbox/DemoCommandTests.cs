@@ -1,0 +1,48 @@
+using Xunit.Abstractions;
+using RapidResponse.Bot.Sandbox;
+
+namespace RapidResponse.Bot.Tests.Sandbox;
+
+/// <summary>The scripted demo (`dotnet run --project src/Bot -- demo`) on a fresh database: its transcript tells the whole story.</summary>
+public sealed class DemoCommandTests(ITestOutputHelper log)
+{
+    [Fact]
+    public async Task Demo_ShouldPrintReportThroughDecision_WhenRunOnFreshSandbox()
+    {
+        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        var output = new StringWriter();
+        var code = await DemoCommand.RunAsync(host.App.Services, ["demo"], output);
+        var t = output.ToString();
+        log.WriteLine(t);
+        Assert.True(code == 0, t);
+        Assert.Contains("示范县沙盒演示 · 北京时间 2026年10月12日 星期一", t);
+        Assert.Contains("王乙子（农户，微信客服）：申报", t);
+        Assert.Contains("机器人 → 王乙子（农户，微信客服）：", t);
+        Assert.Contains("YL-2026-000001", t);
+        Assert.Contains("机器人 → 李树（网格监测员）：[任务卡片] 受理任务", t);
+        Assert.Contains("李树（网格监测员） 点击卡片按钮「受理」→ 已受理", t);
+        Assert.Contains("陈石（部门工作人员） 点击卡片按钮「比对无异常」", t);
+        Assert.Contains("杨松（部门工作人员） 点击卡片按钮「比对无异常」", t);
+        Assert.Contains("点击卡片按钮「已反馈到村」→ 已反馈到村", t);
+        Assert.Contains("点击卡片按钮「核查符合」", t);
+        Assert.Contains("点击卡片按钮「认定符合」→ 已认定符合", t);
+        Assert.Contains("时间快进", t);
+        // Privacy: the farmer typed a full ID number and phone; the transcript masks both.
+        Assert.DoesNotContain("990101198904220012", t);
+        Assert.DoesNotContain("13800000001", t);
+        Assert.Contains("机器人 → 群「东岭镇乡镇工作群」", t);
+        Assert.Contains("演示结束", t);
+    }
+
+    [Fact]
+    public async Task Demo_ShouldRefuse_WhenNotInSandboxMode()
+    {
+        var builder = SandboxHost.Builder(Path.Combine(Path.GetTempPath(), "rrb-tests", Guid.NewGuid().ToString("N")), null,
+            new Dictionary<string, string?> { ["Sandbox:Enabled"] = "false" }, []);
+        SandboxHost.Compose(builder);
+        await using var app = builder.Build();
+        var output = new StringWriter();
+        Assert.Equal(2, await DemoCommand.RunAsync(app.Services, ["demo"], output));
+        Assert.Contains("只能在沙盒模式下运行", output.ToString());
+    }
+}

@@ -1,0 +1,153 @@
+using Microsoft.AspNetCore.Builder;
+using RapidResponse.Bot.Sandbox;
+
+namespace RapidResponse.Bot.Tests.Sandbox;
+
+/// <summary>The virtual clock: forward only, and timers fire when the virtual time passes them (a jump or real time).</summary>
+public sealed class SandboxClockTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 10, 12, 9, 0, 0, TimeSpan.FromHours(8));
+
+    [Fact]
+    public void SetNow_ShouldRefuse_WhenInstantIsBeforeVirtualNow()
+    {
+        var clock = new SandboxClock(Start);
+        Assert.InRange(clock.GetUtcNow(), Start, Start.AddSeconds(5));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => clock.SetNow(Start.AddMinutes(-1)));
+        Assert.Contains("时间只能向前拨", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => clock.Advance(TimeSpan.Zero));
+        Assert.InRange(clock.Advance(TimeSpan.FromDays(1)), Start.AddDays(1), Start.AddDays(1).AddSeconds(5));
+        Assert.Equal("Asia/Shanghai", clock.LocalTimeZone.Id);
+    }
+
+    [Fact]
+    public async Task Delay_ShouldComplete_WhenClockJumpsPastItsDueTime()
+    {
+        var clock = new SandboxClock(Start);
+        var delay = Task.Delay(TimeSpan.FromHours(2), clock);
+        await Task.Delay(50);
+        Assert.False(delay.IsCompleted);
+        clock.Advance(TimeSpan.FromHours(1));
+        await Task.Delay(50);
+        Assert.False(delay.IsCompleted); // one tick before: still waiting
+        clock.Advance(TimeSpan.FromHours(1));
+        await delay.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Timer_ShouldFireInRealTime_WhenNobodyMovesTheClock()
+    {
+        var clock = new SandboxClock(Start);
+        var fired = new TaskCompletionSource();
+        using var t = clock.CreateTimer(_ => fired.TrySetResult(), null, TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan);
+        await fired.Task.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task PeriodicTimer_ShouldFireOnceAndResume_WhenJumpSpansManyPeriods()
+    {
+        var clock = new SandboxClock(Start);
+        var count = 0;
+        using var t = clock.CreateTimer(_ => Interlocked.Increment(ref count), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        clock.Advance(TimeSpan.FromDays(7));
+        await Task.Delay(200);
+        Assert.Equal(1, count);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Task.Delay(200);
+        Assert.Equal(2, count);
+    }
+
+    [Fact]
+    public async Task DisposedTimer_ShouldNotFire_WhenClockPassesIt()
+    {
+        var clock = new SandboxClock(Start);
+        var fired = false;
+        var t = clock.CreateTimer(_ => fired = true, null, TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+        t.Dispose();
+        clock.Advance(TimeSpan.FromHours(2));
+        await Task.Delay(100);
+        Assert.False(fired);
+        Assert.False(t.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
+
+    [Fact]
+    public async Task CancellationTimeout_ShouldCancel_WhenClockJumps()
+    {
+        var clock = new SandboxClock(Start);
+        using var cts = new CancellationTokenSource(TimeSpan.FromDays(1), clock);
+        clock.Advance(TimeSpan.FromDays(2));
+        await Task.Delay(Timeout.InfiniteTimeSpan, cts.Token).ContinueWith(_ => { }).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(cts.IsCancellationRequested);
+    }
+
+    [Theory]
+    [InlineData("P1D", 0, 0, 24 * 60)]
+    [InlineData("PT2H", 0, 0, 120)]
+    [InlineData("P1W", 0, 0, 7 * 24 * 60)]
+    [InlineData("P1DT12H30M", 0, 0, 36 * 60 + 30)]
+    [InlineData("p1m", 0, 1, 0)]
+    [InlineData("P1Y", 1, 0, 0)]
+    public void IsoDuration_ShouldParse_WhenWrittenInIso8601(string text, int years, int months, int minutes)
+    {
+        Assert.True(IsoDuration.TryParse(text, out var d));
+        Assert.Equal(new IsoDuration(years, months, TimeSpan.FromMinutes(minutes)), d);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("P")]
+    [InlineData("PT")]
+    [InlineData("1D")]
+    [InlineData("P1H")]
+    [InlineData("-P1D")]
+    public void IsoDuration_ShouldRefuse_WhenNotIso8601(string text) => Assert.False(IsoDuration.TryParse(text, out _));
+
+    [Fact]
+    public void IsoDuration_ShouldClampMonthEnd_WhenAddingAMonth() =>
+        Assert.Equal(new DateTimeOffset(2026, 2, 28, 9, 0, 0, TimeSpan.FromHours(8)),
+            new IsoDuration(0, 1, TimeSpan.Zero).AddTo(new DateTimeOffset(2026, 1, 31, 1, 0, 0, TimeSpan.Zero)));
+}
+
+/// <summary>When the sandbox is on, and the refusal to run it next to real WeCom credentials.</summary>
+public sealed class SandboxModeTests
+{
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData(null, "wwcorp", false)]
+    [InlineData("true", null, true)]
+    [InlineData("false", null, false)]
+    [InlineData("false", "wwcorp", false)]
+    public void IsOn_ShouldFollowConfiguration(string? enabled, string? corpId, bool expected)
+    {
+        var b = WebApplication.CreateBuilder();
+        b.Configuration["Sandbox:Enabled"] = enabled;
+        b.Configuration["WeCom:CorpId"] = corpId;
+        Assert.Equal(expected, SandboxMode.IsOn(b.Configuration));
+    }
+
+    [Fact]
+    public void AddSandbox_ShouldRefuseToStart_WhenEnabledNextToRealWeComCredentials()
+    {
+        var b = WebApplication.CreateBuilder();
+        b.Configuration["Sandbox:Enabled"] = "true";
+        b.Configuration["WeCom:CorpId"] = "wwcorp";
+        var e = Assert.Throws<InvalidOperationException>(() => b.AddSandbox());
+        Assert.Contains("Sandbox:Enabled=true but WeCom:CorpId is configured", e.Message);
+        Assert.Contains("沙盒模式与真实企业微信配置不能同时开启", e.Message);
+    }
+
+    [Fact]
+    public async Task Seeder_ShouldLoadDemoCountyOnce_WhenRosterIsEmpty()
+    {
+        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        using (var db = host.NewDb())
+        {
+            Assert.Equal(42, db.Staff.Count());
+            Assert.Equal(200, db.Households.Count());
+        }
+        var seeder = (SandboxSeeder)host.App.Services.GetService(typeof(SandboxSeeder))!;
+        Assert.False(await seeder.SeedAsync());
+        using var again = host.NewDb();
+        Assert.Equal(42, again.Staff.Count());
+    }
+}

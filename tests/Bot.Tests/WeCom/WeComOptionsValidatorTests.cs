@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Options;
+using RapidResponse.Bot.WeCom;
+
+namespace RapidResponse.Bot.Tests.WeCom;
+
+public class WeComOptionsValidatorTests
+{
+    private static WeComOptions Valid() => new()
+    {
+        CorpId = Vectors.CorpId, AgentId = 1000002, Secret = "s", Token = Vectors.Token, EncodingAESKey = Vectors.AesKey,
+    };
+
+    [Fact]
+    public void Validate_ShouldSucceed_WhenEverythingIsSet() =>
+        Assert.True(new WeComOptionsValidator().Validate(null, Valid()).Succeeded);
+
+    [Fact]
+    public void Validate_ShouldListEveryProblem_WhenSeveralSettingsAreWrong()
+    {
+        var result = new WeComOptionsValidator().Validate(null, new WeComOptions { EncodingAESKey = "short", ApiBaseUrl = "qyapi" });
+
+        Assert.True(result.Failed);
+        var failures = result.Failures!.ToList();
+        Assert.Equal(6, failures.Count);
+        Assert.Contains(failures, f => f.Contains("WeCom:EncodingAESKey"));
+        Assert.Contains(failures, f => f.Contains("WeCom:ApiBaseUrl"));
+        Assert.DoesNotContain(failures, f => f.Contains("short"));
+    }
+
+    [Fact]
+    public void Validate_ShouldRequireBothKfCallbackSettings_WhenOnlyOneIsSet()
+    {
+        var options = Valid();
+        options.Kf.Token = "kf";
+
+        var result = new WeComOptionsValidator().Validate(null, options);
+
+        Assert.Contains(result.Failures!, f => f.Contains("WeCom:Kf:EncodingAESKey"));
+    }
+}
+
+public class WeComStartupTests
+{
+    [Fact]
+    public async Task StartAsync_ShouldFailListingProblems_WhenWeComSectionIsMissing()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddWeCom();
+        await using var app = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(ex.Failures, f => f.Contains("WeCom:EncodingAESKey"));
+        Assert.Contains(ex.Failures, f => f.Contains("WeCom:CorpId"));
+    }
+}

@@ -1,0 +1,209 @@
+using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Timelines;
+
+namespace RapidResponse.Domain.Tests.Timelines;
+
+public class ProfileLoaderTests
+{
+    [Fact]
+    public void Load_ShouldReadTheYunlongProfile_WhenGivenItsName()
+    {
+        var p = ProfileLoader.Load("yunlong");
+
+        Assert.Equal(("yunlong", 1, "YL"), (p.Name, p.Version, p.CasePrefix));
+        Assert.Equal(new TimeOnly(17, 30), p.OfficeClosing);
+        Assert.Equal(new WorkingHours(new(8, 30), new(17, 30), new(8, 30)), p.Hours);
+        Assert.Equal(
+            [StageKind.Intake, StageKind.Comparison, StageKind.ForwardToVillage, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking],
+            p.Stages.Select(s => s.Kind));
+        Assert.Equal(["sameDay", "2wd", "2wd", "3wd", "5wd", "1m", "1m"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.Equal(StageActor.Departments, p.Stage(StageKind.Comparison).Actor);
+        Assert.Equal(2, p.Stage(StageKind.HouseholdCheck).Assignees);
+        Assert.Equal(new DeadlineRule(DeadlineKind.SameDay), p.Stage(StageKind.HouseholdCheck).ActiveScreeningDeadline);
+        Assert.Equal(
+            [StageKind.Intake, StageKind.HouseholdCheck, StageKind.Comparison, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking],
+            p.ActiveScreeningOrder);
+        Assert.Equal([0.5, 0.75], p.Stage(StageKind.Comparison).Ladder.NagAtFractions);
+        Assert.Equal([(1, 0), (2, 1), (3, 3)], p.Stage(StageKind.Comparison).Ladder.Levels.Select(l => (l.Level, l.AfterWorkingDays)));
+        Assert.True(p.ShowRankings);
+        Assert.Equal(5, p.MaxHouseholdsPerContact);
+    }
+
+    [Fact]
+    public void Load_ShouldReadTheFengduProfile_WhenGivenItsNameInAnyCase()
+    {
+        var p = ProfileLoader.Load("FengDu");
+
+        Assert.Equal(("fengdu", 1, "FD"), (p.Name, p.Version, p.CasePrefix));
+        Assert.Equal(new TimeOnly(9, 0), p.Hours.Start);
+        Assert.Equal(
+            [StageKind.Intake, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking],
+            p.Stages.Select(s => s.Kind));
+        Assert.Equal(["sameDay", "1wd", "1wd", "5wd", "1m"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.False(p.Has(StageKind.Comparison));
+        Assert.False(p.ShowRankings);
+        Assert.Equal(2, p.MaxHouseholdsPerContact);   // FD: 每名联系人最多不超过2户
+        Assert.Same(EscalationLadder.Default, p.Stage(StageKind.Intake).Ladder);   // no defaultLadder: the built-in default
+    }
+
+    [Fact]
+    public void Load_ShouldReadACountysOwnProfile_WhenGivenAFilePath()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"qingxi-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """
+            {
+              // a county's own profile: comments and trailing commas are allowed
+              "name": "qingxi", "version": 3, "title": "青溪县快速反应", "casePrefix": "QX",
+              "officeClosing": "18:00",
+              "workingHours": { "start": "08:00", "end": "18:00", "dueMorningNagAt": "08:30" },
+              "stages": [
+                { "kind": "intake", "name": "受理", "actor": "village", "deadline": "sameDay" },
+                { "kind": "householdCheck", "name": "入户核查", "actor": "village", "assignees": 2, "deadline": "2wd",
+                  "ladder": { "nagAt": [0.5], "nagOnDueMorning": false, "levels": [ { "level": 1, "afterWorkingDays": 0, "target": "townshipGroup" } ] } },
+                { "kind": "decision", "name": "研判认定", "actor": "county", "deadline": "none" },
+              ],
+            }
+            """);
+        try
+        {
+            var p = ProfileLoader.Load(path);
+            Assert.Equal(("qingxi", 3, "QX"), (p.Name, p.Version, p.CasePrefix));
+            Assert.Equal(new TimeOnly(18, 0), p.OfficeClosing);
+            Assert.Equal([0.5], p.Stage(StageKind.HouseholdCheck).Ladder.NagAtFractions);
+            Assert.False(p.Stage(StageKind.HouseholdCheck).Ladder.NagOnDueMorning);
+            Assert.Same(EscalationLadder.Silent, p.Stage(StageKind.Decision).Ladder);   // no deadline, no ladder
+            Assert.Same(EscalationLadder.Default, p.Stage(StageKind.Intake).Ladder);
+            Assert.Equal(5, p.MaxHouseholdsPerContact);
+            Assert.True(p.ShowRankings);
+            Assert.Empty(p.ActiveScreeningOrder);
+
+            // Cases keep name + version: the registry finds the county profile and the built-ins.
+            var registry = new ProfileRegistry(p);
+            Assert.Same(p, registry.Get("qingxi", 3));
+            Assert.Equal("yunlong", registry.Get("yunlong", 1).Name);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Parse_ShouldListEveryProblem_WhenSeveralFieldsAreBroken()
+    {
+        const string json = """
+            {
+              "name": "broken", "version": 0, "casePrefix": "yl", "officeClosing": "5pm",
+              "workingHours": { "start": "18:00", "end": "08:00" },
+              "showRankings": "yes",
+              "maxHouseholdsPerContact": 0,
+              "escalation": {},
+              "defaultLadder": { "nagAt": [1.5, "half"], "levels": [ { "level": 4, "afterWorkingDays": -1, "target": "mayor" } ] },
+              "stages": [
+                { "kind": "comparison", "name": "信息比对", "actor": "departments", "deadline": "2 weeks" },
+                { "kind": "intake", "actor": "mayor", "deadline": 2 },
+                { "kind": "comparison", "name": "again", "actor": "departments", "deadline": "2wd", "deadLine": "3wd" },
+                { "kind": "visit", "name": "x", "actor": "village" }
+              ],
+              "activeScreeningOrder": ["householdCheck", 7]
+            }
+            """;
+
+        var e = Assert.Throws<InvalidProfileException>(() => ProfileLoader.Parse(json, "broken.json"));
+
+        string[] expected =
+        [
+            "'version' must be a positive integer",
+            "'casePrefix' must be 1–6 upper-case letters",
+            "'officeClosing': '5pm' is not a time of day",
+            "'workingHours.start' must be before 'workingHours.end'",
+            "'escalation' is not a known key",
+            "defaultLadder.nagAt: 1.5 must be a fraction",
+            "defaultLadder.nagAt: \"half\" must be a fraction",
+            "defaultLadder.levels: level must be 1, 2 or 3",
+            "defaultLadder.levels: afterWorkingDays must not be negative",
+            "defaultLadder.levels.target: 'mayor' is not one of",
+            "stages[0].deadline: '2 weeks' is not a deadline",
+            "the first stage must be 'intake'",
+            "stages[1].actor: 'mayor' is not one of",
+            "stages[1].deadline: 2 must be a string",
+            "'stages[1].name' is required",
+            "'stages[2].deadLine' is not a known key",
+            "stages[3].kind: 'visit' is not one of",
+            "stages[3].deadline is missing",
+            "stage 'comparison' appears 2 times",
+            "activeScreeningOrder: 'householdCheck' is not a stage of this profile",
+            "activeScreeningOrder: '7' is not a stage of this profile",
+            "'showRankings' must be true or false",
+            "'maxHouseholdsPerContact' must be at least 1",
+        ];
+        foreach (var x in expected)
+            Assert.True(e.Problems.Any(p => p.Contains(x, StringComparison.Ordinal)), $"missing problem: {x}\nall:\n{string.Join("\n", e.Problems)}");
+        Assert.Equal(expected.Length, e.Problems.Count);
+        Assert.Contains("broken.json", e.Message);
+        foreach (var x in expected) Assert.Contains(x, e.Message);
+    }
+
+    [Fact]
+    public void Load_ShouldListEveryProblem_WhenACountyFileByPathIsInvalid()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """
+            { "name": "bad", "version": 1, "casePrefix": "BD",
+              "workingHours": { "start": "08:30", "end": "17:30", "dueMorningNagAt": "07:00" },
+              "stages": [ { "kind": "intake", "name": "受理", "actor": "village", "deadline": "sameDay", "assignees": 9,
+                            "ladder": { "nagAt": [0.75, 0.5, 0.9], "nagOnDueMorning": "no" } } ] }
+            """);
+        try
+        {
+            var e = Assert.Throws<InvalidProfileException>(() => ProfileLoader.Load(path));
+            Assert.Contains(e.Problems, p => p.Contains("dueMorningNagAt' must lie inside working hours"));
+            Assert.Contains(e.Problems, p => p.Contains("stages[0].assignees must be 1–5"));
+            Assert.Contains(e.Problems, p => p.Contains("at most two nag fractions"));
+            Assert.Contains(e.Problems, p => p.Contains("nagAt must be in increasing order"));
+            Assert.Contains(e.Problems, p => p.Contains("nagOnDueMorning' must be true or false"));
+            Assert.Equal(5, e.Problems.Count);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Theory]
+    [InlineData("{ not json", "not valid JSON")]
+    [InlineData("[1, 2]", "not a JSON object")]
+    [InlineData("{}", "'name' is required")]
+    public void Parse_ShouldExplain_WhenTheFileIsNotAProfile(string json, string problem)
+    {
+        var e = Assert.Throws<InvalidProfileException>(() => ProfileLoader.Parse(json, "x.json"));
+        Assert.Contains(e.Problems, p => p.Contains(problem));
+    }
+
+    [Fact]
+    public void Load_ShouldExplain_WhenNeitherABuiltInNameNorAFile()
+    {
+        var e = Assert.Throws<InvalidProfileException>(() => ProfileLoader.Load("no-such-county.json"));
+        Assert.Contains("yunlong, fengdu", Assert.Single(e.Problems));
+    }
+
+    [Fact]
+    public void Parse_ShouldRefuseALadderWithLevelsOutOfOrder_WhenALevelRepeats()
+    {
+        const string json = """
+            { "name": "x", "version": 1, "casePrefix": "X",
+              "defaultLadder": { "levels": [ { "level": 1, "afterWorkingDays": 0, "target": "townshipGroup" },
+                                             { "level": 1, "afterWorkingDays": 2, "target": "countyGroup" } ] },
+              "stages": [ { "kind": "intake", "name": "受理", "actor": "village", "deadline": "sameDay" } ],
+              "activeScreeningOrder": ["intake", "intake"] }
+            """;
+        var e = Assert.Throws<InvalidProfileException>(() => ProfileLoader.Parse(json, "x"));
+        Assert.Contains(e.Problems, p => p.Contains("levels 1, 2, 3 once each"));
+        Assert.Contains(e.Problems, p => p.Contains("'intake' appears more than once"));
+        Assert.Equal(2, e.Problems.Count);
+    }
+
+    private static string Syntax(DeadlineRule r) => r.Kind switch
+    {
+        DeadlineKind.None => "none",
+        DeadlineKind.SameDay => "sameDay",
+        DeadlineKind.WorkingDays => $"{r.Value}wd",
+        DeadlineKind.CalendarDays => $"{r.Value}d",
+        DeadlineKind.Months => $"{r.Value}m",
+        _ => $"{r.Value}h",
+    };
+}
