@@ -111,7 +111,7 @@ public sealed class BulletinTests
             await SeedOctoberAsync(h);
             // 11-01 is a Sunday: the first working day is 11-02; the bulletin goes at 09:10, not before.
             var early = await h.TriggerAtAsync(BulletinJob.Key, Bj(11, 2, 9, 9));
-            Assert.Equal("nothing due", early.Summary);
+            Assert.Equal("not yet", early.Summary);
             Assert.DoesNotContain(await h.OutboxAsync(), o => o.DedupeKey!.StartsWith("bulletin:"));
             var run = await h.RunAtAsync(BulletinJob.Key, Bj(11, 2, 9, 10));
             Assert.Equal("posted monthly 2026-10", run.Summary);
