@@ -108,6 +108,13 @@ public sealed class SandboxClockTests
     public void IsoDuration_ShouldClampMonthEnd_WhenAddingAMonth() =>
         Assert.Equal(new DateTimeOffset(2026, 2, 28, 9, 0, 0, TimeSpan.FromHours(8)),
             new IsoDuration(0, 1, TimeSpan.Zero).AddTo(new DateTimeOffset(2026, 1, 31, 1, 0, 0, TimeSpan.Zero)));
+
+    /// <summary>Waits (real time, at most 10 s) for a timer callback on the thread pool, so a loaded machine does not fail the test.</summary>
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(10);
+    }
 }
 
 /// <summary>When the sandbox is on, and the refusal to run it next to real WeCom credentials.</summary>
@@ -151,12 +158,5 @@ public sealed class SandboxModeTests
         Assert.False(await seeder.SeedAsync());
         using var again = host.NewDb();
         Assert.Equal(42, again.Staff.Count());
-    }
-
-    /// <summary>Waits (real time, at most 10 s) for a timer callback on the thread pool, so a loaded machine does not fail the test.</summary>
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(10);
     }
 }
