@@ -43,13 +43,17 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
         try
         {
             var msgId = await call.Send(client, cancellationToken);
-            await limits.SentAsync(call.Limits, CancellationToken.None);
             _blocks.TryRemove(call.BlockKey, out _);
             return TransportResult.Sent(msgId);
         }
         catch (Exception e)
         {
             return Classify(row, call, e);
+        }
+        finally
+        {
+            // Over, whatever the outcome: the gate counts it from now (it reached WeCom before now, if at all).
+            await limits.SentAsync(call.Limits, CancellationToken.None);
         }
     }
 

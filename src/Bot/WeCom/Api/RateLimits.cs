@@ -34,15 +34,21 @@ public interface ISendRateGate
     /// <summary>Null when a send counting against every key may go now; otherwise when to try again.</summary>
     ValueTask<DateTimeOffset?> TryAcquireAsync(IReadOnlyList<(RateScope Scope, string Key)> keys, CancellationToken ct);
 
-    /// <summary>The send allowed by <see cref="TryAcquireAsync"/> was accepted by WeCom.</summary>
+    /// <summary>
+    /// The send allowed by <see cref="TryAcquireAsync"/> is over — answered, failed or timed out; called exactly once per
+    /// allowed send. It reached WeCom at some instant between the two calls, so a gate that stamps it now never lets a
+    /// later send arrive inside the same window, whatever the network's delay.
+    /// </summary>
     ValueTask SentAsync(IReadOnlyList<(RateScope Scope, string Key)> keys, CancellationToken ct);
 }
 
 /// <summary>
 /// Pure, clock-driven answer to "when may the next message to key K be sent" (§7). Not a queue: the outbox dispatcher
-/// asks, and a send that may go is counted at once (<see cref="ISendRateGate.TryAcquireAsync"/>), so parallel senders
-/// cannot all take the last free slot; a send that then fails still counts (the limit is never overshot). Thread-safe;
-/// state is per process. The windows are the documented numbers unless <c>WeCom:RateLimits</c> overrides a scope.
+/// asks, and a send that may go is counted at once as in flight (<see cref="ISendRateGate.TryAcquireAsync"/>), so parallel
+/// senders cannot all take the last free slot; when it is over (<see cref="ISendRateGate.SentAsync"/>, also after a
+/// failure: the limit is never overshot) it is stamped with that instant. WeCom counts a send when it arrives, which is
+/// between the two: stamping the end means a window never closes early, even when an earlier request was slow on the way.
+/// Thread-safe; state is per process. The windows are the documented numbers unless <c>WeCom:RateLimits</c> overrides a scope.
 /// </summary>
 public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? options = null) : ISendRateGate
 {
@@ -138,7 +144,7 @@ public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? option
     /// <summary>The longest documented window of <paramref name="scope"/>.</summary>
     public static TimeSpan Longest(RateScope scope) => Windows[scope].Max(w => w.Window);
 
-    /// <summary>Checks every key and, when all allow a send now, counts it against all of them in the same lock.</summary>
+    /// <summary>Checks every key and, when all allow a send now, counts it as in flight against all of them in the same lock.</summary>
     ValueTask<DateTimeOffset?> ISendRateGate.TryAcquireAsync(IReadOnlyList<(RateScope Scope, string Key)> keys, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -152,13 +158,27 @@ public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? option
             }
 
             if (allowed > now) return ValueTask.FromResult<DateTimeOffset?>(allowed);
-            foreach (var (scope, key) in keys) RecordLocked(scope, key, now);
+            foreach (var (scope, key) in keys) Log(scope, key).InFlight++;
             return ValueTask.FromResult<DateTimeOffset?>(null);
         }
     }
 
-    /// <summary>Nothing to do: the send was counted when it was allowed.</summary>
-    ValueTask ISendRateGate.SentAsync(IReadOnlyList<(RateScope Scope, string Key)> keys, CancellationToken ct) => ValueTask.CompletedTask;
+    /// <summary>The allowed send is over: no longer in flight, counted from now.</summary>
+    ValueTask ISendRateGate.SentAsync(IReadOnlyList<(RateScope Scope, string Key)> keys, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            foreach (var (scope, key) in keys)
+            {
+                var log = Log(scope, key);
+                if (log.InFlight > 0) log.InFlight--;
+                log.Add(now, LongestFor(scope));
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>Records a send that happened now.</summary>
     public void Record(RateScope scope, string key)
@@ -170,14 +190,16 @@ public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? option
         }
     }
 
-    private void RecordLocked(RateScope scope, string key, DateTimeOffset now)
+    private void RecordLocked(RateScope scope, string key, DateTimeOffset now) => Log(scope, key).Add(now, LongestFor(scope));
+
+    private SendLog Log(RateScope scope, string key)
     {
         if (!_sent.TryGetValue((scope, key), out var sent))
         {
             _sent[(scope, key)] = sent = new SendLog();
         }
 
-        sent.Add(now, LongestFor(scope));
+        return sent;
     }
 
     /// <summary>Records the send if allowed now; otherwise returns false and when to try again.</summary>
@@ -247,6 +269,9 @@ public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? option
         private readonly List<long> _ticks = [];
         private int _head;
 
+        /// <summary>Sends allowed and not over yet: they count in every window and leave no sooner than a full window from now.</summary>
+        public int InFlight { get; set; }
+
         public void Add(DateTimeOffset at, TimeSpan longest)
         {
             var t = at.UtcTicks;
@@ -263,12 +288,14 @@ public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? option
             var count = _ticks.Count;
             foreach (var w in windows)
             {
-                // In window: now - s < window, i.e. s > now - window.
+                // In window: now - s < window, i.e. s > now - window; sends in flight are the newest.
                 var first = FirstAfter(now.UtcTicks - w.Window.Ticks);
-                var inWindow = count - first;
+                var inWindow = count - first + InFlight;
                 if (inWindow >= w.Limit)
                 {
-                    var leaving = _ticks[count - w.Limit] + w.Window.Ticks;
+                    // The (inWindow - limit)-th oldest must leave; one still in flight leaves a window after it ends, at the earliest.
+                    var index = count + InFlight - w.Limit;
+                    var leaving = (index < count ? _ticks[index] : now.UtcTicks) + w.Window.Ticks;
                     if (leaving > next) next = leaving;
                 }
             }
