@@ -10,6 +10,7 @@ return args switch
     ["bulletin", ..] => await BulletinBench.RunAsync(args[1..]),
     ["memory", ..] => await MemoryBench.RunAsync(args[1..]),
     ["fuzz", ..] => await FuzzBench.RunAsync(args[1..]),
+    ["dispatch", ..] => await DispatchBench.RunAsync(args[1..]),
     ["micro", ..] => RunMicro(args[1..]),
     _ => Usage(),
 };
@@ -22,6 +23,6 @@ static int RunMicro(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- <ingest [--requests N] | sweep [--stages N] | import [--rows N] | bulletin | memory | fuzz [--inputs N] | micro [BenchmarkDotNet args]>");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- <ingest [--requests N] | sweep [--stages N] | import [--rows N] | bulletin | memory | fuzz [--inputs N] | dispatch [--window-seconds S] [--windows K] [--api-limit N] [Outbox__Key=value] | micro [BenchmarkDotNet args]>");
     return 2;
 }

@@ -9,7 +9,7 @@ namespace RapidResponse.Bot.Outbox;
 /// <summary>One outbox row as a ready WeCom call: how to send it, what limits it counts against, which block applies.</summary>
 /// <param name="Send">Performs the call; returns the platform message id when WeCom gives one.</param>
 /// <param name="BlockKey">Key of the 45009 frequency block the call falls under (per robot for webhooks, per API otherwise).</param>
-/// <param name="Limits">Rate-limit keys the send counts against (§7).</param>
+/// <param name="Limits">Rate-limit keys the send counts against (§7): the API's corp-wide base frequency and the recipient's limits.</param>
 public sealed record OutboundCall(
     Func<WeComApiClient, CancellationToken, Task<string?>> Send,
     string BlockKey,
@@ -60,7 +60,7 @@ public static class WeComOutbound
     private static OutboundCall App(OutboxMessage row, AppMessageRequest request) => new(
         async (client, ct) => (await client.SendAsync(request, ct)).MsgId,
         "api:" + request.Path,
-        [.. Users(row).Select(u => (RateScope.AppRecipient, u))]) { Request = request };
+        [(RateScope.Api, request.Path), .. Users(row).Select(u => (RateScope.AppRecipient, u))]) { Request = request };
 
     /// <summary>Update_button for the holders; without a response code WeCom has nothing to update (§4.4).</summary>
     private static OutboundCall CardUpdate(CardUpdateBody u)
@@ -68,7 +68,7 @@ public static class WeComOutbound
         if (string.IsNullOrEmpty(u.ResponseCode))
             throw new UndeliverableException($"卡片 {u.TaskId} 没有 response_code，无法更新");
         var request = UpdateTemplateCardRequest.UpdateButton(u.ResponseCode, u.ReplaceText, u.UserIds);
-        return new(async (client, ct) => { await client.SendAsync(request, ct); return null; }, "api:" + request.Path, []) { Request = request };
+        return new(async (client, ct) => { await client.SendAsync(request, ct); return null; }, "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
     }
 
     /// <summary>Mentions in app group chats are <c>&lt;@userid&gt;</c> inside markdown (§4.6, §4.8), so a text with mentions goes as markdown.</summary>
@@ -78,7 +78,7 @@ public static class WeComOutbound
         var request = row.Kind == OutboundKind.Text && mentions.Count == 0
             ? AppChatSendRequest.ForText(row.Recipient, content)
             : AppChatSendRequest.ForMarkdown(row.Recipient, WithMentions(content, mentions));
-        return new(async (client, ct) => { await client.SendAsync(request, ct); return null; }, "api:" + request.Path, [(RateScope.AppChatMember, row.Recipient)]) { Request = request };
+        return new(async (client, ct) => { await client.SendAsync(request, ct); return null; }, "api:" + request.Path, [(RateScope.Api, request.Path), (RateScope.AppChatMember, row.Recipient)]) { Request = request };
     }
 
     /// <summary>Text mentions go in <c>mentioned_list</c>; markdown is never sent over 4096 bytes — splitting is the scheduler's job.</summary>
@@ -108,7 +108,7 @@ public static class WeComOutbound
         if (string.IsNullOrEmpty(row.OpenKfId))
             throw new UndeliverableException("微信客服消息缺少 open_kfid（客服账号）");
         var request = new KfSendMsgRequest { ToUser = row.Recipient, OpenKfId = row.OpenKfId, MsgId = KfMsgId(row.Id), Text = new(ContentOf(row).Content) };
-        return new(async (client, ct) => (await client.SendAsync(request, ct)).MsgId ?? request.MsgId, "api:" + request.Path, []) { Request = request };
+        return new(async (client, ct) => (await client.SendAsync(request, ct)).MsgId ?? request.MsgId, "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
     }
 
     /// <summary>msgid of the kf reply for outbox row <paramref name="rowId"/>; comes back in msg_send_fail events.</summary>

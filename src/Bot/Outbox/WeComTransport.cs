@@ -13,7 +13,7 @@ namespace RapidResponse.Bot.Outbox;
 public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate limits, KfReplyWindow kf, TimeProvider time, ILogger<WeComTransport> log)
     : IOutboundTransport
 {
-    /// <summary>Active 45009 blocks by <see cref="OutboundCall.BlockKey"/>, with how many hit in a row (60 s, then 60 min, then the day).</summary>
+    /// <summary>45009 blocks by <see cref="OutboundCall.BlockKey"/> and their level (60 s, then 60 min, then the day); removed on a success.</summary>
     private readonly ConcurrentDictionary<string, (DateTimeOffset Until, int Hits)> _blocks = new(StringComparer.Ordinal);
 
     public async Task<TransportResult> SendAsync(OutboxMessage row, CancellationToken cancellationToken)
@@ -43,13 +43,17 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
         try
         {
             var msgId = await call.Send(client, cancellationToken);
-            await limits.SentAsync(call.Limits, CancellationToken.None);
             _blocks.TryRemove(call.BlockKey, out _);
             return TransportResult.Sent(msgId);
         }
         catch (Exception e)
         {
             return Classify(row, call, e);
+        }
+        finally
+        {
+            // Over, whatever the outcome: the gate counts it from now (it reached WeCom before now, if at all).
+            await limits.SentAsync(call.Limits, CancellationToken.None);
         }
     }
 
@@ -71,9 +75,8 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
                 return TransportResult.Retry(detail, maxAttempts: decision.MaxAttempts > 0 ? decision.MaxAttempts + 1 : 0);
             case RetryAction.WaitBlockPeriod:
                 var now = time.GetUtcNow();
-                var hits = _blocks.AddOrUpdate(call.BlockKey, _ => (now, 1), (_, b) => (b.Until, b.Hits + 1)).Hits;
-                var until = now + WeComRetryPolicy.BlockPeriod(hits, now);
-                _blocks[call.BlockKey] = (until, hits);
+                var (until, hits) = _blocks.AddOrUpdate(call.BlockKey, _ => (now + WeComRetryPolicy.BlockPeriod(1, now), 1), (_, b) => NextBlock(b, now));
+                log.LogInformation("WeCom frequency block on {Key} until {Until} (level {Hits})", call.BlockKey, until, hits);
                 return TransportResult.Retry(detail, until);
             case RetryAction.InvalidateTokenAndRetryOnce:
                 // The client already refreshed the token and retried once; a few spaced retries more, then give up.
@@ -90,6 +93,19 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
 
                 return TransportResult.Dead(detail);
         }
+    }
+
+    /// <summary>
+    /// The block after another 45009 on a key that has a block entry. While the block is still on, the answer belongs to the
+    /// same incident: a request that was already in flight when the first 45009 came back (with several recipients in
+    /// parallel, WeCom refuses all of them at once). Only a 45009 soon after the block ended means the block was longer than
+    /// assumed and escalates (60 s → 60 min → day); one long after it is a new minute-level block.
+    /// </summary>
+    private static (DateTimeOffset Until, int Hits) NextBlock((DateTimeOffset Until, int Hits) block, DateTimeOffset now)
+    {
+        if (block.Until > now) return block;
+        var hits = now - block.Until < WeComRetryPolicy.MinuteBlockPeriod ? block.Hits + 1 : 1;
+        return (now + WeComRetryPolicy.BlockPeriod(hits, now), hits);
     }
 
     /// <summary>errmsg without the hint id and help link; keeps hints such as the caller IP of 60020.</summary>

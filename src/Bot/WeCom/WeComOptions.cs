@@ -32,6 +32,12 @@ public sealed class WeComOptions
     public int MaxCallbackBodyBytes { get; set; } = 64 * 1024;
 
     public WeComKfOptions Kf { get; set; } = new();
+
+    /// <summary>
+    /// Overrides of the documented send limits per scope (AppRecipient, Webhook, AppChatMember, Api), e.g.
+    /// <c>WeCom:RateLimits:Api = "2000/00:01:00,30000/01:00:00"</c> for a corp on the older base frequency. Empty: documented numbers.
+    /// </summary>
+    public Dictionary<string, string> RateLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>微信客服 settings (微信客服 → API). The callback is optional: leave Token and EncodingAESKey empty to disable /wecom/kf.</summary>

@@ -30,6 +30,12 @@ public sealed class WeComOptionsValidator : IValidateOptions<WeComOptions>
         Require(o.HttpTimeout > TimeSpan.Zero, "WeCom:HttpTimeout must be positive.");
         Require(o.MaxCallbackBodyBytes >= 4096, "WeCom:MaxCallbackBodyBytes must be at least 4096.");
 
+        foreach (var (scope, windows) in o.RateLimits)
+        {
+            Require(Enum.TryParse<Api.RateScope>(scope, ignoreCase: true, out _) && Api.RateLimits.ParseWindows(windows) is not null,
+                $"WeCom:RateLimits:{scope} must name a scope (AppRecipient, Webhook, AppChatMember, Api) with windows like \"30/00:01:00,1000/01:00:00\".");
+        }
+
         if (o.Kf.CallbackEnabled)
         {
             Require(!string.IsNullOrWhiteSpace(o.Kf.Token), "WeCom:Kf:Token is required when WeCom:Kf:EncodingAESKey is set (微信客服 回调 Token).");

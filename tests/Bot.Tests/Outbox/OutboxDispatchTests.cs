@@ -113,6 +113,38 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
         Assert.Contains("45009", (await _host.RowAsync(rows[0].Id)).LastError);
     }
 
+    [Fact]
+    public async Task Dispatch_ShouldWaitOneMinuteNotAnHour_WhenParallelSendsAreAllRefusedInTheSameBlock()
+    {
+        // Both requests are in flight when the first 45009 comes back: one incident, not "hit again" (which means 60 min).
+        var n = 0;
+        _host.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(OutboxTestHost.SendPath)).RespondWith(
+            WireMock.ResponseBuilders.Response.Create().WithCallback(async _ =>
+            {
+                var refused = Interlocked.Increment(ref n) <= 2;
+                if (refused) await Task.Delay(300);
+                return new WireMock.ResponseMessage
+                {
+                    StatusCode = 200,
+                    BodyData = new WireMock.Util.BodyData
+                    {
+                        DetectedBodyType = WireMock.Types.BodyType.String,
+                        BodyAsString = refused ? """{"errcode":45009,"errmsg":"api freq out of limit"}""" : """{"errcode":0,"errmsg":"ok"}""",
+                    },
+                };
+            }));
+        var t0 = _host.Time.GetUtcNow();
+        await _host.SeedAsync(OutboxTestHost.Text("zhangsan", "甲"), OutboxTestHost.Text("lisi", "乙"));
+
+        await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Pending && x.Attempts == 1) == 2, "both refused");
+        await using (var db = _host.NewDb())
+            Assert.All(await db.Outbox.AsNoTracking().ToListAsync(), r => Assert.Equal(t0.AddMinutes(1), r.NotBefore));
+
+        _host.Time.Advance(TimeSpan.FromMinutes(1));
+        await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Sent) == 2, "both sent after a minute");
+        Assert.Equal(4, _host.Requests(OutboxTestHost.SendPath).Count);
+    }
+
     [Theory]
     [InlineData(40001)]
     [InlineData(60020)]

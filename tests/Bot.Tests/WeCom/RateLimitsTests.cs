@@ -108,4 +108,24 @@ public class RateLimitsTests
 
         Assert.Equal(open, limits.NextKfReplyAt("wmUser") is not null);
     }
+
+    [Fact]
+    public async Task Gate_ShouldCountInFlightSendsAndStampThemWhenOver_WhenWindowIsNearlyFull()
+    {
+        var windows = new Dictionary<string, string> { ["Webhook"] = "2/00:01:00" };
+        ISendRateGate gate = new RateLimits(_time, Microsoft.Extensions.Options.Options.Create(new RapidResponse.Bot.WeCom.WeComOptions { RateLimits = windows }));
+        (RateScope, string)[] keys = [(RateScope.Webhook, "hook")];
+        var start = _time.GetUtcNow();
+
+        Assert.Null(await gate.TryAcquireAsync(keys, default));
+        Assert.Null(await gate.TryAcquireAsync(keys, default));
+        // Both in flight: the window is full although neither has been answered yet.
+        Assert.Equal(start + TimeSpan.FromMinutes(1), await gate.TryAcquireAsync(keys, default));
+
+        // The first is answered 5 s later: it may have reached WeCom just now, so its slot frees a minute from now.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await gate.SentAsync(keys, default);
+        await gate.SentAsync(keys, default);
+        Assert.Equal(start + TimeSpan.FromSeconds(65), await gate.TryAcquireAsync(keys, default));
+    }
 }

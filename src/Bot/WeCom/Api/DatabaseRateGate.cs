@@ -10,7 +10,7 @@ namespace RapidResponse.Bot.WeCom.Api;
 /// under each key's advisory lock, so two instances cannot both take the last free send; the send is counted when allowed
 /// (a send that then fails still counts: the limit is never overshot, at worst a message waits a little longer).
 /// </summary>
-public sealed class DatabaseRateGate(IServiceScopeFactory scopes, TimeProvider time) : ISendRateGate
+public sealed class DatabaseRateGate(IServiceScopeFactory scopes, RateLimits limits, TimeProvider time) : ISendRateGate
 {
     /// <summary>Advisory-lock namespace of rate-limit keys.</summary>
     private const int KeyLockSpace = 7402;
@@ -30,10 +30,20 @@ public sealed class DatabaseRateGate(IServiceScopeFactory scopes, TimeProvider t
         var next = now;
         foreach (var k in named)
         {
-            var since = now - RateLimits.Longest(k.Scope);
+            var since = now - limits.LongestFor(k.Scope);
             await db.SendHits.Where(h => h.Key == k.Name && h.At <= since).ExecuteDeleteAsync(ct);
-            var sent = await db.SendHits.AsNoTracking().Where(h => h.Key == k.Name).OrderBy(h => h.At).Select(h => h.At).ToListAsync(ct);
-            var allowed = RateLimits.NextAllowedAt(k.Scope, sent, now);
+            // Counted per window in the database (the corp-wide API key holds up to 150 000 hits an hour).
+            var allowed = now;
+            foreach (var w in limits.WindowsFor(k.Scope))
+            {
+                var from = now - w.Window;
+                var inWindow = db.SendHits.AsNoTracking().Where(h => h.Key == k.Name && h.At > from);
+                var count = await inWindow.CountAsync(ct);
+                if (count < w.Limit) continue;
+                var leaving = await inWindow.OrderBy(h => h.At).Select(h => h.At).Skip(count - w.Limit).FirstAsync(ct) + w.Window;
+                if (leaving > allowed) allowed = leaving;
+            }
+
             if (allowed > next) next = allowed;
         }
         if (next > now) return next;

@@ -56,11 +56,13 @@ public sealed class WeComApiClient(
                 return response;
             }
 
-            // Retry once. The invalidation is compare-and-swap: a racing refresh may already have stored a good token.
-            if (attempt == 0 && token is not null && WeComRetryPolicy.InvalidatesToken(response.ErrCode))
+            // Drop the token and retry once. The invalidation is compare-and-swap: a racing refresh may already have stored a
+            // good token. An expired/invalid token on the retry is dropped too, so the caller's next try fetches a fresh one
+            // instead of spending a call on the token WeCom just refused (not for 40001: that would only repeat gettoken).
+            if (token is not null && WeComRetryPolicy.InvalidatesToken(response.ErrCode) && (attempt == 0 || response.ErrCode != 40001))
             {
                 await tokens.InvalidateAsync(tokenKey!, token, cancellationToken);
-                continue;
+                if (attempt == 0) continue;
             }
 
             throw new WeComApiException(response.ErrCode, response.ErrMsg, request.Path);
