@@ -67,6 +67,9 @@ public sealed class SandboxHost : IAsyncDisposable
             ["ConnectionStrings:Bot"] = $"Data Source={Path.Combine(dir, "bot.db")}",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Scheduler:InstanceName"] = "sandbox-" + Guid.NewGuid().ToString("N"),
+            // Real-time wait for a message's replies: 5 s by default, which a loaded CI machine can exceed (the demo then
+            // moves on and its transcript misses a line). Only an upper bound: a send returns as soon as its replies exist.
+            ["Sandbox:SendWait"] = "00:00:20",
         };
         if (startAt is { } s) config["Sandbox:StartAt"] = s.ToString("O");
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
