@@ -75,6 +75,8 @@ public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry p
             if (counter is null) { counter = new CaseCounter { Prefix = prefix, Year = year }; db.CaseCounters.Add(counter); }
             _counters[(prefix, year)] = counter;
         }
+        // A bulk import saves in chunks and clears the change tracker after each save: track the saved counter again.
+        else if (db.Entry(counter).State == EntityState.Detached) db.CaseCounters.Attach(counter);
         counter.Last++;
         counter.Version++;
         return $"{prefix}-{year}-{counter.Last:D6}";
