@@ -32,9 +32,10 @@ public static class DepartmentListEndpoints
     public const int SaveEvery = 2_000;
 
     /// <summary>
-    /// Imports and cards every new case in one transaction: all or nothing, as before. Inside it the cases are carded and
-    /// saved every <see cref="SaveEvery"/> cases (then the change tracker is cleared), and routing and cards read the
-    /// roster from one snapshot taken in the transaction instead of a query per case.
+    /// Imports and cards every new case in one transaction: all or nothing, as before. Inside it the cases are opened
+    /// untracked, carded and written every <see cref="SaveEvery"/> cases (<see cref="BulkSave"/>, which leaves the change
+    /// tracker empty), and routing and cards read the roster from one snapshot taken in the transaction instead of a
+    /// query per case.
     /// </summary>
     public static async Task<DepartmentListResult> RunAsync(IServiceProvider sp, Stream content, ImportFormat format, Actor importer, CancellationToken ct)
     {
@@ -45,6 +46,7 @@ public static class DepartmentListEndpoints
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var snapshot = await RosterSnapshot.LoadAsync(db, ct);
         router.Snapshot = cards.Snapshot = snapshot;
+        workflow.TrackNewCases = false;
         try
         {
             var result = await new DepartmentListImporter(db, workflow)
@@ -55,14 +57,17 @@ public static class DepartmentListEndpoints
                 {
                     foreach (var c in cases)
                         if (c.CurrentStage is { } stage) await cards.SendAsync(c, stage, workflow.ClockFor(c).Profile, token);
-                    await db.SaveChangesAsync(token);
-                    db.ChangeTracker.Clear();
+                    await BulkSave.SaveAndClearAsync(db, cases, token);
                 },
             }.ImportAsync(content, format, importer, ct);
             await db.SaveChangesAsync(ct); // whatever else the scope left pending (the single save used to take it too)
             await tx.CommitAsync(ct);
             return result;
         }
-        finally { router.Snapshot = cards.Snapshot = null; }
+        finally
+        {
+            router.Snapshot = cards.Snapshot = null;
+            workflow.TrackNewCases = true;
+        }
     }
 }

@@ -26,7 +26,8 @@ public sealed class DepartmentListImporter(BotDb db, CaseWorkflow workflow)
 
     /// <summary>
     /// When set, called with every <see cref="BatchSize"/> opened cases and with the last ones, so the caller can card
-    /// and save them in chunks (inside its transaction) instead of tracking the whole list in one context.
+    /// and save them in chunks (inside its transaction) instead of tracking the whole list in one context; with
+    /// <see cref="CaseWorkflow.TrackNewCases"/> off the cases are not tracked at all and the caller must save them here.
     /// </summary>
     public Func<IReadOnlyList<Case>, CancellationToken, Task>? OnBatch { get; init; }
 
