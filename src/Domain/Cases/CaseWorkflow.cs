@@ -12,6 +12,12 @@ namespace RapidResponse.Domain.Cases;
 /// </summary>
 public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry profiles, WorkingCalendar calendar, TimeProvider time)
 {
+    /// <summary>
+    /// False while a bulk import opens cases: they are left untracked for the import to write in chunks
+    /// (<see cref="BulkSave"/>); tracking 50,000 case graphs cost more than writing them.
+    /// </summary>
+    public bool TrackNewCases { get; set; } = true;
+
     public CaseClock ClockFor(Case c) => new(profiles.Get(c.ProfileName, c.ProfileVersion), calendar, time.GetUtcNow());
 
     public CaseClock ClockForNew() => new(profiles.Current, calendar, time.GetUtcNow());
@@ -24,7 +30,7 @@ public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry p
         var number = await NextNumberAsync(clock.Profile.CasePrefix, ChinaTime.DateOf(clock.Now).Year, ct);
         var c = Case.Open(number, channel, villageCode, riskTypes, description, severity, reporter, clock, activeScreening);
         fill?.Invoke(c);
-        db.Cases.Add(c);
+        if (TrackNewCases) db.Cases.Add(c);
         if (activeScreening)
         {
             // The cadre who found it has already accepted it: intake is done on filing.
@@ -75,6 +81,8 @@ public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry p
             if (counter is null) { counter = new CaseCounter { Prefix = prefix, Year = year }; db.CaseCounters.Add(counter); }
             _counters[(prefix, year)] = counter;
         }
+        // A bulk import saves in chunks and clears the change tracker after each save: track the saved counter again.
+        else if (db.Entry(counter).State == EntityState.Detached) db.CaseCounters.Attach(counter);
         counter.Last++;
         counter.Version++;
         return $"{prefix}-{year}-{counter.Last:D6}";

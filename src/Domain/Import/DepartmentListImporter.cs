@@ -16,10 +16,23 @@ public sealed record DepartmentListResult(int Created, int AlreadyImported, int 
 /// <summary>
 /// A department's month-end warning list (部门预警名单, 云龙 YL-10): each row opens a triage case routed to the
 /// household's village. Rows matching no household are reported by line; re-importing the same list creates nothing new.
-/// Changes are left in the context for the caller to save with its task cards.
+/// Changes are left in the context for the caller to save with its task cards (all at the end, or in chunks through
+/// <see cref="DepartmentListImporter.OnBatch"/>).
 /// </summary>
 public sealed class DepartmentListImporter(BotDb db, CaseWorkflow workflow)
 {
+    /// <summary>When set, every household the import looks up is added to it (routing and cards then need no query per case).</summary>
+    public RosterSnapshot? Snapshot { get; init; }
+
+    /// <summary>
+    /// When set, called with every <see cref="BatchSize"/> opened cases and with the last ones, so the caller can card
+    /// and save them in chunks (inside its transaction) instead of tracking the whole list in one context; with
+    /// <see cref="CaseWorkflow.TrackNewCases"/> off the cases are not tracked at all and the caller must save them here.
+    /// </summary>
+    public Func<IReadOnlyList<Case>, CancellationToken, Task>? OnBatch { get; init; }
+
+    public int BatchSize { get; init; } = 2_000;
+
     public static readonly IReadOnlyList<string> Columns = ["department_code", "id_number", "household_no", "warning_type", "date", "note"];
 
     private static readonly (string Word, string Risk)[] WarningRisks =
@@ -46,9 +59,9 @@ public sealed class DepartmentListImporter(BotDb db, CaseWorkflow workflow)
         var nos = data.Select(r => Cell(r, "household_no")).Where(x => x.Length > 0).Distinct().ToList();
         var households = new Dictionary<string, Household>();
         foreach (var chunk in ids.Chunk(500))
-            foreach (var h in await db.Households.AsNoTracking().Where(h => chunk.Contains(h.IdNumber)).ToListAsync(ct)) households[h.IdNumber] = h;
+            foreach (var h in await db.Households.AsNoTracking().Where(h => chunk.Contains(h.IdNumber)).ToListAsync(ct)) { households[h.IdNumber] = h; Snapshot?.Add(h); }
         foreach (var chunk in nos.Chunk(500))
-            foreach (var h in await db.Households.AsNoTracking().Where(h => chunk.Contains(h.HouseholdNo)).ToListAsync(ct)) households["no:" + h.HouseholdNo] = h;
+            foreach (var h in await db.Households.AsNoTracking().Where(h => chunk.Contains(h.HouseholdNo)).ToListAsync(ct)) { households["no:" + h.HouseholdNo] = h; Snapshot?.Add(h); }
 
         var errors = new List<ImportError>();
         var pending = new List<(TableRow Row, Household H, string Dept, string Type, DateOnly Date, string Note, string Key)>();
@@ -76,6 +89,7 @@ public sealed class DepartmentListImporter(BotDb db, CaseWorkflow workflow)
         foreach (var chunk in keys.Chunk(500))
             existing.UnionWith(await db.Cases.AsNoTracking().Where(c => c.SourceKey != null && chunk.Contains(c.SourceKey)).Select(c => c.SourceKey!).ToListAsync(ct));
         var created = new List<string>();
+        var batch = new List<Case>();
         var already = 0;
         foreach (var p in pending)
         {
@@ -87,7 +101,11 @@ public sealed class DepartmentListImporter(BotDb db, CaseWorkflow workflow)
                     x.HouseholdId = p.H.Id; x.ApplicantName = p.H.HeadName; x.ApplicantIdNumber = p.H.IdNumber; x.ApplicantPhone = p.H.Phone; x.SourceKey = p.Key;
                 }, ct: ct);
             created.Add(c.Number);
+            if (OnBatch is null) continue;
+            batch.Add(c);
+            if (batch.Count >= BatchSize) { await OnBatch(batch, ct); batch = []; }
         }
+        if (OnBatch is not null && batch.Count > 0) await OnBatch(batch, ct);
         return new DepartmentListResult(created.Count, already, errors.Count, created, errors);
     }
 

@@ -12,8 +12,14 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
     private static readonly StaffRole[] VillageRoles = [StaffRole.GridMonitor, StaffRole.VillageCadre, StaffRole.WorkTeam];
 
     // Regions and departments are read once per router (one message, one import): a 50,000-row department list routes
-    // without those queries per case. Staff are read each time: who is active can change while a router lives.
+    // without those queries per case. Staff are read each time (who is active can change while a router lives), unless
+    // a bulk operation gives the router its Snapshot.
     private Dictionary<string, Region>? _regions;
+    /// <summary>
+    /// Set by a bulk operation in one transaction (a department list import): households and active staff come from it
+    /// instead of a query per case. Null (the default) reads the database each time.
+    /// </summary>
+    public RosterSnapshot? Snapshot { get; set; }
     private List<Department>? _departments;
 
     private async Task LoadRosterAsync(CancellationToken ct)
@@ -28,7 +34,9 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
         await LoadRosterAsync(ct);
         var village = _regions!.GetValueOrDefault(c.VillageCode);
         var townshipCode = village?.ParentCode;
-        Household? household = c.HouseholdId is { } hid ? await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == hid, ct) : null;
+        Household? household = c.HouseholdId is { } hid
+            ? Snapshot?.Household(hid) ?? await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == hid, ct)
+            : null;
         switch (stage.Actor)
         {
             case StageActor.Departments:
@@ -71,12 +79,15 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
     private async Task<IReadOnlyList<Assignee>> StaffIn(string? regionCode, StaffRole[] roles, int count, CancellationToken ct)
     {
         if (regionCode is null) return [];
-        var staff = await db.Staff.AsNoTracking().Where(s => s.RegionCode == regionCode && s.Active && roles.Contains(s.Role)).ToListAsync(ct);
+        var staff = Snapshot is { } snapshot
+            ? snapshot.ActiveIn(regionCode, roles).ToList()
+            : await db.Staff.AsNoTracking().Where(s => s.RegionCode == regionCode && s.Active && roles.Contains(s.Role)).ToListAsync(ct);
         return [.. staff.OrderBy(s => Array.IndexOf(roles, s.Role)).ThenBy(s => s.UserId, StringComparer.Ordinal).Take(count)
             .Select(s => new Assignee(AssigneeKind.Staff, s.UserId))];
     }
 
-    private Task<bool> IsActive(string userId, CancellationToken ct) => db.Staff.AnyAsync(s => s.UserId == userId && s.Active, ct);
+    private Task<bool> IsActive(string userId, CancellationToken ct) =>
+        Snapshot is { } snapshot ? Task.FromResult(snapshot.IsActive(userId)) : db.Staff.AnyAsync(s => s.UserId == userId && s.Active, ct);
 
     private async Task<string?> CountyOf(string? townshipCode, CancellationToken ct)
     {

@@ -43,6 +43,29 @@ public sealed class PostgresProviderTests
     }
 
     [PostgresFact]
+    public async Task DepartmentList_ShouldOpenCardAndSaveCasesInOneTransaction_WhenImportedIntoPostgres()
+    {
+        await using var c = await Cluster.StartAsync(1);
+        await using (var db = c.NewDb()) TestRoster.Seed(db);
+        var csv = "department_code,id_number,household_no,warning_type,date,note\n"
+                  + $"YB,{TestRoster.IdZhang},,自付医疗费超标,2026-09-30,\n" + "JT,,H-A1-002,辍学,2026-09-20,\n";
+        await using (var scope = c.Nodes[0].Services.CreateAsyncScope())
+        {
+            var r = await RapidResponse.Bot.Import.DepartmentListEndpoints.RunAsync(scope.ServiceProvider, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)),
+                RapidResponse.Domain.Import.ImportFormat.Csv, new RapidResponse.Domain.Cases.Actor("admin", "CountyOffice"), default);
+            Assert.Equal(2, r.Created);
+        }
+        await using (var db = c.NewDb())
+        {
+            var cases = await db.Cases.Include(x => x.Stages).ThenInclude(s => s.Assignments).Include(x => x.Stages).ThenInclude(s => s.Steps).ToListAsync();
+            Assert.Equal(2, cases.Count);
+            Assert.All(cases, x => Assert.NotEmpty(Assert.Single(x.Stages).Steps));
+            Assert.Equal(2, await db.Outbox.CountAsync(o => o.Kind == OutboundKind.Card));
+            Assert.Equal(2, (await db.CaseCounters.SingleAsync()).Last);
+        }
+    }
+
+    [PostgresFact]
     public async Task IsUniqueViolation_ShouldRecognisePostgres23505_WhenADedupeKeyIsStoredTwice()
     {
         await using var c = await Cluster.StartAsync(1);

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Roster;
 using RapidResponse.Domain.Routing;
@@ -208,6 +209,68 @@ public sealed class SqliteFileTests : IDisposable
 
             var byTask = await Workflow(db).LoadByTaskAsync(loaded.CurrentStage.Assignments.First(a => a.IsOpen).TaskId);
             Assert.Equal(saved.Number, byTask?.Number);
+        }
+    }
+
+    [Fact]
+    public async Task BulkSave_ShouldWriteWhatSaveChangesWrites_WhenCasesAreOpenedUntracked()
+    {
+        // The same history twice: one case tracked and saved by EF, one opened untracked and written by BulkSave.
+        async Task<Case> Story(BotDb db, CaseWorkflow wf)
+        {
+            var householdId = await db.Households.Select(h => h.Id).SingleAsync();
+            var c = await wf.OpenAsync(Channel.SelfReport, "V1", ["因病"], "户主住院，自付费用大", Severity.General, Cadre, x => x.HouseholdId = householdId);
+            c.CompleteTask(c.CurrentStage!.Assignments[0].TaskId, TaskResult.Done, "已受理 13812345678", new Actor("cp1", "TownshipOfficer", "wx-msg-9"), wf.ClockFor(c));
+            await wf.AdvanceAsync(c, Actor.System());
+            c.CompleteTask(c.CurrentStage!.Assignments[0].TaskId, TaskResult.ProblemFound, "有住院记录", County, wf.ClockFor(c));
+            c.RecordVisit("电话了解病情", Cadre, wf.ClockFor(c));
+            return c;
+        }
+        string tracked, bulk;
+        await using (var db = NewDb())
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var wf = Workflow(db);
+            tracked = (await Story(db, wf)).Number;
+            await db.SaveChangesAsync();
+            wf.TrackNewCases = false;
+            var untracked = await Story(db, wf);
+            bulk = untracked.Number;
+            db.Outbox.Add(new OutboxMessage { Recipient = "cp1", Kind = OutboundKind.Card, Payload = "{}", CreatedAt = _time.GetUtcNow(), NotBefore = _time.GetUtcNow() });
+            await BulkSave.SaveAndClearAsync(db, [untracked]);
+            Assert.True(untracked.Id > 0);
+            Assert.All(untracked.Stages, s => Assert.Equal(untracked.Id, s.CaseId));
+            wf.TrackNewCases = true;
+            Assert.Empty(db.ChangeTracker.Entries());
+            Assert.Equal("YL-2026-000003", (await Story(db, wf)).Number);   // the counter is tracked again after the clear
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+        }
+
+        await using (var db = NewDb())
+        {
+            Assert.Equal(3, (await db.CaseCounters.SingleAsync()).Last);
+            Assert.Equal(1, await db.Outbox.CountAsync());
+            var a = (await Workflow(db).LoadAsync(tracked))!;
+            var b = (await Workflow(db).LoadAsync(bulk))!;
+            Assert.Equal(
+                (a.Channel, a.State, a.VillageCode, a.ProfileName, a.ProfileVersion, a.CreatedAt, a.HouseholdId, a.ActiveScreening, a.Description, a.Severity, a.ReporterId),
+                (b.Channel, b.State, b.VillageCode, b.ProfileName, b.ProfileVersion, b.CreatedAt, b.HouseholdId, b.ActiveScreening, b.Description, b.Severity, b.ReporterId));
+            Assert.Equal(a.RiskTypes, b.RiskTypes);
+            Assert.Equal(
+                a.Stages.OrderBy(s => s.Sequence).Select(s => (s.Kind, s.Sequence, s.StartedAt, s.DueAt, s.CompletedAt, s.CompletedLate, s.Deferrals)),
+                b.Stages.OrderBy(s => s.Sequence).Select(s => (s.Kind, s.Sequence, s.StartedAt, s.DueAt, s.CompletedAt, s.CompletedLate, s.Deferrals)));
+            Assert.Equal(
+                a.Stages.SelectMany(s => s.Assignments).Select(x => (x.Stage!.Sequence, x.AssigneeKind, x.AssigneeId, x.CompletedAt, x.CompletedBy, x.Result, x.Note)).Order(),
+                b.Stages.SelectMany(s => s.Assignments).Select(x => (x.Stage!.Sequence, x.AssigneeKind, x.AssigneeId, x.CompletedAt, x.CompletedBy, x.Result, x.Note)).Order());
+            Assert.Equal(
+                a.Stages.SelectMany(s => s.Steps).Select(x => (x.Stage!.Sequence, x.Kind, x.FireAt, x.DoneAt, x.Cancelled)).Order(),
+                b.Stages.SelectMany(s => s.Steps).Select(x => (x.Stage!.Sequence, x.Kind, x.FireAt, x.DoneAt, x.Cancelled)).Order());
+            Assert.Equal(
+                a.Audit.OrderBy(x => x.Id).Select(x => (x.At, x.Actor, x.ActorRole, x.Action, x.SourceMessageId)),
+                b.Audit.OrderBy(x => x.Id).Select(x => (x.At, x.Actor, x.ActorRole, x.Action, x.SourceMessageId)));
+            Assert.Equal(a.Visits.Select(v => (v.ByUserId, v.At, v.Note)), b.Visits.Select(v => (v.ByUserId, v.At, v.Note)));
+            Assert.NotEmpty(b.Stages.SelectMany(s => s.Steps));
         }
     }
 

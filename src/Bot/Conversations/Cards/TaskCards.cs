@@ -36,6 +36,12 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
     // Per scope (one message, one import): a list of thousands of cases in a few villages reads each name once.
     private readonly Dictionary<string, string> _villageNames = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Set by a bulk operation in one transaction (a department list import): households and department officers come
+    /// from it instead of a query per card. Null (the default) reads the database each time.
+    /// </summary>
+    public RosterSnapshot? Snapshot { get; set; }
+
     /// <summary>Buttons of a stage: its results, plus a deferral request where the stage has a deadline.</summary>
     public static IReadOnlyList<CardButton> ButtonsFor(StageKind kind, bool hasDeadline)
     {
@@ -67,13 +73,16 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
     public async Task<IReadOnlyList<string>> HoldersAsync(StageAssignment a, CancellationToken ct = default) =>
         a.AssigneeKind == AssigneeKind.Staff
             ? [a.AssigneeId]
+            : Snapshot is { } snapshot ? snapshot.OfficersOf(a.AssigneeId)
             : await db.Staff.AsNoTracking().Where(s => s.DepartmentCode == a.AssigneeId && s.Active && s.Role == StaffRole.DepartmentOfficer)
                 .OrderBy(s => s.UserId).Select(s => s.UserId).ToListAsync(ct);
 
     public async Task<CardBody> BuildAsync(Case c, CaseStage stage, TimelineProfile profile, CancellationToken ct = default)
     {
         var def = profile.Stage(stage.Kind);
-        var household = c.HouseholdId is { } id ? await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == id, ct) : null;
+        var household = c.HouseholdId is { } id
+            ? Snapshot?.Household(id) ?? await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == id, ct)
+            : null;
         if (!_villageNames.TryGetValue(c.VillageCode, out var village))
             _villageNames[c.VillageCode] = village = await db.Regions.AsNoTracking().Where(r => r.Code == c.VillageCode).Select(r => r.Name).FirstOrDefaultAsync(ct) ?? c.VillageCode;
         var who = household is not null
