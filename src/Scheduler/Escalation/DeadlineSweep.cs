@@ -35,15 +35,7 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
         long lastId = 0;
         while (true)
         {
-            // Keyset paging over the (DoneAt, FireAt) index: held steps do not block the ones behind them. Read without
-            // tracking: nothing read here is changed through the change tracker (steps are marked done set-wise below).
-            var batch = await db.LadderSteps.AsNoTracking()
-                .Where(s => s.DoneAt == null && s.FireAt <= now && (s.FireAt > lastFire || (s.FireAt == lastFire && s.Id > lastId)))
-                .OrderBy(s => s.FireAt).ThenBy(s => s.Id).Take(size)
-                .Include(s => s.Stage!).ThenInclude(st => st.Assignments)
-                .Include(s => s.Stage!).ThenInclude(st => st.Case)
-                .AsSplitQuery()
-                .ToListAsync(ct);
+            var batch = await BatchAsync(now, lastFire, lastId, size, ct);
             if (batch.Count == 0) break;
             groups ??= await Outbound.GroupsAsync(db, ct);
             var ctx = await LadderContext.LoadAsync(db, batch.Select(s => s.Stage!).ToList(), groups, ct);
@@ -83,7 +75,7 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
                 await db.InsertAsync(audit, ct);
                 await tx.CommitAsync(ct);
             }
-            db.ChangeTracker.Clear();
+            db.ChangeTracker.Clear(); // PostgreSQL's insert path tracks the rows it saved
             lastFire = batch[^1].FireAt;
             lastId = batch[^1].Id;
             if (batch.Count < size) break;
@@ -95,13 +87,46 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
     }
 
     /// <summary>
+    /// The next due steps after (<paramref name="lastFire"/>, <paramref name="lastId"/>): keyset paging over the (DoneAt, FireAt)
+    /// index, so held steps do not block the ones behind them. Read without tracking (the steps are marked done set-wise), and
+    /// only the columns the sweep and <see cref="LadderTexts"/> use: of the case its id, number, state, village and profile.
+    /// A text that needs another column of the case must add it here.
+    /// </summary>
+    private Task<List<LadderStep>> BatchAsync(DateTimeOffset now, DateTimeOffset lastFire, long lastId, int size, CancellationToken ct) =>
+        db.LadderSteps
+            .Where(s => s.DoneAt == null && s.FireAt <= now && (s.FireAt > lastFire || (s.FireAt == lastFire && s.Id > lastId)))
+            .OrderBy(s => s.FireAt).ThenBy(s => s.Id).Take(size)
+            .Select(s => new LadderStep
+            {
+                Id = s.Id, StageId = s.StageId, Kind = s.Kind, FireAt = s.FireAt, DoneAt = s.DoneAt, Cancelled = s.Cancelled,
+                Stage = new CaseStage
+                {
+                    Id = s.Stage!.Id, CaseId = s.Stage.CaseId, Kind = s.Stage.Kind, Sequence = s.Stage.Sequence, StartedAt = s.Stage.StartedAt,
+                    DueAt = s.Stage.DueAt, CompletedAt = s.Stage.CompletedAt, CompletedLate = s.Stage.CompletedLate, Deferrals = s.Stage.Deferrals,
+                    Case = new Case
+                    {
+                        Id = s.Stage.Case!.Id, Number = s.Stage.Case.Number, State = s.Stage.Case.State, VillageCode = s.Stage.Case.VillageCode,
+                        ProfileName = s.Stage.Case.ProfileName, ProfileVersion = s.Stage.Case.ProfileVersion,
+                    },
+                    Assignments = s.Stage.Assignments.Select(a => new StageAssignment
+                    {
+                        Id = a.Id, StageId = a.StageId, AssigneeKind = a.AssigneeKind, AssigneeId = a.AssigneeId, TaskId = a.TaskId,
+                        CompletedAt = a.CompletedAt, CompletedBy = a.CompletedBy, Result = a.Result, Note = a.Note,
+                    }).ToList(),
+                },
+            })
+            .AsSplitQuery()
+            .ToListAsync(ct);
+
+    /// <summary>
     /// Sets DoneAt (and Cancelled) of the steps in one statement. Only steps still pending count: had another sweep marked
     /// one meanwhile, the batch rolls back rather than send its messages twice.
     /// </summary>
     private async Task MarkDoneAsync(List<long> ids, DateTimeOffset now, bool cancelled, CancellationToken ct)
     {
         if (ids.Count == 0) return;
-        var done = await db.LadderSteps.Where(s => ids.Contains(s.Id) && s.DoneAt == null)
+        // The ids as one parameter (json_each on SQLite, = ANY on PostgreSQL): the same SQL for every batch, translated once.
+        var done = await db.LadderSteps.Where(s => EF.Parameter(ids).Contains(s.Id) && s.DoneAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.DoneAt, now).SetProperty(s => s.Cancelled, cancelled), ct);
         if (done != ids.Count)
             throw new DbUpdateConcurrencyException($"{ids.Count - done} of {ids.Count} ladder steps were marked done by another sweep meanwhile; the batch is rolled back");
@@ -114,11 +139,10 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
         foreach (var a in stage.Assignments.Where(a => a.IsOpen))
         {
             var users = a.AssigneeKind == AssigneeKind.Department ? ctx.OfficersOf(a.AssigneeId) : [a.AssigneeId];
-            foreach (var u in users)
-            {
-                var text = texts.Nag(step, c, stage, profile, ctx, a, now);
-                rows.Add(Outbound.Text(Target.User(u), text, null, $"ladder:{step.Id}:{u}", now));
-            }
+            if (users.Count == 0) continue;
+            // One text per assignment: a department's officers all get the same one.
+            var text = texts.Nag(step, c, stage, profile, ctx, a, now);
+            foreach (var u in users) rows.Add(Outbound.Text(Target.User(u), text, null, $"ladder:{step.Id}:{u}", now));
         }
         if (rows.Count == 0) log.LogWarning("Nag {Step} of {Case}: no open assignee with a WeCom account", step.Kind, c.Number);
         return rows;
