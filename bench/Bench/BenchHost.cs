@@ -22,7 +22,7 @@ public sealed class BenchHost : IAsyncDisposable
     public string DatabasePath => Path.Combine(Directory, "bot.db");
     public IServiceProvider Services => App.Services;
 
-    public static async Task<BenchHost> CreateAsync(string? directory = null)
+    public static async Task<BenchHost> CreateAsync(string? directory = null, Action<WebApplicationBuilder>? configure = null)
     {
         var dir = directory ?? Path.Combine(Path.GetTempPath(), "rrb-bench", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(dir);
@@ -40,6 +40,7 @@ public sealed class BenchHost : IAsyncDisposable
         b.AddCases();
         b.AddConversations();
         b.AddScheduler();
+        configure?.Invoke(b);
         var app = b.Build();
         await app.Services.MigrateDatabaseAsync();
         return new BenchHost(app, dir);

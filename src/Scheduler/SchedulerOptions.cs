@@ -27,7 +27,7 @@ public sealed class SchedulerOptions
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Ladder steps handled per transaction.</summary>
-    public int SweepBatchSize { get; set; } = 200;
+    public int SweepBatchSize { get; set; } = 1000;
 
     /// <summary>Overrides the profile's working hours for nags and escalations when both are set ("08:30", "17:30").</summary>
     public string? WorkingHoursStart { get; set; }

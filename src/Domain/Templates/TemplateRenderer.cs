@@ -45,9 +45,10 @@ public sealed class TemplateRenderer
     private Template Load(string name)
     {
         var path = PathOf(name);
-        if (!File.Exists(path)) throw new TemplateException($"template '{name}' not found at {path}");
+        // One file-system call per render when the template is cached and unchanged (a missing file has the 1601 stamp).
         var stamp = File.GetLastWriteTimeUtc(path);
-        if (_cache.TryGetValue(name, out var c) && c.Stamp == stamp) return c.Template;
+        if (stamp != Missing && _cache.TryGetValue(name, out var c) && c.Stamp == stamp) return c.Template;
+        if (!File.Exists(path)) throw new TemplateException($"template '{name}' not found at {path}");
         try
         {
             var t = Template.Parse(File.ReadAllText(path));
@@ -59,6 +60,8 @@ public sealed class TemplateRenderer
             throw new TemplateException($"template '{name}' does not parse: {e.Message}", e);
         }
     }
+
+    private static readonly DateTime Missing = DateTime.FromFileTimeUtc(0);
 
     private string PathOf(string name) => Path.Combine(_directory, name + ".liquid");
 

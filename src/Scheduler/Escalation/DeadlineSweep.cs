@@ -19,7 +19,7 @@ public sealed record SweepResult(int Fired, int Held, int Stale, int Dropped, in
 }
 
 /// <summary>
-/// Fires due ladder steps (DESIGN §3). Each step's outbox rows and its DoneAt are saved in one SaveChanges, so a step is sent
+/// Fires due ladder steps (DESIGN §3). Each step's outbox rows and its DoneAt are saved in one transaction, so a step is sent
 /// at most once however often the sweep runs, fails or restarts; the steps are rows, so a step missed during downtime fires
 /// once when the host is back, never once per missed minute.
 /// </summary>
@@ -30,42 +30,52 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
     {
         int fired = 0, held = 0, stale = 0, dropped = 0, messages = 0;
         var size = options.Value.SweepBatchSize;
-        var groups = await Outbound.GroupsAsync(db, ct);
+        Dictionary<(string, GroupPurpose), GroupBinding>? groups = null;
         var lastFire = DateTimeOffset.MinValue;
         long lastId = 0;
         while (true)
         {
-            // Keyset paging over the (DoneAt, FireAt) index: held steps do not block the ones behind them.
-            var batch = await db.LadderSteps
-                .Where(s => s.DoneAt == null && s.FireAt <= now && (s.FireAt > lastFire || (s.FireAt == lastFire && s.Id > lastId)))
-                .OrderBy(s => s.FireAt).ThenBy(s => s.Id).Take(size)
-                .Include(s => s.Stage!).ThenInclude(st => st.Assignments)
-                .Include(s => s.Stage!).ThenInclude(st => st.Case)
-                .AsSplitQuery()
-                .ToListAsync(ct);
+            var batch = await BatchAsync(now, lastFire, lastId, size, ct);
             if (batch.Count == 0) break;
+            groups ??= await Outbound.GroupsAsync(db, ct);
             var ctx = await LadderContext.LoadAsync(db, batch.Select(s => s.Stage!).ToList(), groups, ct);
             // Nags of one stage due together (e.g. 50% and 75% both moved to the first day after a holiday) collapse into the latest.
             var latestNag = batch.Where(s => !s.IsOverdueLevel).GroupBy(s => s.StageId)
                 .ToDictionary(g => g.Key, g => g.MaxBy(s => (s.FireAt, s.Kind))!.Id);
+            // The send window depends only on the profile at this instant.
+            var windowOpen = new Dictionary<(string, int), bool>();
+            List<long> firedIds = [], cancelledIds = [];
+            List<OutboxMessage> outbox = [];
+            List<AuditEvent> audit = [];
             foreach (var step in batch)
             {
                 var stage = step.Stage!;
                 var c = stage.Case!;
-                if (stage.CompletedAt is not null || c.State == CaseState.Closed) { Done(step, now, cancelled: true); dropped++; continue; }
+                if (stage.CompletedAt is not null || c.State == CaseState.Closed) { cancelledIds.Add(step.Id); dropped++; continue; }
                 var profile = profiles.Get(c.ProfileName, c.ProfileVersion);
-                if (!window.IsOpen(now, window.HoursFor(profile))) { held++; continue; }
+                if (!windowOpen.TryGetValue((c.ProfileName, c.ProfileVersion), out var open))
+                    windowOpen[(c.ProfileName, c.ProfileVersion)] = open = window.IsOpen(now, window.HoursFor(profile));
+                if (!open) { held++; continue; }
                 var overdue = stage.DueAt is { } due && now > due;
-                if (!step.IsOverdueLevel && (overdue || latestNag[step.StageId] != step.Id)) { Done(step, now, cancelled: true); stale++; continue; }
-                if (step.IsOverdueLevel && !overdue) { Done(step, now, cancelled: true); dropped++; continue; }
-                var rows = step.IsOverdueLevel ? Escalate(step, c, stage, profile, ctx, now) : Nag(step, c, stage, profile, ctx, now);
-                db.Outbox.AddRange(rows);
+                if (!step.IsOverdueLevel && (overdue || latestNag[step.StageId] != step.Id)) { cancelledIds.Add(step.Id); stale++; continue; }
+                if (step.IsOverdueLevel && !overdue) { cancelledIds.Add(step.Id); dropped++; continue; }
+                var rows = step.IsOverdueLevel ? Escalate(step, c, stage, profile, ctx, audit, now) : Nag(step, c, stage, profile, ctx, now);
+                outbox.AddRange(rows);
                 messages += rows.Count;
-                Done(step, now, cancelled: false);
+                firedIds.Add(step.Id);
                 fired++;
             }
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
+            if (firedIds.Count + cancelledIds.Count > 0)
+            {
+                // One transaction per batch: a step is marked done together with its outbox rows, or not at all.
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await MarkDoneAsync(firedIds, now, cancelled: false, ct);
+                await MarkDoneAsync(cancelledIds, now, cancelled: true, ct);
+                await db.InsertAsync(outbox, ct);
+                await db.InsertAsync(audit, ct);
+                await tx.CommitAsync(ct);
+            }
+            db.ChangeTracker.Clear(); // PostgreSQL's insert path tracks the rows it saved
             lastFire = batch[^1].FireAt;
             lastId = batch[^1].Id;
             if (batch.Count < size) break;
@@ -76,10 +86,50 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
         return result;
     }
 
-    private static void Done(LadderStep step, DateTimeOffset now, bool cancelled)
+    /// <summary>
+    /// The next due steps after (<paramref name="lastFire"/>, <paramref name="lastId"/>): keyset paging over the (DoneAt, FireAt)
+    /// index, so held steps do not block the ones behind them. Read without tracking (the steps are marked done set-wise), and
+    /// only the columns the sweep and <see cref="LadderTexts"/> use: of the case its id, number, state, village and profile.
+    /// A text that needs another column of the case must add it here.
+    /// </summary>
+    private Task<List<LadderStep>> BatchAsync(DateTimeOffset now, DateTimeOffset lastFire, long lastId, int size, CancellationToken ct) =>
+        db.LadderSteps
+            .Where(s => s.DoneAt == null && s.FireAt <= now && (s.FireAt > lastFire || (s.FireAt == lastFire && s.Id > lastId)))
+            .OrderBy(s => s.FireAt).ThenBy(s => s.Id).Take(size)
+            .Select(s => new LadderStep
+            {
+                Id = s.Id, StageId = s.StageId, Kind = s.Kind, FireAt = s.FireAt, DoneAt = s.DoneAt, Cancelled = s.Cancelled,
+                Stage = new CaseStage
+                {
+                    Id = s.Stage!.Id, CaseId = s.Stage.CaseId, Kind = s.Stage.Kind, Sequence = s.Stage.Sequence, StartedAt = s.Stage.StartedAt,
+                    DueAt = s.Stage.DueAt, CompletedAt = s.Stage.CompletedAt, CompletedLate = s.Stage.CompletedLate, Deferrals = s.Stage.Deferrals,
+                    Case = new Case
+                    {
+                        Id = s.Stage.Case!.Id, Number = s.Stage.Case.Number, State = s.Stage.Case.State, VillageCode = s.Stage.Case.VillageCode,
+                        ProfileName = s.Stage.Case.ProfileName, ProfileVersion = s.Stage.Case.ProfileVersion,
+                    },
+                    Assignments = s.Stage.Assignments.Select(a => new StageAssignment
+                    {
+                        Id = a.Id, StageId = a.StageId, AssigneeKind = a.AssigneeKind, AssigneeId = a.AssigneeId, TaskId = a.TaskId,
+                        CompletedAt = a.CompletedAt, CompletedBy = a.CompletedBy, Result = a.Result, Note = a.Note,
+                    }).ToList(),
+                },
+            })
+            .AsSplitQuery()
+            .ToListAsync(ct);
+
+    /// <summary>
+    /// Sets DoneAt (and Cancelled) of the steps in one statement. Only steps still pending count: had another sweep marked
+    /// one meanwhile, the batch rolls back rather than send its messages twice.
+    /// </summary>
+    private async Task MarkDoneAsync(List<long> ids, DateTimeOffset now, bool cancelled, CancellationToken ct)
     {
-        step.DoneAt = now;
-        step.Cancelled = cancelled;
+        if (ids.Count == 0) return;
+        // The ids as one parameter (json_each on SQLite, = ANY on PostgreSQL): the same SQL for every batch, translated once.
+        var done = await db.LadderSteps.Where(s => EF.Parameter(ids).Contains(s.Id) && s.DoneAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.DoneAt, now).SetProperty(s => s.Cancelled, cancelled), ct);
+        if (done != ids.Count)
+            throw new DbUpdateConcurrencyException($"{ids.Count - done} of {ids.Count} ladder steps were marked done by another sweep meanwhile; the batch is rolled back");
     }
 
     /// <summary>Nags go 1:1 to every open assignee (a department's officers for a department).</summary>
@@ -89,18 +139,17 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
         foreach (var a in stage.Assignments.Where(a => a.IsOpen))
         {
             var users = a.AssigneeKind == AssigneeKind.Department ? ctx.OfficersOf(a.AssigneeId) : [a.AssigneeId];
-            foreach (var u in users)
-            {
-                var text = texts.Nag(step, c, stage, profile, ctx, a, now);
-                rows.Add(Outbound.Text(Target.User(u), text, null, $"ladder:{step.Id}:{u}", now));
-            }
+            if (users.Count == 0) continue;
+            // One text per assignment: a department's officers all get the same one.
+            var text = texts.Nag(step, c, stage, profile, ctx, a, now);
+            foreach (var u in users) rows.Add(Outbound.Text(Target.User(u), text, null, $"ladder:{step.Id}:{u}", now));
         }
         if (rows.Count == 0) log.LogWarning("Nag {Step} of {Case}: no open assignee with a WeCom account", step.Kind, c.Number);
         return rows;
     }
 
     /// <summary>Level 1 → township work group (@ assignees and township lead); level 2 → county leaders; level 3 → 约谈 in the county group.</summary>
-    private List<OutboxMessage> Escalate(LadderStep step, Case c, CaseStage stage, TimelineProfile profile, LadderContext ctx, DateTimeOffset now)
+    private List<OutboxMessage> Escalate(LadderStep step, Case c, CaseStage stage, TimelineProfile profile, LadderContext ctx, List<AuditEvent> audit, DateTimeOffset now)
     {
         var level = (int)step.Kind - (int)LadderStepKind.Overdue1 + 1;
         var target = profile.Has(stage.Kind)
@@ -120,7 +169,7 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
         Target? group = target == EscalationTarget.TownshipGroup && township is not null
             ? Target.Of(ctx.Group(township, GroupPurpose.TownshipWork)) ?? Target.Of(ctx.Group(county, GroupPurpose.CountyLeaders))
             : Target.Of(ctx.Group(county, GroupPurpose.CountyLeaders));
-        db.AuditEvents.Add(new AuditEvent
+        audit.Add(new AuditEvent
         {
             CaseId = c.Id, At = now, Actor = "system", ActorRole = "system", Action = $"escalation.level{level}",
             Detail = $"{texts.StageName(profile, stage.Kind)}逾期{(level == 3 ? "，列入约谈名单" : "")}，发送至{(group is null ? "县级办公室" : group.Channel == OutboundChannel.Webhook ? "群机器人" : "群聊")}",

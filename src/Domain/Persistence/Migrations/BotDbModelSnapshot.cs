@@ -200,6 +200,8 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.HasIndex("State", "VillageCode");
 
+                    b.HasIndex("Channel", "State", "CreatedAt");
+
                     b.ToTable("Cases");
                 });
 

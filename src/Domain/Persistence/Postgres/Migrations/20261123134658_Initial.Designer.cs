@@ -11,7 +11,7 @@ using RapidResponse.Domain.Persistence.Postgres;
 namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(PostgresBotDb))]
-    [Migration("20261123105617_Initial")]
+    [Migration("20261123134658_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -213,6 +213,8 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("State", "VillageCode");
+
+                    b.HasIndex("Channel", "State", "CreatedAt");
 
                     b.ToTable("Cases");
                 });

@@ -10,7 +10,7 @@ using RapidResponse.Domain.Persistence;
 namespace RapidResponse.Domain.Persistence.Migrations
 {
     [DbContext(typeof(BotDb))]
-    [Migration("20261123103222_Initial")]
+    [Migration("20261123134639_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -202,6 +202,8 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .IsUnique();
 
                     b.HasIndex("State", "VillageCode");
+
+                    b.HasIndex("Channel", "State", "CreatedAt");
 
                     b.ToTable("Cases");
                 });
