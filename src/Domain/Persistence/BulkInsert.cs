@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace RapidResponse.Domain.Persistence;
 
@@ -13,7 +11,7 @@ namespace RapidResponse.Domain.Persistence;
 /// context's connection and transaction — EF Core sends every SQLite insert as its own command through its whole update
 /// pipeline, which in the deadline sweep cost several times the insert itself. PostgreSQL: EF's batched SaveChanges.
 /// Table, columns and value conversions come from the EF model, so a row is stored exactly as SaveChanges would store it.
-/// Store-generated keys are left to the database and not read back. Atomic: uses the current transaction, else its own.
+/// Store-generated keys are left to the database and not read back (the statement: <see cref="InsertStatement"/>). Atomic: uses the current transaction, else its own.
 /// </summary>
 public static class BulkInsert
 {
@@ -30,66 +28,43 @@ public static class BulkInsert
         }
         var plan = Plans.GetOrAdd((db.Model, typeof(T)), k => Plan.Create(db, k.Item1, k.Item2));
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using (var cmd = db.Database.GetDbConnection().CreateCommand())
+            // Synchronous on purpose: Microsoft.Data.Sqlite's async calls run synchronously anyway, and this runs per row.
+            using (var cmd = plan.Statement.Prepare(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), db.GetService<ISqlGenerationHelper>()))
             {
-                cmd.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-                cmd.CommandText = plan.Sql;
-                var parameters = new DbParameter[plan.Columns.Length];
-                for (var i = 0; i < parameters.Length; i++)
-                {
-                    parameters[i] = cmd.CreateParameter();
-                    parameters[i].ParameterName = "$p" + i;
-                    cmd.Parameters.Add(parameters[i]);
-                }
-                await cmd.PrepareAsync(ct);
                 foreach (var row in rows)
                 {
                     foreach (var g in plan.Generated)
                         if (!g.GetGetter().HasSentinelValueUsingContainingEntity(row))
                             throw new NotSupportedException($"BulkInsert leaves {typeof(T).Name}.{g.Name} to the database; it must not be set");
-                    for (var i = 0; i < parameters.Length; i++) parameters[i].Value = plan.Columns[i].Read(row) ?? DBNull.Value;
-                    await cmd.ExecuteNonQueryAsync(ct);
+                    for (var i = 0; i < plan.Statement.Columns.Length; i++)
+                        plan.Statement.Bind(cmd, i, plan.Statement.Columns[i].GetGetter().GetClrValueUsingContainingEntity(row));
+                    cmd.ExecuteNonQuery();
                 }
             }
             if (own is not null) await own.CommitAsync(ct);
         }
         finally
         {
+            await db.Database.CloseConnectionAsync();
             if (own is not null) await own.DisposeAsync();
         }
     }
 
-    private sealed record Column(IProperty Property, ValueConverter? Converter)
-    {
-        public object? Read(object entity)
-        {
-            var v = Property.GetGetter().GetClrValueUsingContainingEntity(entity);
-            return v is null || Converter is null ? v : Converter.ConvertToProvider(v);
-        }
-    }
-
-    private sealed record Plan(string Sql, Column[] Columns, IProperty[] Generated)
+    private sealed record Plan(InsertStatement Statement, IProperty[] Generated)
     {
         public static Plan Create(BotDb db, IModel model, Type type)
         {
             var entity = model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not an entity type of {db.GetType().Name}");
-            if (entity.GetTableName() is not { } tableName || entity.BaseType is not null || entity.GetDerivedTypes().Any()
+            if (entity.GetTableName() is null || entity.BaseType is not null || entity.GetDerivedTypes().Any()
                 || entity.GetComplexProperties().Any() || entity.GetNavigations().Any(n => n.TargetEntityType.IsOwned()))
                 throw new NotSupportedException($"BulkInsert handles plain single-table entity types only, not {type.Name}");
-            var table = StoreObjectIdentifier.Table(tableName, entity.GetSchema());
-            var columns = entity.GetProperties()
-                .Where(p => p.ValueGenerated == ValueGenerated.Never)
-                .Select(p => p.IsShadowProperty()
-                    ? throw new NotSupportedException($"BulkInsert cannot read shadow property {type.Name}.{p.Name}")
-                    : new Column(p, p.GetTypeMapping().Converter))
-                .ToArray();
-            var sql = db.GetService<ISqlGenerationHelper>();
-            var text = $"INSERT INTO {sql.DelimitIdentifier(tableName, entity.GetSchema())} ("
-                       + string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!)))
-                       + ") VALUES (" + string.Join(", ", columns.Select((_, i) => "$p" + i)) + ")";
-            return new Plan(text, columns, [.. entity.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.Never)]);
+            var statement = InsertStatement.For(db, entity, returnKey: false);
+            if (statement.Columns.FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
+                throw new NotSupportedException($"BulkInsert cannot read shadow property {type.Name}.{shadow.Name}");
+            return new Plan(statement, [.. entity.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.Never)]);
         }
     }
 }

@@ -54,7 +54,7 @@ public static class BulkSave
             var tx = db.Database.CurrentTransaction!.GetDbTransaction();
             var helper = db.GetService<ISqlGenerationHelper>();
             var keys = new Dictionary<(IEntityType, object), object>();
-            foreach (var type in order) Insert(connection, tx, helper, type, rows[type], rows.Keys, keys);
+            foreach (var type in order) Insert(connection, tx, helper, type, InsertStatement.For(db, type, returnKey: true), rows[type], rows.Keys, keys);
         }
         finally { await db.Database.CloseConnectionAsync(); }
         db.ChangeTracker.Clear();
@@ -104,31 +104,21 @@ public static class BulkSave
     }
 
     // Synchronous on purpose: Microsoft.Data.Sqlite's async calls run synchronously anyway, and this runs per row.
-    private static void Insert(DbConnection connection, DbTransaction tx, ISqlGenerationHelper sql, IEntityType type, List<Row> rows,
+    private static void Insert(DbConnection connection, DbTransaction tx, ISqlGenerationHelper sql, IEntityType type, InsertStatement statement, List<Row> rows,
         IReadOnlyCollection<IEntityType> inserted, Dictionary<(IEntityType, object), object> keys)
     {
-        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-        // The key the database generates (SQLite INTEGER PRIMARY KEY), read back with RETURNING; explicit keys are inserted.
-        var generated = type.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } k] ? k : null;
-        var columns = type.GetProperties().Where(p => p != generated).ToList();
-        var mappings = columns.Select(p => p.GetRelationalTypeMapping()).ToList();
+        var columns = statement.Columns;
+        var generated = statement.GeneratedKey;
         // Foreign keys to rows inserted before (principals come first): a tracked row holds EF's temporary key of a tracked
         // principal; an untracked one had its foreign key set when its principal was inserted (below).
         var references = columns.Select(p => p.GetContainingForeignKeys().FirstOrDefault(f => inserted.Contains(f.PrincipalEntityType))?.PrincipalEntityType).ToArray();
         var dependents = type.GetNavigations().Where(n => !n.IsOnDependent && n.ForeignKey.Properties.Count == 1 && n.ForeignKey.PrincipalKey.Properties is [var pk] && pk == generated).ToList();
 
-        using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) "
-                          + $"VALUES ({string.Join(", ", columns.Select((_, i) => sql.GenerateParameterNamePlaceholder("p" + i)))})"
-                          + (generated is null ? "" : $" RETURNING {sql.DelimitIdentifier(generated.GetColumnName(table)!)}");
-        var parameters = columns.Select((p, i) => mappings[i].CreateParameter(cmd, sql.GenerateParameterName("p" + i), null, p.IsNullable)).ToArray();
-        cmd.Parameters.AddRange(parameters);
-        cmd.Prepare();
+        using var cmd = statement.Prepare(connection, tx, sql);
         foreach (var (entity, entry) in rows)
         {
             var values = entry?.CurrentValues;
-            for (var i = 0; i < columns.Count; i++)
+            for (var i = 0; i < columns.Length; i++)
             {
                 var value = values is null ? columns[i].PropertyInfo!.GetValue(entity) : values[columns[i]];
                 if (values is not null && references[i] is { } principal && value is not null && keys.TryGetValue((principal, value), out var real))
@@ -136,25 +126,17 @@ public static class BulkSave
                     value = real;
                     columns[i].PropertyInfo!.SetValue(entity, real);
                 }
-                parameters[i].Value = ToProvider(mappings[i], value);
+                statement.Bind(cmd, i, value);
             }
             if (generated is null) { cmd.ExecuteNonQuery(); continue; }
-            var id = generated.GetTypeMapping().Converter is { } c ? c.ConvertFromProvider(cmd.ExecuteScalar()) : Convert.ChangeType(cmd.ExecuteScalar(), generated.ClrType);
-            if (values is not null) keys[(type, values[generated]!)] = id!;
+            var id = statement.ReadKey(cmd.ExecuteScalar());
+            if (values is not null) keys[(type, values[generated]!)] = id;
             generated.PropertyInfo!.SetValue(entity, id);
             foreach (var nav in dependents)
                 if (nav.PropertyInfo!.GetValue(entity) is { } value)
                     foreach (var child in nav.IsCollection ? ((System.Collections.IEnumerable)value).Cast<object>() : new[] { value })
                         nav.ForeignKey.Properties[0].PropertyInfo!.SetValue(child, id);
         }
-    }
-
-    // As RelationalTypeMapping.CreateParameter binds a value: enums as numbers, then the mapping's converter.
-    private static object ToProvider(RelationalTypeMapping mapping, object? value)
-    {
-        if (value is null) return DBNull.Value;
-        if (mapping.Converter is { } c) return c.ConvertToProvider(value) ?? DBNull.Value;
-        return value is Enum e ? Convert.ChangeType(e, Enum.GetUnderlyingType(e.GetType())) : value;
     }
 
     /// <summary>One table per type with plain columns: what the INSERT above writes exactly as SaveChanges would.</summary>
