@@ -18,7 +18,7 @@ public sealed class Messenger(BotDb db, TemplateRenderer templates, TimeProvider
     public void ReplyText(Inbound to, string text)
     {
         if (to.Channel == InboundChannel.Kf) Add(OutboundChannel.Kf, to.SenderId, OutboundKind.Text, new TextBody(text), to.OpenKfId);
-        else Add(OutboundChannel.AppUser, to.SenderId, OutboundKind.Text, new TextBody(text));
+        else Add(OutboundChannel.AppUser, to.SenderId, OutboundKind.Text, new TextBody(text, Answer: true));
     }
 
     /// <summary>A text to a person by the channel they are reachable on (farmers: 微信客服 when they wrote from there).</summary>

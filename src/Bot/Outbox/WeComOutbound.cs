@@ -30,7 +30,7 @@ public static class WeComOutbound
 
     public static OutboundCall Build(OutboxMessage row) => (row.Channel, row.Kind) switch
     {
-        (OutboundChannel.AppUser, OutboundKind.Text) => App(row, new SendTextRequest { ToUsers = Users(row), Text = new(Text(row).Content), DuplicateCheckInterval = DuplicateCheckSeconds }),
+        (OutboundChannel.AppUser, OutboundKind.Text) => AppText(row, Text(row)),
         (OutboundChannel.AppUser, OutboundKind.Markdown) => App(row, new SendMarkdownRequest { ToUsers = Users(row), Markdown = new(Markdown(row).Content), DuplicateCheckInterval = DuplicateCheckSeconds }),
         (OutboundChannel.AppUser, OutboundKind.Card) => App(row, new SendTemplateCardRequest { ToUsers = Users(row), TemplateCard = Card(OutboundPayload.Deserialize<CardBody>(row.Payload)), DuplicateCheckInterval = DuplicateCheckSeconds }),
         (OutboundChannel.AppUser, OutboundKind.CardUpdate) => CardUpdate(OutboundPayload.Deserialize<CardUpdateBody>(row.Payload)),
@@ -56,6 +56,14 @@ public static class WeComOutbound
             HorizontalContentList = rows.Count > 0 ? rows : null,
         };
     }
+
+    /// <summary>
+    /// App text. Notifications ask WeCom to drop an identical request within <see cref="DuplicateCheckSeconds"/> (a resend
+    /// after a timeout or a crash between send and commit is not delivered twice). Answers to what a person wrote do not:
+    /// the same question twice must get the same answer twice; a resend after a timeout may then repeat it (at least once).
+    /// </summary>
+    private static OutboundCall AppText(OutboxMessage row, TextBody t) =>
+        App(row, new SendTextRequest { ToUsers = Users(row), Text = new(t.Content), EnableDuplicateCheck = t.Answer ? 0 : 1, DuplicateCheckInterval = DuplicateCheckSeconds });
 
     private static OutboundCall App(OutboxMessage row, AppMessageRequest request) => new(
         async (client, ct) => (await client.SendAsync(request, ct)).MsgId,

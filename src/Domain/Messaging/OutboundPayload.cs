@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace RapidResponse.Domain.Messaging;
 
@@ -11,8 +12,15 @@ public static class OutboundPayload
     public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Json)!;
 }
 
-/// <summary>Plain text; <paramref name="Mentions"/> are userids to @-mention (group chats).</summary>
-public sealed record TextBody(string Content, IReadOnlyList<string>? Mentions = null);
+/// <summary>
+/// Plain text; <paramref name="Mentions"/> are userids to @-mention (group chats). <paramref name="Answer"/>: the reply to
+/// what the person just wrote — it must arrive even when it repeats an earlier reply word for word ("我的任务" asked twice),
+/// so the platform's duplicate suppression is not asked for; notifications (nags, escalations) keep it.
+/// </summary>
+public sealed record TextBody(
+    string Content,
+    IReadOnlyList<string>? Mentions = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Answer = false);
 
 /// <summary>Markdown (the WeCom subset); mentions are rendered into the text by the dispatcher where the channel needs it.</summary>
 public sealed record MarkdownBody(string Content, IReadOnlyList<string>? Mentions = null);

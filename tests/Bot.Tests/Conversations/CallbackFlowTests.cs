@@ -190,6 +190,24 @@ public sealed class CallbackFlowTests
     }
 
     [Fact]
+    public async Task SameQuestionTwice_ShouldBeAnsweredTwice_WhenTheAnswerIsWordForWordTheSame()
+    {
+        // WeCom's duplicate check drops an identical app message within its interval: answers must not ask for it, or a
+        // cadre asking "我的任务" again ten minutes later would get silence. Notifications and cards keep it (see above).
+        var (f, http, _) = Start();
+        using var __ = f;
+        var gm = new WeComUser(f, http, "gm_a1");
+        await gm.SayAsync("我的任务");
+        f.Time.Advance(TimeSpan.FromMinutes(10));
+        await gm.SayAsync("我的任务");
+        await DeliveredAsync(f);
+        var answers = f.WeComCalls("/cgi-bin/message/send").Where(b => b.GetProperty("touser").GetString() == "gm_a1").ToList();
+        Assert.Equal(2, answers.Count);
+        Assert.Equal(answers[0].GetProperty("text").GetProperty("content").GetString(), answers[1].GetProperty("text").GetProperty("content").GetString());
+        Assert.All(answers, a => Assert.Equal(0, a.GetProperty("enable_duplicate_check").GetInt32()));
+    }
+
+    [Fact]
     public async Task OutboundCalls_ShouldReachWeComAsCardsAndCardUpdates_WhenCadresClick()
     {
         var (f, http, chat) = Start();

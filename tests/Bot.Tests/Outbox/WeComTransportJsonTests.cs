@@ -36,6 +36,20 @@ public sealed class WeComTransportJsonTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendAsync_ShouldNotAskForDuplicateCheck_WhenRowAnswersWhatThePersonWrote()
+    {
+        // "我的任务" asked twice within 30 min gets the same text twice: WeCom's duplicate check would swallow the second.
+        var row = OutboxTestHost.Text("zhangsan", "您目前没有待办任务。");
+        row.Payload = OutboundPayload.Serialize(new TextBody("您目前没有待办任务。", Answer: true));
+        var body = await SendAsync(row, "/cgi-bin/message/send");
+
+        AssertJson("""
+            {"touser":"zhangsan","msgtype":"text","agentid":1000002,"enable_duplicate_check":0,"duplicate_check_interval":1800,
+             "text":{"content":"您目前没有待办任务。"}}
+            """, body);
+    }
+
+    [Fact]
     public async Task SendAsync_ShouldPostAppMarkdownAndKeepMsgId_WhenRowIsAppUserMarkdown()
     {
         var row = new OutboxMessage { Channel = OutboundChannel.AppUser, Recipient = "lisi", Kind = OutboundKind.Markdown, Payload = OutboundPayload.Serialize(new MarkdownBody("**逾期** 1 件")) };
