@@ -17,7 +17,7 @@ public static class CasesExtensions
         {
             var cal = WorkingCalendar.LoadDefault(builder.Configuration["Calendar:ExtraDirectory"]);
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Calendar");
-            cal.MissingYear += y => log.LogWarning("No State Council holiday data for {Year}: plain weekends assumed until Calendar/Data/{Year}.json is added", y, y);
+            cal.MissingYear += y => log.LogWarning("No State Council holiday data for {Year}: plain weekends assumed until {Year}.json is put in the folder named by Calendar:ExtraDirectory", y, y);
             return cal;
         });
         // An invalid profile stops start-up with every problem listed (InvalidProfileException).

@@ -34,7 +34,7 @@ public sealed class WorkingCalendar
 
     /// <summary>Human-readable warnings for health checks and bulletins.</summary>
     public IReadOnlyList<string> Warnings =>
-        [.. MissingYears.Select(y => $"No State Council holiday data for {y}: plain weekends assumed (缺少{y}年节假日安排数据，按普通周末计算). Add Calendar/Data/{y}.json.")];
+        [.. MissingYears.Select(y => $"No State Council holiday data for {y}: plain weekends assumed (缺少{y}年节假日安排数据，按普通周末计算). Put {y}.json (format of Calendar/Data) in the folder named by Calendar:ExtraDirectory and restart.")];
 
     /// <summary>Warnings for the given years (e.g. the current and next year), whether or not they were asked about yet.</summary>
     public IReadOnlyList<string> WarningsFor(params int[] years)
