@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Conversations.Access;
 using RapidResponse.Domain.Calendar;
@@ -171,8 +172,8 @@ internal sealed class DemoScript(IServiceProvider sp, SandboxClock clock, TextWr
             return;
         }
         // The scheduler's sweep runs on the app's clock; give it a little real time to notice the jump.
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < until && !await GroupMessageSinceAsync(ct)) await Task.Delay(200, ct);
+        var started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(20) && !await GroupMessageSinceAsync(ct)) await Task.Delay(200, ct);
         await PrintNewAsync(ct);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.Conversations.Cards;
@@ -44,12 +45,13 @@ public sealed class SandboxChat(InboxWriter inbox, CardReplies replies, SandboxT
 
     private async Task<SendOutcome> DeliverAsync(Inbound m, string dedupeKey, string? responseCode, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + options.SendWait;
+        // Real elapsed time (monotonic), not the sandbox clock: the virtual clock jumps, the wait for replies must not.
+        var started = Stopwatch.GetTimestamp();
         var before = await LastMailboxIdAsync(ct);
         // Listen for the click's outcome before the message exists, or it could finish unheard.
         var label = responseCode is null ? null : replies.WaitAsync(dedupeKey, options.SendWait, ct);
         await inbox.AcceptAsync(m, dedupeKey, ct);
-        var processed = await UntilAsync(db => db.Inbox.AnyAsync(x => x.DedupeKey == dedupeKey && x.Status != InboxStatus.Pending, ct), deadline, ct);
+        var processed = await UntilAsync(db => db.Inbox.AnyAsync(x => x.DedupeKey == dedupeKey && x.Status != InboxStatus.Pending, ct), started, ct);
         string? clicked = null;
         if (label is not null)
         {
@@ -62,7 +64,7 @@ public sealed class SandboxChat(InboxWriter inbox, CardReplies replies, SandboxT
             {
                 var now = time.GetUtcNow();
                 return !await db.Outbox.AnyAsync(o => (o.Status == OutboxStatus.Pending && o.NotBefore <= now) || o.Status == OutboxStatus.Sending, ct);
-            }, deadline, ct);
+            }, started, ct);
         }
         await using var scope = scopes.CreateAsyncScope();
         var answers = await new SandboxMailbox(scope.ServiceProvider.GetRequiredService<BotDb>()).ListAsync(m.SenderId, before, ct);
@@ -75,13 +77,13 @@ public sealed class SandboxChat(InboxWriter inbox, CardReplies replies, SandboxT
         return await scope.ServiceProvider.GetRequiredService<BotDb>().SandboxMailbox.MaxAsync(x => (long?)x.Id, ct) ?? 0;
     }
 
-    private async Task<bool> UntilAsync(Func<BotDb, Task<bool>> done, DateTime deadline, CancellationToken ct)
+    private async Task<bool> UntilAsync(Func<BotDb, Task<bool>> done, long started, CancellationToken ct)
     {
         while (true)
         {
             await using (var scope = scopes.CreateAsyncScope())
                 if (await done(scope.ServiceProvider.GetRequiredService<BotDb>())) return true;
-            if (DateTime.UtcNow >= deadline) return false;
+            if (Stopwatch.GetElapsedTime(started) >= options.SendWait) return false;
             await Task.Delay(25, ct);
         }
     }
