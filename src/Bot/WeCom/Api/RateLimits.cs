@@ -116,33 +116,8 @@ public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? option
         }
     }
 
-    /// <summary>The earliest instant a send keeps every window within its limit, given earlier sends (oldest first).</summary>
-    public static DateTimeOffset NextAllowedAt(IReadOnlyList<RateWindow> windows, IReadOnlyList<DateTimeOffset> sentOldestFirst, DateTimeOffset now)
-    {
-        var next = now;
-        foreach (var w in windows)
-        {
-            // A send at s counts while now - s < window; the (count - limit)-th oldest in-window send must leave first.
-            var inWindow = sentOldestFirst.Where(s => now - s < w.Window).ToArray();
-            if (inWindow.Length >= w.Limit)
-            {
-                var leaving = inWindow[inWindow.Length - w.Limit] + w.Window;
-                next = leaving > next ? leaving : next;
-            }
-        }
-
-        return next;
-    }
-
-    /// <summary>The earliest instant a send keeps every window of <paramref name="scope"/> within the documented limits.</summary>
-    public static DateTimeOffset NextAllowedAt(RateScope scope, IReadOnlyList<DateTimeOffset> sentOldestFirst, DateTimeOffset now) =>
-        NextAllowedAt(Windows[scope], sentOldestFirst, now);
-
     /// <summary>The longest window of <paramref name="scope"/> in force: sends older than this no longer count.</summary>
     public TimeSpan LongestFor(RateScope scope) => _windows[scope].Max(w => w.Window);
-
-    /// <summary>The longest documented window of <paramref name="scope"/>.</summary>
-    public static TimeSpan Longest(RateScope scope) => Windows[scope].Max(w => w.Window);
 
     /// <summary>Checks every key and, when all allow a send now, counts it as in flight against all of them in the same lock.</summary>
     ValueTask<DateTimeOffset?> ISendRateGate.TryAcquireAsync(IReadOnlyList<(RateScope Scope, string Key)> keys, CancellationToken ct)
@@ -186,11 +161,9 @@ public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? option
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            RecordLocked(scope, key, now);
+            Log(scope, key).Add(now, LongestFor(scope));
         }
     }
-
-    private void RecordLocked(RateScope scope, string key, DateTimeOffset now) => Log(scope, key).Add(now, LongestFor(scope));
 
     private SendLog Log(RateScope scope, string key)
     {
