@@ -166,6 +166,25 @@ public sealed class ReportTriageTests
         await chat.SendAsync("co_1", "重开 YL-2026-000001 再试一次");
         Assert.Contains("正在办理，不需要重开", chat.LastTextTo("co_1"));
     }
+
+    [Fact]
+    public async Task InvalidClue_ShouldTellTheReason_OnlyWhenTheReporterProvedTheHousehold()
+    {
+        var (f, chat) = Start();
+        using var _ = f;
+        await FileAsync(chat, "wm_li", TestRoster.IdLi, "李小花", "13800000002");
+        var intake = chat.CardsTo("gm_a1").Single();
+        // Someone outside the village may not set it aside.
+        await chat.ClickAsync("gm_b1", intake.TaskId, "invalid");
+        Assert.Contains("不由您办理", chat.LastTextTo("gm_b1"));
+        await chat.ClickAsync("gm_a1", intake.TaskId, "invalid");
+        await chat.SendAsync("gm_a1", "同一件事上周已由村里上报");
+        var told = chat.LastTextTo("wm_li");
+        Assert.Contains("作为无效或重复线索办结", told);
+        Assert.Contains("理由：同一件事上周已由村里上报", told);
+        await Say(chat, "wm_li", "进度");
+        Assert.Contains("无效或重复线索，已办结", chat.LastTextTo("wm_li"));
+    }
 }
 
 /// <summary>无效/重复线索 against the real Quartz deadline sweep: the set-aside case is never nagged or escalated, its neighbour is.</summary>
