@@ -26,7 +26,8 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
     DeferralFlow deferrals, CardUpdates updates, ILogger<TaskActions> log)
 {
     /// <summary>Keys whose action needs words from the clicker first.</summary>
-    public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer;
+    public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer
+        or CardKeys.Invalid;
 
     public async Task<ActionOutcome> ClickAsync(Inbound m, Staff s, CancellationToken ct)
     {
@@ -95,8 +96,14 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                 case (StageKind.AssistanceStart, CardKeys.StartAssistance):
                     c.StartAssistance(note!, actor, clock);
                     label = "已启动帮扶";
-                    if (c.ReporterChannel is { } ch && c.Channel == Channel.SelfReport)
+                    // The plan is the household's business: only a reporter who proved they belong to it reads it.
+                    if (c.ReporterChannel is { } ch && c.Channel == Channel.SelfReport && c.ReporterVerified)
                         messenger.ToPerson(ch, c.ReporterId!, c.ReporterKfId, "farmer.assistance_started", new { CaseNumber = c.Number, Plan = note });
+                    break;
+                case (StageKind.Intake, CardKeys.Invalid):
+                    c.SetAsideAsInvalid(note ?? "", actor, clock);
+                    label = "已标记无效/重复";
+                    NotifyFarmerOfDecision(c, clock, note);
                     break;
                 case (StageKind.Tracking, CardKeys.Visit):
                     c.RecordVisit(note!, actor, clock);
@@ -131,10 +138,18 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         return new(true, label);
     }
 
-    private void NotifyFarmerOfDecision(Case c, CaseClock clock)
+    /// <summary>
+    /// Tells the farmer who filed the case how it ended. Decisions and reasons go only to a reporter verified as the
+    /// household's; anyone else hears that there is a result, to be told in person by the village.
+    /// </summary>
+    private void NotifyFarmerOfDecision(Case c, CaseClock clock, string? invalidReason = null)
     {
         if (c.ReporterChannel is not { } ch || c.ReporterId is null || c.Channel != Channel.SelfReport) return;
-        if (c.Qualifies == true)
+        if (!c.ReporterVerified)
+            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.result_ready", new { CaseNumber = c.Number });
+        else if (c.Outcome == CaseOutcome.Invalid)
+            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.clue_invalid", new { CaseNumber = c.Number, Reason = invalidReason });
+        else if (c.Qualifies == true)
             messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.decision_qualifies",
                 new { CaseNumber = c.Number, Limit = clock.Profile.Has(StageKind.AssistanceStart) ? clock.Profile.Stage(StageKind.AssistanceStart).Deadline.Describe() : "1个月" });
         else

@@ -166,6 +166,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<string>("ReporterKfId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ReporterVerified")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RiskEliminatedAt")
                         .HasColumnType("INTEGER");
 

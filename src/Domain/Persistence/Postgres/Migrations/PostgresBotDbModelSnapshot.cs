@@ -177,6 +177,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<string>("ReporterKfId")
                         .HasColumnType("text");
 
+                    b.Property<bool>("ReporterVerified")
+                        .HasColumnType("boolean");
+
                     b.Property<long?>("RiskEliminatedAt")
                         .HasColumnType("bigint");
 

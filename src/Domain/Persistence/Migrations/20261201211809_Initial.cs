@@ -63,6 +63,7 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     ReporterId = table.Column<string>(type: "TEXT", nullable: true),
                     ReporterChannel = table.Column<int>(type: "INTEGER", nullable: true),
                     ReporterKfId = table.Column<string>(type: "TEXT", nullable: true),
+                    ReporterVerified = table.Column<bool>(type: "INTEGER", nullable: false),
                     ActiveScreening = table.Column<bool>(type: "INTEGER", nullable: false),
                     ProfileName = table.Column<string>(type: "TEXT", nullable: false),
                     ProfileVersion = table.Column<int>(type: "INTEGER", nullable: false),

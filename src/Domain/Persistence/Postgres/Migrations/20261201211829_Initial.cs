@@ -64,6 +64,7 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     ReporterId = table.Column<string>(type: "text", nullable: true),
                     ReporterChannel = table.Column<int>(type: "integer", nullable: true),
                     ReporterKfId = table.Column<string>(type: "text", nullable: true),
+                    ReporterVerified = table.Column<bool>(type: "boolean", nullable: false),
                     ActiveScreening = table.Column<bool>(type: "boolean", nullable: false),
                     ProfileName = table.Column<string>(type: "text", nullable: false),
                     ProfileVersion = table.Column<int>(type: "integer", nullable: false),

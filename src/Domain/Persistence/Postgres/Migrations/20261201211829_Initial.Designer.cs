@@ -11,7 +11,7 @@ using RapidResponse.Domain.Persistence.Postgres;
 namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(PostgresBotDb))]
-    [Migration("20261201204351_Initial")]
+    [Migration("20261201211829_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -179,6 +179,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.Property<string>("ReporterKfId")
                         .HasColumnType("text");
+
+                    b.Property<bool>("ReporterVerified")
+                        .HasColumnType("boolean");
 
                     b.Property<long?>("RiskEliminatedAt")
                         .HasColumnType("bigint");

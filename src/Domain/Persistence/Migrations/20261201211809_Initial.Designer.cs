@@ -10,7 +10,7 @@ using RapidResponse.Domain.Persistence;
 namespace RapidResponse.Domain.Persistence.Migrations
 {
     [DbContext(typeof(BotDb))]
-    [Migration("20261201204317_Initial")]
+    [Migration("20261201211809_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -168,6 +168,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.Property<string>("ReporterKfId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ReporterVerified")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("RiskEliminatedAt")
                         .HasColumnType("INTEGER");
