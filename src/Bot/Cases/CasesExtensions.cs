@@ -33,6 +33,7 @@ public static class CasesExtensions
         s.AddScoped<CaseWorkflow>();
         s.AddHostedService<CalendarStartupCheck>();
         s.AddSingleton(new TemplateRenderer(TemplatesDirectory(builder.Configuration["Templates:Directory"], builder.Environment.ContentRootPath)));
+        s.AddHostedService<TemplatesStartupCheck>();
         return builder;
     }
 
@@ -56,6 +57,19 @@ internal sealed class CalendarStartupCheck(WorkingCalendar calendar, TimeProvide
     {
         var year = ChinaTime.DateOf(time.GetUtcNow()).Year;
         calendar.WarningsFor(year, year + 1); // the MissingYear handler logs each missing year once
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Parses every template at start-up: a broken file stops the host with its name and line, not at first use.</summary>
+internal sealed class TemplatesStartupCheck(TemplateRenderer templates, ILogger<TemplatesStartupCheck> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var names = templates.CheckAll();
+        log.LogInformation("{Count} templates in {Directory} parse", names.Count, templates.Directory);
         return Task.CompletedTask;
     }
 
