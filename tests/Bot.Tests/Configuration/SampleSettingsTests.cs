@@ -30,6 +30,7 @@ public sealed class SampleSettingsTests
         { "Scheduler", typeof(SchedulerOptions) },
         { "Conversations", typeof(ConversationOptions) },
         { SandboxOptions.Section, typeof(SandboxOptions) },
+        { RapidResponse.Bot.Metrics.MetricsOptions.Section, typeof(RapidResponse.Bot.Metrics.MetricsOptions) },
     };
 
     [Theory]
