@@ -1,3 +1,4 @@
+using RapidResponse.Domain.Calendar;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Conversations.Alerts;
 using RapidResponse.Bot.Conversations.Cards;
@@ -89,7 +90,7 @@ public sealed class ProgressQuery(BotDb db, Messenger messenger, CaseWorkflow wo
                 c.Number,
                 RiskTypes = string.Join("、", c.RiskTypes),
                 Status = c.IsOpen ? $"正在{(stage is null ? "办理" : p.Stage(stage.Kind).Name)}" : c.Outcome.ToChinese() + (c.Outcome == CaseOutcome.NotQualified ? $"（{c.DecisionReason}）" : ""),
-                Due = c.IsOpen && stage?.DueAt is { } d ? TaskActions.DueText(d) : null,
+                Due = c.IsOpen && stage?.DueAt is { } d ? DueText.Of(d) : null,
             });
         }
         messenger.Reply(m, "farmer.progress", new Dictionary<string, object?> { ["cases"] = items });

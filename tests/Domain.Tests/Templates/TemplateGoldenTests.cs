@@ -1,3 +1,4 @@
+using RapidResponse.Domain.Calendar;
 using RapidResponse.Domain.Templates;
 
 namespace RapidResponse.Domain.Tests.Templates;
@@ -185,10 +186,10 @@ public sealed class TemplateGoldenTests
         { "report.help", "", new { Step = "name" } },
         { "report.invalid", "", new { Problem = "身份证号应为18位，最后一位可以是X" } },
         { "report.oneshot_problems", "", new { Problems = new List<string> { "身份证号应为18位", "没有找到“李村”，请写全村名" } } },
-        { "report.receipt", "", new Receipt("YL-2026-000101", "10月9日", [new("受理", "当天"), new("信息比对", "2个工作日"), new("入户核查", "3个工作日")]) },
+        { "report.receipt", "", new Receipt("YL-2026-000101", "10月9日（星期五）24时前", [new("受理", "当天"), new("信息比对", "2个工作日"), new("入户核查", "3个工作日")]) },
         { "report.start", "", null },
-        { "staff.action_done", "next", new { Number = "YL-2026-000101", Stage = "受理", Label = "已受理", Next = (string?)"信息比对", Due = (DateTimeOffset?)Due } },
-        { "staff.action_done", "last", new { Number = "YL-2026-000101", Stage = "风险消除", Label = "已消除", Next = (string?)null, Due = (DateTimeOffset?)null } },
+        { "staff.action_done", "next", new { Number = "YL-2026-000101", Stage = "受理", Label = "已受理", Next = (string?)"信息比对", Due = DueText.Of(Due) } },
+        { "staff.action_done", "last", new { Number = "YL-2026-000101", Stage = "风险消除", Label = "已消除", Next = (string?)null, Due = DueText.Of(null) } },
         { "staff.ask_note", "problem", new { Number = "YL-2026-000101", Key = "problem", Stage = "信息比对" } },
         { "staff.ask_note", "not_qualifies", new { Number = "YL-2026-000101", Key = "not_qualifies", Stage = "研判认定" } },
         { "staff.ask_note", "start_assistance", new { Number = "YL-2026-000101", Key = "start_assistance", Stage = "启动帮扶" } },

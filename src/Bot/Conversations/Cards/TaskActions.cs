@@ -112,7 +112,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         var holders = (await cards.HoldersAsync(task, ct)).Where(u => u != s.UserId).ToList();
         if (holders.Count > 0 && responseCode is not null)
             messenger.UpdateCard(new CardUpdateBody(task.TaskId, $"{label}（{s.Name}）", holders, responseCode));
-        messenger.Reply(m, "staff.action_done", new { c.Number, Stage = def.Name, Label = label, Next = next is null ? null : clock.Profile.Stage(next.Kind).Name, Due = next?.DueAt });
+        messenger.Reply(m, "staff.action_done", new { c.Number, Stage = def.Name, Label = label, Next = next is null ? null : clock.Profile.NameOf(next.Kind), Due = DueText.Of(next?.DueAt) });
         log.LogInformation("Case {Case} {Stage}: {Label} by {User}", c.Number, stage.Kind, label, s.UserId);
         return new(true, label);
     }
@@ -138,5 +138,4 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
     };
 
     /// <summary>For text commands: the due-date text of a stage.</summary>
-    public static string DueText(DateTimeOffset? due) => due is { } d ? ChinaTime.ToLocal(d).ToString("M月d日 HH:mm") : "不限时";
 }
