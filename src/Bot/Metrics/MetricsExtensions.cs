@@ -20,7 +20,7 @@ public static class MetricsExtensions
 
     public static WebApplicationBuilder AddMetrics(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section);
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart(); // a bool: nothing else to check
         if (!IsEnabled(builder.Configuration)) return builder;
         builder.Services.AddSingleton<DatabaseGauges>();
         builder.Services.AddOpenTelemetry().WithMetrics(m => m

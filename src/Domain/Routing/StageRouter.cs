@@ -69,7 +69,7 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
         var codes = new List<string>();
         foreach (var rt in riskTypes)
         {
-            if (options.RiskDepartments.TryGetValue(rt, out var mapped)) codes.AddRange(mapped);
+            codes.AddRange(options.DepartmentsFor(rt));
             codes.AddRange(departments.Where(d => d.RiskTypes.Contains(rt)).Select(d => d.Code));
         }
         codes.AddRange(options.AlwaysCompare);

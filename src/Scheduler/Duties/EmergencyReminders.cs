@@ -78,8 +78,8 @@ public sealed class EmergencyReminders(BotDb db, SendWindow window, TemplateRend
     /// <summary>How long the quiet hours last (they may wrap midnight); zero when there are none.</summary>
     private static TimeSpan QuietSpan(SchedulerOptions o)
     {
-        if (o.QuietStart == o.QuietEnd) return TimeSpan.Zero;
-        var span = o.QuietEnd.ToTimeSpan() - o.QuietStart.ToTimeSpan();
+        if (o.QuietHoursStart == o.QuietHoursEnd) return TimeSpan.Zero;
+        var span = o.QuietHoursEnd.ToTimeSpan() - o.QuietHoursStart.ToTimeSpan();
         return span < TimeSpan.Zero ? span + TimeSpan.FromHours(24) : span;
     }
 }
