@@ -18,6 +18,7 @@ builder.AddConversations();
 builder.AddChannels();
 builder.AddHealth();
 builder.AddMetrics();
+builder.Services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
 builder.AddSandbox(); // after AddCases: in sandbox mode it replaces the clock with the movable sandbox clock
 if (args is not ["import", ..] and not ["bulletin", ..]) builder.AddScheduler();
 

@@ -126,6 +126,16 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Admin_ShouldListAShortTokenAndOneWithSpaces()
+    {
+        AssertLists<RapidResponse.Bot.Admin.AdminOptions>(new RapidResponse.Bot.Admin.AdminOptionsValidator().Validate(null, new() { ApiToken = "short token" }),
+            "at least 16 characters (it has 11)", "must not contain spaces");
+        Assert.True(new RapidResponse.Bot.Admin.AdminOptionsValidator().Validate(null, new() { ApiToken = new string('x', 16) }).Succeeded); // exactly at the line
+        Assert.True(new RapidResponse.Bot.Admin.AdminOptionsValidator().Validate(null, new() { ApiToken = new string('x', 15) }).Failed);
+        Assert.True(new RapidResponse.Bot.Admin.AdminOptionsValidator().Validate(null, new()).Succeeded); // unset: the API is off
+    }
+
+    [Fact]
     public void Host_ShouldRefuseToStartListingEveryBadSetting_WhenSeveralSectionsAreWrong()
     {
         using var f = new BotFactory();

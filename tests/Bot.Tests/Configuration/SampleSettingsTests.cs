@@ -36,6 +36,7 @@ public sealed class SampleSettingsTests
         { RapidResponse.Bot.Cases.TemplatesOptions.Section, typeof(RapidResponse.Bot.Cases.TemplatesOptions) },
         { RapidResponse.Domain.Routing.RoutingOptions.Section, typeof(RapidResponse.Domain.Routing.RoutingOptions) },
         { RapidResponse.Bot.Persistence.DatabaseOptions.Section, typeof(RapidResponse.Bot.Persistence.DatabaseOptions) },
+        { RapidResponse.Bot.Admin.AdminOptions.Section, typeof(RapidResponse.Bot.Admin.AdminOptions) },
     };
 
     [Theory]
