@@ -126,6 +126,19 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Outbox_ShouldListEveryBadValue()
+    {
+        var r = new RapidResponse.Bot.Outbox.OutboxOptionsValidator().Validate(null, new RapidResponse.Bot.Outbox.OutboxOptions
+        {
+            PollInterval = TimeSpan.Zero, BatchSize = 1001, MaxParallelism = 0, MaxAttempts = 0,
+            BackoffBase = TimeSpan.FromMinutes(1), BackoffCap = TimeSpan.FromSeconds(59), ClaimDuration = TimeSpan.FromSeconds(29),
+        });
+        AssertLists<RapidResponse.Bot.Outbox.OutboxOptions>(r, "Outbox:PollInterval", "Outbox:BatchSize", "Outbox:MaxParallelism", "Outbox:MaxAttempts",
+            "Outbox:BackoffCap", "Outbox:ClaimDuration");
+        Assert.True(new RapidResponse.Bot.Outbox.OutboxOptionsValidator().Validate(null, new RapidResponse.Bot.Outbox.OutboxOptions()).Succeeded);
+    }
+
+    [Fact]
     public void Admin_ShouldListAShortTokenAndOneWithSpaces()
     {
         AssertLists<RapidResponse.Bot.Admin.AdminOptions>(new RapidResponse.Bot.Admin.AdminOptionsValidator().Validate(null, new() { ApiToken = "short token" }),
