@@ -14,6 +14,7 @@ builder.UseDemoDatabase(args);
 builder.AddBotDatabase();
 builder.AddCases();
 builder.AddConversations();
+builder.AddPrivacy();
 builder.AddChannels();
 builder.AddSandbox(); // after AddCases: in sandbox mode it replaces the clock with the movable sandbox clock
 if (args is not ["import", ..] and not ["bulletin", ..]) builder.AddScheduler();

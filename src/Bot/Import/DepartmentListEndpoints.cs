@@ -24,7 +24,7 @@ public static class DepartmentListEndpoints
     {
         var (upload, problem) = await Upload.ReadAsync(request, DepartmentListImporter.Columns, ct);
         if (upload is null) return TypedResults.BadRequest(new ImportEndpoints.ImportProblem(problem!));
-        try { return TypedResults.Ok(await RunAsync(sp, upload.Content, upload.Format, new Actor("admin", "CountyOffice"), ct)); }
+        try { return TypedResults.Ok(await RunAsync(sp, upload.Content, upload.Format, new Actor(Admin.AdminAuth.ActorOf(request.HttpContext), "CountyOffice"), ct)); }
         catch (ImportFileException e) { return TypedResults.BadRequest(new ImportEndpoints.ImportProblem(e.Message, e.Line)); }
     }
 

@@ -23,4 +23,23 @@ public sealed class RemoteAddress(IPAddress address) : IStartupFilter
     };
 
     public static void Use(IServiceCollection services, IPAddress address) => services.AddSingleton<IStartupFilter>(new RemoteAddress(address));
+
+    /// <summary>Test header naming the caller's address per request (<see cref="UseHeader"/>).</summary>
+    public const string Header = "X-Test-Remote-Address";
+
+    /// <summary>Each request arrives from the address in its <see cref="Header"/> header (or as it came without one).</summary>
+    public static void UseHeader(IServiceCollection services) => services.AddSingleton<IStartupFilter>(new FromHeader());
+
+    private sealed class FromHeader : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((http, inner) =>
+            {
+                if (IPAddress.TryParse(http.Request.Headers[Header].ToString(), out var a)) http.Connection.RemoteIpAddress = a;
+                return inner(http);
+            });
+            next(app);
+        };
+    }
 }

@@ -86,6 +86,7 @@ public sealed class SandboxHost : IAsyncDisposable
         builder.AddBotDatabase();
         builder.AddCases();
         builder.AddConversations();
+        builder.AddPrivacy();
         builder.AddChannels();
         builder.AddSandbox();
         builder.AddScheduler();
