@@ -87,7 +87,7 @@ public sealed class Jurisdiction(BotDb db)
     /// <summary>
     /// Who approves a deferral of this stage: one level up (village → township; township/department → county office), never
     /// the requester: a township lead who asks for a village stage's deferral is approved by the county office
-    /// (DESIGN §2: a deferral needs a written reason approved one level up).
+    /// (DESIGN §2 and docs/policy-matrix.md YL-6: a deferral needs a written reason approved one level up).
     /// </summary>
     public async Task<IReadOnlyList<string>> DeferralApprovers(Case c, StageDefinition stage, string requestedBy, CancellationToken ct = default)
     {
