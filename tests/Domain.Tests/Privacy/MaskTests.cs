@@ -41,6 +41,16 @@ public sealed class MaskTests
     public void Text_ShouldChangeNothing_WhenMaskedTwice(string text) => Assert.Equal(Mask.Text(text), Mask.Text(Mask.Text(text)));
 
     [Fact]
+    public void ImportResults_ShouldMaskTheirReasons_WhenTheAdminApiShowsThem()
+    {
+        var r = new Domain.Import.ImportResult("households", 0, 0, 0, 1, [new(3, "户主“张三13812345678”的身份证号410102199001011234已登记")], ["备注里有电话 138-1234-5678"]).Masked();
+        Assert.Equal("户主“张三138****5678”的身份证号4101**********1234已登记", r.Errors[0].Reason);
+        Assert.Equal("备注里有电话 138****5678", r.Warnings[0]);
+        var d = new Domain.Import.DepartmentListResult(0, 0, 1, [], [new(2, "户编号“13812345678”没有匹配的户")]).Masked();
+        Assert.Equal("户编号“138****5678”没有匹配的户", d.Errors[0].Reason);
+    }
+
+    [Fact]
     public void Exception_ShouldMaskMessageAndInnerExceptions_WhenTheyCarryNumbers()
     {
         var e = new InvalidOperationException("保存失败：410102199001011234", new FormatException("电话 13812345678 无效"));
