@@ -32,6 +32,30 @@ public sealed class SandboxSafetyTests
     }
 
     [Fact]
+    public async Task Process_ShouldExitNamingTheKeys_WhenStartedInProductionWithoutWeComSettings()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "rrb-tests", "prod-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "RapidResponse.Bot.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("WeCom__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Sandbox__", StringComparison.OrdinalIgnoreCase)).ToList())
+            psi.Environment.Remove(key);
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment["ConnectionStrings__Bot"] = $"Data Source={Path.Combine(dir, "bot.db")}";
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try { await p.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { p.Kill(entireProcessTree: true); throw; }
+        Assert.NotEqual(0, p.ExitCode);
+        Assert.Contains("WeCom settings missing: WeCom:CorpId, WeCom:AgentId, WeCom:Secret, WeCom:Token, WeCom:EncodingAESKey", await stderr + await stdout);
+        Assert.False(File.Exists(Path.Combine(dir, "bot.db")), "it stopped before touching the database");
+    }
+
+    [Fact]
     public void AddSandbox_ShouldNameOnlyTheMissingKeys_WhenProductionLacksSome()
     {
         var b = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
