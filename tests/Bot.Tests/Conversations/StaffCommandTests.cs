@@ -45,8 +45,11 @@ public sealed class StaffCommandTests
         var card = Assert.Single(chat.CardsTo("tl_a"));
         Assert.StartsWith("DEF-", card.TaskId);
         // A village cadre cannot approve their own request; the township lead can.
-        Assert.Equal("不能审批本人申请", await gm.ClickAsync(card.TaskId, "approve_deferral"));
-        Assert.Equal("无权审批", await new WeComUser(f, http, "gm_a2").ClickAsync(card.TaskId, "approve_deferral"));
+        // Refused clicks get no passive reply (the button stays live) and a message that says why.
+        Assert.Null(await gm.ClickAsync(card.TaskId, "approve_deferral"));
+        Assert.Contains("不能审批自己提出的延期申请", chat.LastTextTo("gm_a1"));
+        Assert.Null(await new WeComUser(f, http, "gm_a2").ClickAsync(card.TaskId, "approve_deferral"));
+        Assert.Contains("不由您审批", chat.LastTextTo("gm_a2"));
         Assert.Equal("已同意延期", await new WeComUser(f, http, "tl_a").ClickAsync(card.TaskId, "approve_deferral"));
         Assert.Contains("新期限", chat.LastTextTo("gm_a1"));
         using var db = f.NewDb();
@@ -68,7 +71,7 @@ public sealed class StaffCommandTests
         Assert.Contains("已送上一级审批", chat.LastTextTo("tl_a"));
         Assert.DoesNotContain(chat.CardsTo("tl_a"), c => c.TaskId.StartsWith("DEF-", StringComparison.Ordinal));
         var card = Assert.Single(chat.CardsTo("co_1"), c => c.TaskId.StartsWith("DEF-", StringComparison.Ordinal));
-        Assert.Equal("不能审批本人申请", await lead.ClickAsync(card.TaskId, "approve_deferral"));
+        Assert.Null(await lead.ClickAsync(card.TaskId, "approve_deferral"));
         Assert.Contains("不能审批自己提出的延期申请", chat.LastTextTo("tl_a"));
         using (var db = f.NewDb())
         {

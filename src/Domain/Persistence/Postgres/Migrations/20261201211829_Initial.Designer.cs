@@ -11,7 +11,7 @@ using RapidResponse.Domain.Persistence.Postgres;
 namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(PostgresBotDb))]
-    [Migration("20261123134658_Initial")]
+    [Migration("20261201211829_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -179,6 +179,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.Property<string>("ReporterKfId")
                         .HasColumnType("text");
+
+                    b.Property<bool>("ReporterVerified")
+                        .HasColumnType("boolean");
 
                     b.Property<long?>("RiskEliminatedAt")
                         .HasColumnType("bigint");
@@ -579,6 +582,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ResponseCode")
+                        .HasColumnType("text");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("bigint");
 
@@ -610,6 +616,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.Property<int>("Channel")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
 
                     b.Property<int>("Kind")
                         .HasColumnType("integer");

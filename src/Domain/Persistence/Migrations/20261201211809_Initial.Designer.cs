@@ -10,7 +10,7 @@ using RapidResponse.Domain.Persistence;
 namespace RapidResponse.Domain.Persistence.Migrations
 {
     [DbContext(typeof(BotDb))]
-    [Migration("20261123134639_Initial")]
+    [Migration("20261201211809_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -168,6 +168,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.Property<string>("ReporterKfId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ReporterVerified")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("RiskEliminatedAt")
                         .HasColumnType("INTEGER");
@@ -554,6 +557,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResponseCode")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER");
 
@@ -583,6 +589,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.Property<int>("Channel")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
