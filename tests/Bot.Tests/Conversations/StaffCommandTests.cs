@@ -96,7 +96,8 @@ public sealed class StaffCommandTests
         await ToDecisionAsync(f, http, chat);
         var township = new WeComUser(f, http, "to_a");
         var decision = chat.CardsTo("to_a").Last(c => c.Title.StartsWith("研判认定", StringComparison.Ordinal)).TaskId;
-        Assert.Equal("请在对话中补充说明", await township.ClickAsync(decision, "not_qualifies"));
+        Assert.Null(await township.ClickAsync(decision, "not_qualifies")); // needs words: no passive reply yet
+        Assert.Contains("不符合的理由", chat.LastTextTo("to_a"));
 
         if (menu) await township.MenuAsync(said); else await township.SayAsync(said);
         var answer = chat.LastTextTo("to_a");
@@ -108,11 +109,12 @@ public sealed class StaffCommandTests
             Assert.Equal(CaseState.Decision, c.State);
             Assert.Null(c.DecisionReason);
         }
-        // The prompt is still open: the next words are the reason, and the farmer is told them.
+        // The prompt is still open: the next words are the reason.
         await township.SayAsync("家庭年人均纯收入1.2万元，高于监测范围");
         using var after = f.NewDb();
-        Assert.Equal("家庭年人均纯收入1.2万元，高于监测范围", (await after.Cases.SingleAsync()).DecisionReason);
-        Assert.Contains("理由：家庭年人均纯收入1.2万元", chat.LastTextTo("villager_liu"));
+        var decided = await after.Cases.SingleAsync();
+        Assert.Equal(CaseOutcome.NotQualified, decided.Outcome);
+        Assert.Equal("家庭年人均纯收入1.2万元，高于监测范围", decided.DecisionReason);
     }
 
     [Fact]
@@ -135,7 +137,7 @@ public sealed class StaffCommandTests
         string TaskFor(string user, string title) => chat.CardsTo(user).Last(c => c.Title.StartsWith(title, StringComparison.Ordinal)).TaskId;
         Assert.Equal("已受理", await new WeComUser(f, http, "gm_a1").ClickAsync(TaskFor("gm_a1", "受理"), "accept"));
         foreach (var d in new[] { "d_wj", "d_yb", "d_mz" })
-            Assert.Equal("比对无异常", await new WeComUser(f, http, d).ClickAsync(TaskFor(d, "信息比对"), "no_anomaly"));
+            Assert.Equal("已比对无异常", await new WeComUser(f, http, d).ClickAsync(TaskFor(d, "信息比对"), "no_anomaly"));
         Assert.Equal("已反馈到村", await new WeComUser(f, http, "to_a").ClickAsync(TaskFor("to_a", "反馈到村"), "forward"));
         Assert.Equal("符合条件", await new WeComUser(f, http, "gm_a1").ClickAsync(TaskFor("gm_a1", "入户核查"), "qualifies"));
     }
