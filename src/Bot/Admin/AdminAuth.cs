@@ -21,23 +21,31 @@ public static class AdminAuth
     /// </summary>
     public static bool IsEnabled(IConfiguration config)
     {
+        var tokens = Tokens(config);
+        var problems = Problems(tokens, config["Admin:ApiToken"]);
+        if (problems.Count > 0)
+            throw new InvalidOperationException("The admin API settings are not usable: " + string.Join(" ", problems) + " / 管理接口令牌配置有误，机器人不启动。");
+        return tokens.Count > 0;
+    }
+
+    /// <summary>Every problem of the admin tokens, by name only (never a token's value).</summary>
+    public static List<string> Problems(IReadOnlyDictionary<string, string> tokens, string? retiredApiToken)
+    {
         var problems = new List<string>();
-        if (!string.IsNullOrWhiteSpace(config["Admin:ApiToken"]))
+        if (!string.IsNullOrWhiteSpace(retiredApiToken))
             problems.Add("Admin:ApiToken is no longer read: give each caller a named token instead, e.g. Admin:Tokens:county-office "
                          + "(environment variable Admin__Tokens__county-office), and remove Admin:ApiToken.");
-        var tokens = Tokens(config);
         foreach (var (name, token) in tokens)
         {
             if (LooksLikePlaceholder(token))
                 problems.Add($"Admin:Tokens:{name} is still the placeholder of appsettings.sample.json: set a random token of at least {MinTokenLength} characters, e.g. from `openssl rand -base64 32`.");
             else if (token.Length < MinTokenLength)
                 problems.Add($"Admin:Tokens:{name} is {token.Length} characters long; an admin token needs at least {MinTokenLength} (e.g. `openssl rand -base64 32`).");
+            if (token.Any(char.IsWhiteSpace)) problems.Add($"Admin:Tokens:{name} must not contain spaces or line breaks (it travels in a header).");
         }
-        var duplicates = tokens.GroupBy(t => t.Value, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => string.Join(" and ", g.Select(t => t.Key)));
-        foreach (var d in duplicates) problems.Add($"Admin:Tokens: {d} share one token; each name needs its own, or the actor recorded for a request is ambiguous.");
-        if (problems.Count > 0)
-            throw new InvalidOperationException("The admin API settings are not usable: " + string.Join(" ", problems) + " / 管理接口令牌配置有误，机器人不启动。");
-        return tokens.Count > 0;
+        foreach (var g in tokens.GroupBy(t => t.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            problems.Add($"Admin:Tokens: {string.Join(" and ", g.Select(t => t.Key))} share one token; each name needs its own, or the actor recorded for a request is ambiguous.");
+        return problems;
     }
 
     /// <summary>Name → token of every non-empty <c>Admin:Tokens:&lt;name&gt;</c>.</summary>

@@ -88,6 +88,7 @@ public sealed class SandboxHost : IAsyncDisposable
         builder.AddConversations();
         builder.AddPrivacy();
         builder.AddChannels();
+        builder.AddHealth();
         builder.AddSandbox();
         builder.AddScheduler();
     }
