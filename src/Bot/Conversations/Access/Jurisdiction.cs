@@ -86,7 +86,7 @@ public sealed class Jurisdiction(BotDb db)
     public async Task<Decision> CanRecordVisit(Staff s, Case c, CancellationToken ct = default)
     {
         if (s.Role == StaffRole.CountyLeader) return Decision.No("县级领导账号只能查看，不能记录走访。走访记录由村、乡镇干部和帮扶联系人填写");
-        var (township, _) = await ChainOf(c.VillageCode, ct);
+        var (_, township, _) = await ChainOf(c.VillageCode, ct);
         var ok = c.CurrentStage?.Assignments.Any(a => a.IsOpen && IsHolder(s, a)) == true
                  || (VillageRoles.Contains(s.Role) && s.RegionCode == c.VillageCode)
                  || (TownshipRoles.Contains(s.Role) && s.RegionCode == township)
