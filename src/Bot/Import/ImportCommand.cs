@@ -52,7 +52,7 @@ public static class ImportCommand
         {
             IReadOnlyList<ImportResult> results = samples
                 ? await SampleCounty.LoadAsync(db, path, ct)
-                : [await new RosterImporter(db, time, scope.ServiceProvider.GetService<RapidResponse.Domain.Timelines.TimelineProfile>()?.MaxHouseholdsPerContact).ImportFileAsync(kind, path, ct)];
+                : [await new RosterImporter(db, time, scope.ServiceProvider.GetService<RapidResponse.Domain.Timelines.TimelineProfile>()?.MaxHouseholdsPerContact, scope.ServiceProvider.GetService<IStaffAccountLookup>()).ImportFileAsync(kind, path, ct)];
             foreach (var r in results) await PrintAsync(r, output);
             return results.All(r => r.Rejected == 0) ? 0 : 1;
         }

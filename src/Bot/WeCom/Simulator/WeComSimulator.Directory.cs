@@ -61,6 +61,7 @@ public sealed partial class WeComSimulator
         Route("POST /cgi-bin/user/getuserid", GetUserId);
         Route("GET /cgi-bin/department/list", DepartmentList);
         Route("GET /cgi-bin/user/list", UserList);
+        Route("GET /cgi-bin/user/get", UserGet);
         Route("POST /cgi-bin/menu/create", MenuCreate);
         Route("POST /cgi-bin/kf/account/list", KfAccountList);
         Route("POST /cgi-bin/kf/add_contact_way", KfAddContactWay);
@@ -74,6 +75,17 @@ public sealed partial class WeComSimulator
         var p = _people.Values.FirstOrDefault(x => x.Mobile == mobile) ?? throw Refuse(46004, "user not found: no member has this mobile");
         if (p.Status == MemberStatus.OutOfRange) throw Refuse(60011, "no privilege to access/modify contact/party/agent: the member is outside the app's visible range");
         return Ok(new JsonObject { ["userid"] = p.UserId });
+    }
+
+    private JsonObject UserGet(SimCall c)
+    {
+        RequireToken(c);
+        var id = c.Query.GetValueOrDefault("userid");
+        if (string.IsNullOrEmpty(id)) throw Refuse(41009, "userid missing");
+        MemberStatus? status = _people.TryGetValue(id, out var p) ? p.Status : StatusOf(id);
+        if (status is null) throw Refuse(60111, "userid not found");
+        if (status == MemberStatus.OutOfRange) throw Refuse(60011, "no privilege to access/modify contact/party/agent: the member is outside the app's visible range");
+        return Ok(new JsonObject { ["userid"] = p?.UserId ?? id, ["name"] = p?.Name ?? id, ["status"] = status == MemberStatus.Inactive ? 4 : 1 });
     }
 
     private JsonObject DepartmentList(SimCall c)
