@@ -50,6 +50,7 @@ public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger mess
 
     private async Task FarmerAsync(Inbound m, bool unregisteredAppUser, CancellationToken ct)
     {
+        if (m.Kind == InboundKind.Enter) await reports.RememberEntryAsync(m, ct);
         if (m.Kind == InboundKind.Enter) { messenger.Reply(m, "farmer.welcome"); return; }
         var text = (m.Kind == InboundKind.MenuClick ? MenuText(m.Key) : m.Text)?.Trim() ?? "";
         var state = await forms.FindAsync(m, ct);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Conversations.Cards;
 using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Privacy;
 using RapidResponse.Domain.Roster;
@@ -25,10 +26,40 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
     public static bool IsOneShot(string text) =>
         FieldParsers.Fields(text) is { } f && (f.ContainsKey("身份证号") || f.ContainsKey("困难类型")) && f.Count >= 2;
 
+    /// <summary>KeyValues key of the village a 微信客服 customer entered through (its link's scene_param, <c>wecom kf-links</c>).</summary>
+    public static string EntryKey(string externalUserId) => "kf:scene:" + externalUserId;
+
+    /// <summary>
+    /// enter_session through a village's link: remembers the village for the sender, so a report form skips the village
+    /// question. A scene_param that is not a village code is ignored. Saved with the caller's changes.
+    /// </summary>
+    public async Task RememberEntryAsync(Inbound m, CancellationToken ct)
+    {
+        if (m.Channel != InboundChannel.Kf || string.IsNullOrWhiteSpace(m.Key)) return;
+        var code = m.Key.Trim();
+        if (!(await villages.AllAsync(ct)).Any(v => v.Code == code)) return;
+        var key = EntryKey(m.SenderId);
+        var now = time.GetUtcNow();
+        var entry = await db.KeyValues.FirstOrDefaultAsync(x => x.Key == key, ct);
+        if (entry is null) db.KeyValues.Add(new KeyValueEntry { Key = key, Value = code, UpdatedAt = now });
+        else (entry.Value, entry.UpdatedAt) = (code, now);
+    }
+
+    /// <summary>The village of the link the sender entered through, if any.</summary>
+    private async Task PrefillVillageAsync(Inbound m, ReportDraft d, CancellationToken ct)
+    {
+        if (m.Channel != InboundChannel.Kf || d.VillageCode is not null) return;
+        var key = EntryKey(m.SenderId);
+        var code = await db.KeyValues.AsNoTracking().Where(x => x.Key == key).Select(x => x.Value).FirstOrDefaultAsync(ct);
+        if (code is null || (await villages.AllAsync(ct)).FirstOrDefault(v => v.Code == code) is not { } v) return;
+        (d.VillageCode, d.VillageName) = (v.Code, v.Display);
+    }
+
     public async Task StartAsync(Inbound m, CancellationToken ct)
     {
         if (await OverLimitAsync(m, ct)) return;
         var d = new ReportDraft();
+        await PrefillVillageAsync(m, d, ct);
         await forms.SaveAsync(m, FormName, d, ct);
         messenger.Reply(m, "report.start");
         Ask(m, d);
@@ -51,6 +82,7 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
         d.Answered = [.. new (string Step, bool Given)[] { (ReportDraft.IdStep, d.IdNumber is not null), (ReportDraft.NameStep, d.Name is not null),
             (ReportDraft.PhoneStep, d.Phone is not null), (ReportDraft.VillageStep, d.VillageCode is not null), (ReportDraft.RiskStep, d.RiskTypes is not null),
             (ReportDraft.DescriptionStep, d.Description is not null) }.Where(x => x.Given).Select(x => x.Step)];
+        await PrefillVillageAsync(m, d, ct);
         if (problems.Count > 0) messenger.Reply(m, "report.oneshot_problems", new { Problems = problems });
         if (d.NeedsCheck) await CheckIdentityAsync(m, d, ct);
         await forms.SaveAsync(m, FormName, d, ct);
