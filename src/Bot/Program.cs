@@ -5,6 +5,7 @@ using RapidResponse.Bot.GoLive;
 using RapidResponse.Bot.Health;
 using RapidResponse.Bot.Hosting;
 using RapidResponse.Bot.Import;
+using RapidResponse.Bot.Metrics;
 using RapidResponse.Bot.Outbox;
 using RapidResponse.Bot.Persistence;
 using RapidResponse.Bot.Sandbox;
@@ -17,6 +18,9 @@ builder.AddCases();
 builder.AddConversations();
 builder.AddChannels();
 builder.AddGoLive();
+builder.AddHealth();
+builder.AddMetrics();
+builder.Services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
 builder.AddSandbox(); // after AddCases: in sandbox mode it replaces the clock with the movable sandbox clock
 if (args is not ["import", ..] and not ["bulletin", ..] and not ["wecom", ..]) builder.AddScheduler();
 
@@ -28,6 +32,7 @@ if (args is ["demo", ..]) return await DemoCommand.RunAsync(app.Services, args);
 if (args is ["wecom", ..]) return await WeComCommand.RunAsync(app.Services, args);
 
 app.MapHealth();
+app.MapMetrics();
 app.MapChannels();
 app.MapSandbox();
 if (AdminAuth.IsEnabled(app.Configuration))

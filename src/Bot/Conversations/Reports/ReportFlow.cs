@@ -26,30 +26,14 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
     public static bool IsOneShot(string text) =>
         FieldParsers.Fields(text) is { } f && (f.ContainsKey("身份证号") || f.ContainsKey("困难类型")) && f.Count >= 2;
 
-    /// <summary>KeyValues key of the village a 微信客服 customer entered through (its link's scene_param, <c>wecom kf-links</c>).</summary>
-    public static string EntryKey(string externalUserId) => "kf:scene:" + externalUserId;
-
     /// <summary>
-    /// enter_session through a village's link: remembers the village for the sender, so a report form skips the village
-    /// question. A scene_param that is not a village code is ignored. Saved with the caller's changes.
+    /// The village of the 微信客服 link the sender entered through (its scene_param, kept by the engine on enter_session;
+    /// <c>wecom kf-links</c> puts the village code there), so the form skips the village question. Anything else is ignored.
     /// </summary>
-    public async Task RememberEntryAsync(Inbound m, CancellationToken ct)
-    {
-        if (m.Channel != InboundChannel.Kf || string.IsNullOrWhiteSpace(m.Key)) return;
-        var code = m.Key.Trim();
-        if (!(await villages.AllAsync(ct)).Any(v => v.Code == code)) return;
-        var key = EntryKey(m.SenderId);
-        var now = time.GetUtcNow();
-        var entry = await db.KeyValues.FirstOrDefaultAsync(x => x.Key == key, ct);
-        if (entry is null) db.KeyValues.Add(new KeyValueEntry { Key = key, Value = code, UpdatedAt = now });
-        else (entry.Value, entry.UpdatedAt) = (code, now);
-    }
-
-    /// <summary>The village of the link the sender entered through, if any.</summary>
     private async Task PrefillVillageAsync(Inbound m, ReportDraft d, CancellationToken ct)
     {
         if (m.Channel != InboundChannel.Kf || d.VillageCode is not null) return;
-        var key = EntryKey(m.SenderId);
+        var key = ConversationEngine.SceneKey(m.SenderId);
         var code = await db.KeyValues.AsNoTracking().Where(x => x.Key == key).Select(x => x.Value).FirstOrDefaultAsync(ct);
         if (code is null || (await villages.AllAsync(ct)).FirstOrDefault(v => v.Code == code) is not { } v) return;
         (d.VillageCode, d.VillageName) = (v.Code, v.Display);
