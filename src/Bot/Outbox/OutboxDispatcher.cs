@@ -174,9 +174,12 @@ public sealed class OutboxDispatcher(
                 break;
             case TransportOutcome.Deferred:
                 var notBefore = r.NotBefore ?? now + o.BackoffBase;
+                // A 微信客服 row held for the farmer's next message says why it waits.
+                var heldReason = notBefore == OutboxMessage.HeldForCustomer ? detail : null;
                 changed = await Update(row.Id, claim, s => s
                     .SetProperty(x => x.Status, OutboxStatus.Pending)
                     .SetProperty(x => x.NotBefore, notBefore)
+                    .SetProperty(x => x.LastError, x => heldReason ?? x.LastError)
                     .SetProperty(x => x.Attempts, x => x.Attempts - 1)
                     .SetProperty(x => x.ClaimedBy, (string?)null)
                     .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null));

@@ -238,7 +238,7 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Dispatch_ShouldMarkKfReplyDead_When48HourWindowClosed()
+    public async Task Dispatch_ShouldHoldKfReplyForTheCustomersNextMessage_When48HourWindowClosed()
     {
         await using (var db = _host.NewDb())
         {
@@ -250,9 +250,12 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
         row.OpenKfId = OutboxTestHost.OpenKfId;
         await _host.SeedAsync(row);
 
-        await _host.WaitForStatusAsync(row.Id, OutboxStatus.Dead);
+        // Never dead because the window closed: held (pending, not before the farmer writes again), nothing sent.
+        await _host.WaitUntilAsync(async db => (await db.Outbox.AsNoTracking().FirstAsync(x => x.Id == row.Id)).NotBefore == OutboxMessage.HeldForCustomer, "row held");
+        var held = await _host.RowAsync(row.Id);
+        Assert.Equal(OutboxStatus.Pending, held.Status);
         Assert.Empty(_host.Requests("/cgi-bin/kf/send_msg"));
-        Assert.Contains("48小时", (await _host.RowAsync(row.Id)).LastError);
+        Assert.Contains("48小时", held.LastError);
     }
 
     private async Task SeedStaffAsync()
