@@ -28,7 +28,7 @@ app.MapHealth();
 app.MapChannels();
 app.MapSandbox();
 if (AdminAuth.IsEnabled(app.Configuration))
-    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapOutboxEndpoints();
+    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapInterviewEndpoints().MapOutboxEndpoints();
 await app.RunAsync();
 return 0;
 

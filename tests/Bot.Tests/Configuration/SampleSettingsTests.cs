@@ -28,6 +28,7 @@ public sealed class SampleSettingsTests
         { "WeCom:Kf", typeof(WeComKfOptions) },
         { "Outbox", typeof(OutboxOptions) },
         { "Scheduler", typeof(SchedulerOptions) },
+        { ScreeningOptions.Section, typeof(ScreeningOptions) },
         { "Conversations", typeof(ConversationOptions) },
         { SandboxOptions.Section, typeof(SandboxOptions) },
     };

@@ -17,11 +17,11 @@ public sealed class OptionsAndReportsTests
         var o = new SchedulerOptions
         {
             SweepInterval = TimeSpan.FromSeconds(1), BulletinTime = "09:30", DutyReminderTime = "9点", QuietHoursStart = "25:00",
-            WorkingHoursStart = "08:30", ScreeningReminderDays = [5, 12], EmergencyReminderHours = [24, 50],
+            WorkingHoursStart = "08:30", ScreeningReminderDays = [5, 12],
         };
         var r = new SchedulerOptionsValidator().Validate(null, o);
         Assert.True(r.Failed);
-        foreach (var key in new[] { "SweepInterval", "BulletinTime", "DutyReminderTime", "QuietHoursStart", "WorkingHoursEnd", "ScreeningReminderDays", "EmergencyReminderHours" })
+        foreach (var key in new[] { "SweepInterval", "BulletinTime", "DutyReminderTime", "QuietHoursStart", "WorkingHoursEnd", "ScreeningReminderDays" })
             Assert.Contains(r.Failures!, f => f.Contains(key));
         Assert.True(new SchedulerOptionsValidator().Validate(null, new SchedulerOptions()).Succeeded);
     }

@@ -17,7 +17,7 @@ public sealed record ActionOutcome(bool Done, string Label);
 /// audits with the message id, starts and cards the next stage, updates the card for the other holders and tells the farmer.
 /// </summary>
 public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, TaskCards cards, Messenger messenger, FormStore forms,
-    DeferralFlow deferrals, ILogger<TaskActions> log)
+    DeferralFlow deferrals, ScoreCardFlow scores, ILogger<TaskActions> log)
 {
     /// <summary>Keys whose action needs words from the clicker first.</summary>
     public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer;
@@ -27,6 +27,8 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         if (m.TaskId is null || m.Key is null) return new(false, "无效操作");
         if (m.TaskId.StartsWith(DeferralFlow.TaskPrefix, StringComparison.Ordinal))
             return await deferrals.DecideAsync(m, s, ct);
+        if (m.TaskId.StartsWith(Domain.Scoring.ScoreVerification.TaskPrefix, StringComparison.Ordinal))
+            return await scores.ClickAsync(m, s, ct);
         var c = await workflow.LoadByTaskAsync(m.TaskId, ct);
         if (c is null) { messenger.Reply(m, "staff.task_missing"); return new(false, "任务不存在"); }
         var task = c.Stages.SelectMany(x => x.Assignments).First(a => a.TaskId == m.TaskId);
@@ -52,6 +54,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         if (text is "取消") { await forms.ClearAsync(m, ct); messenger.Reply(m, "staff.note_cancelled"); return; }
         if (text.Length < 2) { messenger.Reply(m, "staff.ask_note", new { Number = p.CaseNumber, p.Key, Stage = "" }); return; }
         await forms.ClearAsync(m, ct);
+        if (p.Key == Domain.Scoring.ScoreVerification.ContestKey) { await scores.ContestAsync(m, s, p, text, ct); return; }
         if (p.Key == CardKeys.Defer) { await deferrals.RequestAsync(m, s, p.CaseNumber!, text, null, ct); return; }
         var c = await workflow.LoadByTaskAsync(p.TaskId, ct);
         var task = c?.Stages.SelectMany(x => x.Assignments).FirstOrDefault(a => a.TaskId == p.TaskId);
