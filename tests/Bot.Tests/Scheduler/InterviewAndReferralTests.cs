@@ -88,7 +88,7 @@ public sealed class InterviewAndReferralTests
         await RosterAsync(h);
         var stage = await OpenOverdueAsync(h, V1, "YL-2026-000201", ChinaTime.EndOfDay(new DateOnly(2026, 5, 20)));
 
-        Assert.Equal("posted bimonthly 2026-05~06", (await h.RunAtAsync(BulletinJob.Key, Bj(7, 1, 9, 10))).Summary);
+        Assert.Equal("posted bimonthly 2026-05~06, quarterly 2026-Q2", (await h.RunAtAsync(BulletinJob.Key, Bj(7, 1, 9, 10))).Summary);
         // August is no 通报 month under 双月一通报: three months overdue, but named only once so far.
         Assert.Equal("nothing due", (await h.RunAtAsync(BulletinJob.Key, Bj(8, 3, 9, 10))).Summary);
         Assert.Equal("posted bimonthly 2026-07~08", (await h.RunAtAsync(BulletinJob.Key, Bj(9, 1, 9, 10))).Summary);

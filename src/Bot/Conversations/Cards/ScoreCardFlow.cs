@@ -36,16 +36,17 @@ public sealed class ScoreCardFlow(BotDb db, Messenger messenger, FormStore forms
     public async Task ContestAsync(Inbound m, Staff s, NotePrompt p, string reason, CancellationToken ct)
     {
         var e = await db.ScoreEvents.FirstOrDefaultAsync(x => x.TaskId == p.TaskId, ct);
-        if (e is null || s.DepartmentCode != e.DepartmentCode) { messenger.Reply(m, "staff.task_missing"); return; }
+        if (e is null || s.DepartmentCode != e.DepartmentCode) { await forms.ClearAsync(m, ct); messenger.Reply(m, "staff.task_missing"); return; }
         var now = time.GetUtcNow();
         try { ScoreVerification.Contest(db, e, reason, s.UserId, now, m.MessageId); }
         catch (DomainException x)
         {
-            // Keep waiting for a usable reason (the click is not lost).
-            if (e.Status == ScoreStatus.Pending && now <= e.RespondBy) await forms.SaveAsync(m, NotePrompt.FormName, p, ct);
+            // A reason too short keeps the prompt open (the click is not lost); a closed item ends it.
+            if (e.Status != ScoreStatus.Pending || now > e.RespondBy) await forms.ClearAsync(m, ct);
             messenger.ReplyText(m, x.Message);
             return;
         }
+        await forms.ClearAsync(m, ct);
         var office = await db.Staff.AsNoTracking().Where(x => x.Active && x.Role == StaffRole.CountyOffice).OrderBy(x => x.UserId).Select(x => x.UserId).ToListAsync(ct);
         var dept = await db.Departments.AsNoTracking().Where(d => d.Code == e.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? e.DepartmentCode;
         foreach (var u in office)

@@ -53,8 +53,9 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         var text = (m.Text ?? "").Trim();
         if (text is "取消") { await forms.ClearAsync(m, ct); messenger.Reply(m, "staff.note_cancelled"); return; }
         if (text.Length < 2) { messenger.Reply(m, "staff.ask_note", new { Number = p.CaseNumber, p.Key, Stage = "" }); return; }
-        await forms.ClearAsync(m, ct);
+        // The contest keeps its prompt open until a usable reason arrives (it clears it itself).
         if (p.Key == Domain.Scoring.ScoreVerification.ContestKey) { await scores.ContestAsync(m, s, p, text, ct); return; }
+        await forms.ClearAsync(m, ct);
         if (p.Key == CardKeys.Defer) { await deferrals.RequestAsync(m, s, p.CaseNumber!, text, null, ct); return; }
         var c = await workflow.LoadByTaskAsync(p.TaskId, ct);
         var task = c?.Stages.SelectMany(x => x.Assignments).FirstOrDefault(a => a.TaskId == p.TaskId);
