@@ -64,7 +64,7 @@ public sealed class DutyReminders(BotDb db, WorkingCalendar calendar, TemplateRe
         if (!calendar.IsWorkingDay(today)) return "not a working day";
         if (ChinaTime.TimeOf(now) < o.DutyAt) return "not yet";
         // A start-up run after hours (or in quiet hours) leaves the day's reminders to the next duty time.
-        if (!window.IsOpen(now, window.HoursFor(profiles.Current))) return "held until working hours";
+        if (!window.IsOpenForSlot(now, window.HoursFor(profiles.Current), o.DutyAt)) return "held until working hours";
         var rows = new List<OutboxMessage>();
         var month = MonthPeriod.Of(today);
         var lastMonth = month.Previous;
