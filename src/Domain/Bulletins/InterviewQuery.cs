@@ -37,7 +37,7 @@ public static class InterviewQuery
     public const string Township = "township", Department = "department";
 
     public static async Task<IReadOnlyList<UnitProblems>> ProblemsAsync(BotDb db, TimelineProfile profile, BulletinPeriod period, DateTimeOffset asOf,
-        IReadOnlyList<(string Code, bool StillMissing)> missingReports, CancellationToken ct = default)
+        IReadOnlyList<(string Code, MonthPeriod Month, bool StillMissing)> missingReports, CancellationToken ct = default)
     {
         var start = period.Start;
         var end = period.End;
@@ -71,7 +71,8 @@ public static class InterviewQuery
             var open = a.CompletedAt is null || a.CompletedAt > asOf;
             if (open || a.CompletedAt > due[a.StageId]) Add(Department, a.AssigneeId, $"stage:{a.StageId}", open);
         }
-        foreach (var (code, still) in missingReports) Add(Department, code, $"report:{code}", still);
+        // Each month's missing report is a problem of its own (a bimonthly 通报 can hold two).
+        foreach (var (code, month, still) in missingReports) Add(Department, code, $"report:{code}:{month}", still);
         var verified = await db.ScoreEvents.AsNoTracking()
             .Where(e => e.Status == ScoreStatus.Verified && e.Points < 0 && e.VerifiedAt >= start && e.VerifiedAt < end)
             .Select(e => new { e.Id, e.DepartmentCode, e.SourceKey, e.CaseNumber }).ToListAsync(ct);

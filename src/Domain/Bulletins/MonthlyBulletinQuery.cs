@@ -91,7 +91,7 @@ public sealed class MonthlyBulletinQuery(BotDb db, WorkingCalendar calendar, Tim
             .Concat(missing.Select(m => (Key: ReportKey(m.Code), What: $"{m.Name}未按时报送月报"))).ToList();
         var referrals = await ReferralsAsync(period, named, ct);
 
-        var unitProblems = await InterviewQuery.ProblemsAsync(db, profile, period, asOf, [.. missingByMonth.Select(m => (m.Code, m.Still))], ct);
+        var unitProblems = await InterviewQuery.ProblemsAsync(db, profile, period, asOf, [.. missingByMonth.Select(m => (m.Code, m.Month, m.Still))], ct);
         var interviews = await InterviewQuery.CandidatesAsync(db, profile, period, unitProblems, ct);
 
         TownshipEvaluation? evaluation = null, year = null;

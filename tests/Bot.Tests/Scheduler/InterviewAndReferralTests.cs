@@ -45,20 +45,37 @@ public sealed class InterviewAndReferralTests
         // 诺邓镇: three intake stages overdue since July, never rectified. 功果桥镇: two — under the threshold of 3.
         for (var i = 1; i <= 3; i++) await OpenOverdueAsync(h, V1, $"YL-2026-00010{i}", ChinaTime.EndOfDay(new DateOnly(2026, 7, 10 + i)));
         for (var i = 4; i <= 5; i++) await OpenOverdueAsync(h, V2, $"YL-2026-00010{i}", ChinaTime.EndOfDay(new DateOnly(2026, 7, 10 + i)));
+        // No department sends its monthly reports: two missed reports per 通报 each (under the threshold). 教体 also leaves a
+        // comparison answer open since July: three problems → listed too.
+        await using (var scope = h.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+            var c = new Case { Number = "YL-2026-000106", VillageCode = V2, Channel = Channel.SelfReport, CreatedAt = Bj(7, 20, 9), RiskTypes = ["因学"], ProfileName = "yunlong", ProfileVersion = 1 };
+            var s = new CaseStage { Kind = StageKind.Comparison, Sequence = 2, StartedAt = Bj(7, 20, 9), DueAt = ChinaTime.EndOfDay(new DateOnly(2026, 7, 22)) };
+            s.Assignments.Add(new StageAssignment { AssigneeKind = AssigneeKind.Department, AssigneeId = "JT", TaskId = Guid.NewGuid().ToString("N") });
+            c.Stages.Add(s);
+            db.Cases.Add(c);
+            await db.SaveChangesAsync();
+        }
 
         Assert.Equal("posted bimonthly 2026-07~08", (await h.RunAtAsync(BulletinJob.Key, Bj(9, 1, 9, 10))).Summary);
         var first = await BulletinTextAsync(h, "2026-07~08");
         Assert.Contains("## 四、约谈名单（问题较多且整改落实不到位）\n- 诺邓镇：本期问题3个，其中3个未整改。县委、县政府分管领导约谈诺邓镇分管领导", first);
         Assert.DoesNotContain("功果桥镇：本期问题", first);
+        // The comparison is the department's work, not 功果桥镇's; two missed reports alone do not list 民政 or 住建.
+        Assert.Contains("- 县教体局：本期问题3个，其中3个未整改。县委、县政府分管领导约谈县教体局分管领导", first);
+        Assert.DoesNotContain("县民政局：本期问题", first);
+        Assert.DoesNotContain("县住建局：本期问题", first);
 
         Assert.Equal("posted bimonthly 2026-09~10", (await h.RunAtAsync(BulletinJob.Key, Bj(11, 2, 9, 10))).Summary);
         var second = await BulletinTextAsync(h, "2026-09~10");
         Assert.Contains("- 诺邓镇：本期问题3个，其中3个未整改。县委、县政府主要领导约谈诺邓镇主要领导（连续两次问题较多且整改落实不到位）", second);
+        Assert.Contains("- 县教体局：本期问题3个，其中3个未整改。县委、县政府主要领导约谈县教体局主要领导", second);
 
         await using (var scope = h.Scope())
         {
             var rows = await scope.ServiceProvider.GetRequiredService<BotDb>().InterviewListings.OrderBy(l => l.Id).ToListAsync();
-            Assert.Equal(["2026-07~08 township 532929101 Deputy", "2026-09~10 township 532929101 Principal"],
+            Assert.Equal(["2026-07~08 township 532929101 Deputy", "2026-07~08 department JT Deputy", "2026-09~10 township 532929101 Principal", "2026-09~10 department JT Principal"],
                 rows.Select(l => $"{l.Period} {l.UnitKind} {l.UnitCode} {l.Level}"));
         }
 
@@ -66,7 +83,7 @@ public sealed class InterviewAndReferralTests
         using var http = new HttpClient { BaseAddress = new Uri(h.BaseAddress) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", "test-admin-token");
         var list = await http.GetFromJsonAsync<List<RapidResponse.Bot.Admin.InterviewEndpoints.InterviewView>>("/api/interviews?period=2026-09~10");
-        var listing = Assert.Single(list!);
+        var listing = Assert.Single(list!, l => l.UnitKind == "township");
         Assert.Equal("principal", listing.Level);
         var bad = await http.PostAsJsonAsync($"/api/interviews/{listing.Id}/held", new { heldBy = "", recordedBy = "" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);

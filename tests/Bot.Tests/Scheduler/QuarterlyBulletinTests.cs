@@ -21,8 +21,8 @@ public sealed class QuarterlyBulletinTests
     private const string T3 = "532929103", T4 = "532929104", V3 = "532929103201", V4 = "532929104201";
 
     /// <summary>
-    /// Four townships' stages completed in Q3: 诺邓镇 2/2 on time, 长新乡 1/1, 功果桥镇 1/2, 白石镇 0/1 — ranked 诺邓镇, 长新乡
-    /// (same rate, fewer completed), 功果桥镇, 白石镇 (last). Score events: 民政 +10 (B2C), 教体 −2 (D1); 住建 +5 (B3C).
+    /// Four townships' stages completed in Q3 (the township evaluation is monthly now and must not appear here). Score events,
+    /// verified: 民政 +10 (B2C), 教体 −2 (D1); 住建 +5 (B3C).
     /// </summary>
     private static async Task SeedQ3Async(SchedulerHost h)
     {
