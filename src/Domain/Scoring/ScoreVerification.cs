@@ -149,12 +149,16 @@ public static class ScoreVerification
     /// </summary>
     public static async Task<List<ScoreEvent>> CreateLateComparisonsAsync(BotDb db, WorkingCalendar calendar, DateTimeOffset now, CancellationToken ct = default)
     {
+        // Items belong to the quarter of the deadline: only deadlines of this quarter and the last are looked at, and those
+        // already carrying an item are left out in SQL, so the per-minute sweep does not grow with the case history.
+        var since = QuarterPeriod.Of(ChinaTime.DateOf(now)).Previous.Start;
         var late = await (
             from a in db.Assignments
             join s in db.Stages on a.StageId equals s.Id
             join c in db.Cases on s.CaseId equals c.Id
-            where a.AssigneeKind == AssigneeKind.Department && s.Kind == StageKind.Comparison && s.DueAt < now
+            where a.AssigneeKind == AssigneeKind.Department && s.Kind == StageKind.Comparison && s.DueAt < now && s.DueAt >= since
                   && (a.CompletedAt > s.DueAt || (a.CompletedAt == null && (s.CompletedAt == null || s.CompletedAt > s.DueAt)))
+                  && !db.ScoreEvents.Any(e => e.SourceKey == "cmp:" + c.Id.ToString() + ":" + a.AssigneeId)
             select new { CaseId = c.Id, c.Number, Dept = a.AssigneeId, s.DueAt }).ToListAsync(ct);
         if (late.Count == 0) return [];
         var keys = late.Select(l => LateComparisonKey(l.CaseId, l.Dept)).Distinct().ToList();

@@ -69,6 +69,17 @@ public sealed class ScoreContestTests
         using var check = f.NewDb();
         var actions = await check.AuditEvents.Where(a => a.Action.StartsWith("score.")).OrderBy(a => a.Id).Select(a => a.Action + "/" + a.Actor).ToListAsync();
         Assert.Equal(["score.entered/褚办公室", "score.contested/d_jt", "score.voided/褚办公室"], actions);
+
+        // The county office may also void an item outright (an entry error), audited; never twice.
+        var other = (await (await admin.PostAsJsonAsync("/api/score-events", new { departmentCode = "MZ", quarter = "2026-Q4", ruleCode = "D2", reason = "自查问题未及时整改（录入错误）", enteredBy = "褚办公室" }))
+            .Content.ReadFromJsonAsync<Created>())!;
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/score-events/{other.Id}/void", new { reason = "", voidedBy = "褚办公室" })).StatusCode);
+        var voided = await admin.PostAsJsonAsync($"/api/score-events/{other.Id}/void", new { reason = "录入错误，部门不对", voidedBy = "褚办公室" });
+        Assert.Equal("Voided", (await voided.Content.ReadFromJsonAsync<Created>())!.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/score-events/{other.Id}/void", new { reason = "再次作废一次", voidedBy = "褚办公室" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/score-events/999/void", new { reason = "录入错误，部门不对", voidedBy = "褚办公室" })).StatusCode);
+        using var check2 = f.NewDb();
+        Assert.Equal(2, await check2.AuditEvents.CountAsync(a => a.Action == "score.voided"));
     }
 
     [Fact]
