@@ -65,13 +65,15 @@ public static class ScoreVerification
         var name = await db.Departments.AsNoTracking().Where(d => d.Code == e.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? e.DepartmentCode;
         var officers = await db.Staff.AsNoTracking().Where(s => s.Active && s.Role == StaffRole.DepartmentOfficer && s.DepartmentCode == e.DepartmentCode)
             .OrderBy(s => s.UserId).Select(s => s.UserId).ToListAsync(ct);
-        var card = Card(e, name, ScoreRules.Find(e.RuleCode)!);
-        foreach (var u in officers)
-            db.Outbox.Add(new OutboxMessage
-            {
-                Channel = OutboundChannel.AppUser, Recipient = u, Kind = OutboundKind.Card, Payload = OutboundPayload.Serialize(card),
-                CreatedAt = now, NotBefore = now, DedupeKey = $"score-card:{e.TaskId}:{u}",
-            });
+        if (officers.Count == 0) return 0;
+        // One card send to every holder under one task id (WeCom: a task_id once per app) — the row shape of the bot's
+        // Messenger.Card: recipients joined by '|', dedupe key "card:{task id}".
+        db.Outbox.Add(new OutboxMessage
+        {
+            Channel = OutboundChannel.AppUser, Recipient = string.Join('|', officers), Kind = OutboundKind.Card,
+            Payload = OutboundPayload.Serialize(Card(e, name, ScoreRules.Find(e.RuleCode)!)),
+            CreatedAt = now, NotBefore = now, DedupeKey = $"card:{e.TaskId}",
+        });
         return officers.Count;
     }
 

@@ -72,7 +72,8 @@ public sealed class CatchUpAndDutiesTests
         Assert.Equal(["JT", "MZ"], all.Select(x => x.DepartmentCode).Order());
         var item = all.Single(x => x.DepartmentCode == "JT");
         Assert.Equal(("D2b", -3, ScoreStatus.Pending, number), (item.RuleCode, item.Points, item.Status, item.CaseNumber));
-        Assert.Equal(["jt1", "jt2", "mz1"], (await h.OutboxAsync()).Where(o => o.Kind == OutboundKind.Card && o.DedupeKey!.StartsWith("score-card:")).Select(o => o.Recipient).Order());
+        // One card send per item to all its holders (WeCom: a task_id once per app).
+        Assert.Equal(["jt1|jt2", "mz1"], (await h.OutboxAsync()).Where(o => o.Kind == OutboundKind.Card && o.DedupeKey!.StartsWith("card:SCORE-")).Select(o => o.Recipient).Order());
         Assert.Equal(100, await JtScoreAsync());              // 待核实 does not count
 
         // 2 working days after 10-15: Friday 10-16 and Monday 10-19, end of day.

@@ -14,7 +14,8 @@ public sealed class ScoreCardFlow(BotDb db, Messenger messenger, FormStore forms
 {
     public async Task<ActionOutcome> ClickAsync(Inbound m, Staff s, CancellationToken ct)
     {
-        var e = await db.ScoreEvents.FirstOrDefaultAsync(x => x.TaskId == m.TaskId, ct);
+        var taskId = CardRows.TaskOf(m.TaskId!);
+        var e = await db.ScoreEvents.FirstOrDefaultAsync(x => x.TaskId == taskId, ct);
         if (e is null) { messenger.Reply(m, "staff.task_missing"); return new(false, "任务不存在"); }
         if (s.Role != StaffRole.DepartmentOfficer || s.DepartmentCode != e.DepartmentCode)
         { messenger.ReplyText(m, "这条扣分由被扣分部门核实，您不是该部门的账号"); return new(false, "无权办理"); }
@@ -35,7 +36,8 @@ public sealed class ScoreCardFlow(BotDb db, Messenger messenger, FormStore forms
     /// <summary>The reason written after 有异议.</summary>
     public async Task ContestAsync(Inbound m, Staff s, NotePrompt p, string reason, CancellationToken ct)
     {
-        var e = await db.ScoreEvents.FirstOrDefaultAsync(x => x.TaskId == p.TaskId, ct);
+        var taskId = CardRows.TaskOf(p.TaskId);
+        var e = await db.ScoreEvents.FirstOrDefaultAsync(x => x.TaskId == taskId, ct);
         if (e is null || s.DepartmentCode != e.DepartmentCode) { await forms.ClearAsync(m, ct); messenger.Reply(m, "staff.task_missing"); return; }
         var now = time.GetUtcNow();
         try { ScoreVerification.Contest(db, e, reason, s.UserId, now, m.MessageId); }

@@ -235,6 +235,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<string>("ReporterKfId")
                         .HasColumnType("text");
 
+                    b.Property<bool>("ReporterVerified")
+                        .HasColumnType("boolean");
+
                     b.Property<long?>("RiskEliminatedAt")
                         .HasColumnType("bigint");
 
@@ -634,6 +637,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ResponseCode")
+                        .HasColumnType("text");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("bigint");
 
@@ -665,6 +671,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.Property<int>("Channel")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
 
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
