@@ -37,8 +37,15 @@ public sealed class EmergencyReportTests
             Assert.Equal([false, false, true], await db.EmergencyReports.OrderBy(r => r.Id).Select(r => r.Late).ToListAsync());
             Assert.Equal(3, await db.AuditEvents.CountAsync(a => a.Action == "emergency.reported" && a.Actor == "d_jt"));
         }
-        // The 佐证核实 card of the late report.
-        Assert.Single(chat.CardsTo("d_jt"), c => c.TaskId.StartsWith(ScoreVerification.TaskPrefix));
+        // The 佐证核实 card of the late report: the department confirms it (属实) and it counts.
+        var card = Assert.Single(chat.CardsTo("d_jt"), c => c.TaskId.StartsWith(ScoreVerification.TaskPrefix));
+        Assert.Equal("已确认属实", await jt.ClickAsync(card.TaskId, ScoreVerification.ConfirmKey));
+        using (var db = f.NewDb())
+        {
+            var item = Assert.Single(await db.ScoreEvents.ToListAsync());
+            Assert.Equal((ScoreStatus.Verified, "department"), (item.Status, item.VerifiedHow));
+            Assert.True(await db.AuditEvents.AnyAsync(a => a.Action == "score.confirmed" && a.Actor == "d_jt"));
+        }
     }
 
     [Fact]

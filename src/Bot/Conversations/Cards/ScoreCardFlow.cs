@@ -10,7 +10,7 @@ namespace RapidResponse.Bot.Conversations.Cards;
 /// The department's answer to a 佐证核实 card (方城 附件3 ①): 属实 verifies the deduction; 有异议 asks for the reason in chat and
 /// sends the contest to the county office, which decides it (POST /api/score-events/{id}/decide).
 /// </summary>
-public sealed class ScoreCardFlow(BotDb db, Messenger messenger, FormStore forms, TimeProvider time)
+public sealed class ScoreCardFlow(BotDb db, Messenger messenger, FormStore forms, CardUpdates updates, TimeProvider time)
 {
     public async Task<ActionOutcome> ClickAsync(Inbound m, Staff s, CancellationToken ct)
     {
@@ -19,9 +19,14 @@ public sealed class ScoreCardFlow(BotDb db, Messenger messenger, FormStore forms
         if (e is null) { messenger.Reply(m, "staff.task_missing"); return new(false, "任务不存在"); }
         if (s.Role != StaffRole.DepartmentOfficer || s.DepartmentCode != e.DepartmentCode)
         { messenger.ReplyText(m, "这条扣分由被扣分部门核实，您不是该部门的账号"); return new(false, "无权办理"); }
+        if (e.Status != ScoreStatus.Pending)
+        {
+            // Already answered (or voided): the clicker's card ends final too.
+            updates.FinishFor(s.UserId, m.TaskId!, m.ResponseCode, Label(e));
+            return new(false, Label(e));
+        }
         if (m.Key == ScoreVerification.ContestKey)
         {
-            if (e.Status != ScoreStatus.Pending) return new(false, Label(e));
             await forms.SaveAsync(m, NotePrompt.FormName, new NotePrompt { TaskId = m.TaskId!, Key = m.Key, ResponseCode = m.ResponseCode }, ct);
             messenger.Reply(m, "staff.score_ask_reason", new { Reason = e.Reason });
             return new(false, "请在对话中写明异议理由");
@@ -30,6 +35,8 @@ public sealed class ScoreCardFlow(BotDb db, Messenger messenger, FormStore forms
         try { ScoreVerification.Confirm(db, e, s.UserId, time.GetUtcNow(), m.MessageId); }
         catch (DomainException x) { messenger.ReplyText(m, x.Message); return new(false, Label(e)); }
         messenger.ReplyText(m, "已确认属实，计入本季度部门评分。");
+        // Every holder's card ends final (one card per item, sent to all the department's officers).
+        await updates.FinishAsync(taskId, $"已确认属实（{s.Name}）", (m.TaskId!, m.ResponseCode, s.UserId), ct);
         return new(true, "已确认属实");
     }
 
@@ -49,6 +56,7 @@ public sealed class ScoreCardFlow(BotDb db, Messenger messenger, FormStore forms
             return;
         }
         await forms.ClearAsync(m, ct);
+        await updates.FinishAsync(taskId, $"已提出异议（{s.Name}）", (p.TaskId, p.ResponseCode, s.UserId), ct);
         var office = await db.Staff.AsNoTracking().Where(x => x.Active && x.Role == StaffRole.CountyOffice).OrderBy(x => x.UserId).Select(x => x.UserId).ToListAsync(ct);
         var dept = await db.Departments.AsNoTracking().Where(d => d.Code == e.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? e.DepartmentCode;
         foreach (var u in office)
