@@ -259,8 +259,6 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.HasIndex("State", "VillageCode");
 
-                    b.HasIndex("Channel", "State", "CreatedAt");
-
                     b.ToTable("Cases");
                 });
 

@@ -272,8 +272,6 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.HasIndex("State", "VillageCode");
 
-                    b.HasIndex("Channel", "State", "CreatedAt");
-
                     b.ToTable("Cases");
                 });
 

@@ -565,11 +565,6 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 column: "ItemKey");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Cases_Channel_State_CreatedAt",
-                table: "Cases",
-                columns: new[] { "Channel", "State", "CreatedAt" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Cases_HouseholdId",
                 table: "Cases",
                 column: "HouseholdId");

@@ -10,7 +10,7 @@ using RapidResponse.Domain.Persistence;
 namespace RapidResponse.Domain.Persistence.Migrations
 {
     [DbContext(typeof(BotDb))]
-    [Migration("20261201212541_Initial")]
+    [Migration("20261201213829_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -261,8 +261,6 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .IsUnique();
 
                     b.HasIndex("State", "VillageCode");
-
-                    b.HasIndex("Channel", "State", "CreatedAt");
 
                     b.ToTable("Cases");
                 });

@@ -550,11 +550,6 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 column: "ItemKey");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Cases_Channel_State_CreatedAt",
-                table: "Cases",
-                columns: new[] { "Channel", "State", "CreatedAt" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Cases_HouseholdId",
                 table: "Cases",
                 column: "HouseholdId");

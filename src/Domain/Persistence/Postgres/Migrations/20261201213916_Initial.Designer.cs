@@ -11,7 +11,7 @@ using RapidResponse.Domain.Persistence.Postgres;
 namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(PostgresBotDb))]
-    [Migration("20261201212606_Initial")]
+    [Migration("20261201213916_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -274,8 +274,6 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("State", "VillageCode");
-
-                    b.HasIndex("Channel", "State", "CreatedAt");
 
                     b.ToTable("Cases");
                 });
