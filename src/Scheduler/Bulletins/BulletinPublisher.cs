@@ -36,10 +36,10 @@ public sealed class BulletinPublisher(BotDb db, MonthlyBulletinQuery monthly, Qu
     {
         var o = options.Value;
         var today = ChinaTime.DateOf(now);
-        var postAt = ChinaTime.At(calendar.FirstWorkingDayOfMonth(today.Year, today.Month), o.BulletinAt);
+        var postAt = ChinaTime.At(calendar.FirstWorkingDayOfMonth(today.Year, today.Month), o.BulletinTime);
         if (now < postAt) return "not yet";
         // Quiet hours for catch-up: a start-up run at night, or after hours, leaves it to the next bulletin time.
-        if (!window.IsOpenForSlot(now, window.HoursFor(profiles.Current), o.BulletinAt)) return "held until working hours";
+        if (!window.IsOpenForSlot(now, window.HoursFor(profiles.Current), o.BulletinTime)) return "held until working hours";
         var done = new List<string>();
         var month = MonthPeriod.Of(today).Previous;
         if (o.MonthlyBulletin && BulletinPeriod.EndingWith(month, profiles.Current.BulletinCadence) is { } period && await PostMonthlyAsync(period, now, ct))

@@ -62,9 +62,9 @@ public sealed class DutyReminders(BotDb db, WorkingCalendar calendar, TemplateRe
         var o = options.Value;
         var today = ChinaTime.DateOf(now);
         if (!calendar.IsWorkingDay(today)) return "not a working day";
-        if (ChinaTime.TimeOf(now) < o.DutyAt) return "not yet";
+        if (ChinaTime.TimeOf(now) < o.DutyReminderTime) return "not yet";
         // A start-up run after hours (or in quiet hours) leaves the day's reminders to the next duty time.
-        if (!window.IsOpenForSlot(now, window.HoursFor(profiles.Current), o.DutyAt)) return "held until working hours";
+        if (!window.IsOpenForSlot(now, window.HoursFor(profiles.Current), o.DutyReminderTime)) return "held until working hours";
         var rows = new List<OutboxMessage>();
         var month = MonthPeriod.Of(today);
         var lastMonth = month.Previous;
