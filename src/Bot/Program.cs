@@ -37,7 +37,7 @@ app.MapMetrics();
 app.MapChannels();
 app.MapSandbox();
 if (AdminAuth.IsEnabled(app.Configuration))
-    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapOutboxEndpoints();
+    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapInterviewEndpoints().MapOutboxEndpoints();
 await app.RunAsync();
 return 0;
 

@@ -109,8 +109,16 @@ public static class ProfileLoader
         var maxContact = Int(root, "maxHouseholdsPerContact", p) ?? 5;
         if (maxContact < 1) p.Add("'maxHouseholdsPerContact' must be at least 1");
         var source2 = Str(root, "source", p);
+        var cadence = Bulletins.BulletinCadence.Monthly;
+        if (Str(root, "bulletinCadence", p) is { } cad && !(TryEnum(cad, out cadence)))
+            p.Add($"'bulletinCadence': '{cad}' is not one of monthly, bimonthly");
+        var threshold = Int(root, "interviewThreshold", p) ?? 3;
+        if (threshold < 1) p.Add("'interviewThreshold' must be at least 1 (problems in one 通报 period that list a unit for 约谈)");
         if (p.Count > 0) throw new InvalidProfileException(source, p);
-        return new TimelineProfile(name, version, title, prefix, closing, hours, stages, order, show, maxContact, source2);
+        return new TimelineProfile(name, version, title, prefix, closing, hours, stages, order, show, maxContact, source2)
+        {
+            BulletinCadence = cadence, InterviewThreshold = threshold,
+        };
     }
 
     /// <summary>Parses "none", "sameDay", "2wd", "5d", "1m", "48h".</summary>
@@ -179,7 +187,8 @@ public static class ProfileLoader
     }
 
     private static readonly string[] RootKeys =
-        ["name", "version", "title", "casePrefix", "source", "officeClosing", "workingHours", "showRankings", "maxHouseholdsPerContact", "defaultLadder", "stages", "activeScreeningOrder"];
+        ["name", "version", "title", "casePrefix", "source", "officeClosing", "workingHours", "showRankings", "maxHouseholdsPerContact", "defaultLadder", "stages", "activeScreeningOrder",
+         "bulletinCadence", "interviewThreshold"];
     private static readonly string[] HoursKeys = ["start", "end", "dueMorningNagAt"];
     private static readonly string[] StageKeys = ["kind", "name", "actor", "assignees", "deadline", "activeScreeningDeadline", "ladder", "action", "source"];
     private static readonly string[] LadderKeys = ["nagAt", "nagOnDueMorning", "levels"];

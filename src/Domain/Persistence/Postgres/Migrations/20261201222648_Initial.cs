@@ -239,6 +239,30 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "InterviewListings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Period = table.Column<string>(type: "text", nullable: false),
+                    UnitKind = table.Column<string>(type: "text", nullable: false),
+                    UnitCode = table.Column<string>(type: "text", nullable: false),
+                    UnitName = table.Column<string>(type: "text", nullable: false),
+                    Problems = table.Column<int>(type: "integer", nullable: false),
+                    Unrectified = table.Column<int>(type: "integer", nullable: false),
+                    Level = table.Column<int>(type: "integer", nullable: false),
+                    ListedAt = table.Column<long>(type: "bigint", nullable: false),
+                    HeldAt = table.Column<long>(type: "bigint", nullable: true),
+                    HeldBy = table.Column<string>(type: "text", nullable: true),
+                    HeldNote = table.Column<string>(type: "text", nullable: true),
+                    RecordedAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InterviewListings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "KeyValues",
                 columns: table => new
                 {
@@ -328,7 +352,20 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     Points = table.Column<int>(type: "integer", nullable: false),
                     Reason = table.Column<string>(type: "text", nullable: false),
                     EnteredBy = table.Column<string>(type: "text", nullable: false),
-                    At = table.Column<long>(type: "bigint", nullable: false)
+                    At = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    SourceKey = table.Column<string>(type: "text", nullable: true),
+                    CaseNumber = table.Column<string>(type: "text", nullable: true),
+                    TaskId = table.Column<string>(type: "text", nullable: true),
+                    RespondBy = table.Column<long>(type: "bigint", nullable: true),
+                    ContestReason = table.Column<string>(type: "text", nullable: true),
+                    ContestedBy = table.Column<string>(type: "text", nullable: true),
+                    ContestedAt = table.Column<long>(type: "bigint", nullable: true),
+                    VerifiedAt = table.Column<long>(type: "bigint", nullable: true),
+                    VerifiedHow = table.Column<string>(type: "text", nullable: true),
+                    DecidedBy = table.Column<string>(type: "text", nullable: true),
+                    DecidedAt = table.Column<long>(type: "bigint", nullable: true),
+                    VoidReason = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -439,6 +476,32 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "EmergencyReports",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ReporterId = table.Column<string>(type: "text", nullable: false),
+                    UnitKind = table.Column<string>(type: "text", nullable: false),
+                    UnitCode = table.Column<string>(type: "text", nullable: false),
+                    EventAt = table.Column<long>(type: "bigint", nullable: false),
+                    ReportedAt = table.Column<long>(type: "bigint", nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: false),
+                    Late = table.Column<bool>(type: "boolean", nullable: false),
+                    ScoreEventId = table.Column<long>(type: "bigint", nullable: true),
+                    SourceMessageId = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EmergencyReports", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_EmergencyReports_ScoreEvents_ScoreEventId",
+                        column: x => x.ScoreEventId,
+                        principalTable: "ScoreEvents",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Assignments",
                 columns: table => new
                 {
@@ -525,11 +588,6 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 column: "ItemKey");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Cases_Channel_State_CreatedAt",
-                table: "Cases",
-                columns: new[] { "Channel", "State", "CreatedAt" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Cases_HouseholdId",
                 table: "Cases",
                 column: "HouseholdId");
@@ -577,6 +635,21 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 table: "DepartmentReports",
                 columns: new[] { "Period", "DepartmentCode" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmergencyReports_ReportedAt",
+                table: "EmergencyReports",
+                column: "ReportedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmergencyReports_ScoreEventId",
+                table: "EmergencyReports",
+                column: "ScoreEventId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmergencyReports_UnitCode",
+                table: "EmergencyReports",
+                column: "UnitCode");
 
             migrationBuilder.CreateIndex(
                 name: "IX_FarmerNotices_CaseId",
@@ -634,6 +707,17 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 columns: new[] { "Status", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_InterviewListings_Period_UnitKind_UnitCode",
+                table: "InterviewListings",
+                columns: new[] { "Period", "UnitKind", "UnitCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InterviewListings_UnitKind_UnitCode",
+                table: "InterviewListings",
+                columns: new[] { "UnitKind", "UnitCode" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LadderSteps_DoneAt_FireAt",
                 table: "LadderSteps",
                 columns: new[] { "DoneAt", "FireAt" });
@@ -679,6 +763,23 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 name: "IX_ScoreEvents_Quarter_DepartmentCode",
                 table: "ScoreEvents",
                 columns: new[] { "Quarter", "DepartmentCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScoreEvents_SourceKey",
+                table: "ScoreEvents",
+                column: "SourceKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScoreEvents_Status_RespondBy",
+                table: "ScoreEvents",
+                columns: new[] { "Status", "RespondBy" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScoreEvents_TaskId",
+                table: "ScoreEvents",
+                column: "TaskId",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_SendHits_Key_At",
@@ -739,6 +840,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 name: "Departments");
 
             migrationBuilder.DropTable(
+                name: "EmergencyReports");
+
+            migrationBuilder.DropTable(
                 name: "FarmerNotices");
 
             migrationBuilder.DropTable(
@@ -749,6 +853,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Inbox");
+
+            migrationBuilder.DropTable(
+                name: "InterviewListings");
 
             migrationBuilder.DropTable(
                 name: "KeyValues");
@@ -766,9 +873,6 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 name: "SandboxMailbox");
 
             migrationBuilder.DropTable(
-                name: "ScoreEvents");
-
-            migrationBuilder.DropTable(
                 name: "SendHits");
 
             migrationBuilder.DropTable(
@@ -776,6 +880,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Visits");
+
+            migrationBuilder.DropTable(
+                name: "ScoreEvents");
 
             migrationBuilder.DropTable(
                 name: "Stages");
