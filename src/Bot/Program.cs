@@ -4,6 +4,7 @@ using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.Health;
 using RapidResponse.Bot.Hosting;
 using RapidResponse.Bot.Import;
+using RapidResponse.Bot.Inbox;
 using RapidResponse.Bot.Outbox;
 using RapidResponse.Bot.Persistence;
 using RapidResponse.Bot.Sandbox;
@@ -28,7 +29,7 @@ app.MapHealth();
 app.MapChannels();
 app.MapSandbox();
 if (AdminAuth.IsEnabled(app.Configuration))
-    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapOutboxEndpoints();
+    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapOutboxEndpoints().MapInboxEndpoints();
 await app.RunAsync();
 return 0;
 
