@@ -32,6 +32,9 @@ public sealed class BotFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(Directory, "bot.db");
 
+    /// <summary>More test services (e.g. a database interceptor that injects a fault), set before the host starts.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     /// <summary>WireMock standing in for the WeCom API (started by <see cref="WithWeCom"/>); every outbound call lands here.</summary>
     public WireMock.Server.WireMockServer? WeComApi { get; private set; }
 
@@ -82,6 +85,7 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         {
             s.RemoveAll<TimeProvider>();
             s.AddSingleton<TimeProvider>(Time);
+            TestServices?.Invoke(s);
         });
     }
 
