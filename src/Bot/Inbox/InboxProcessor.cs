@@ -150,7 +150,8 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
 
     /// <summary>
     /// Handles one message. A save that lost a race (<see cref="DatabaseProviders.IsConcurrencyConflict"/>: two departments
-    /// clicking the same case at once, on PostgreSQL from two instances) kept nothing, so the message is handled again from
+    /// clicking the same case at once, on PostgreSQL from two instances; or a unique key another writer took first) kept
+    /// nothing, so the message is handled again from
     /// a fresh scope, which reads the case as the winner left it. Any other failure counts a try (<see cref="RecordFailureAsync"/>).
     /// </summary>
     private async Task<Outcome> ProcessAsync(long id, string sender, CancellationToken ct)
@@ -162,7 +163,8 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
                 return await TryProcessAsync(id, sender, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
-            catch (Exception e) when (DatabaseProviders.IsConcurrencyConflict(e) && conflicts < MaxConflictRetries)
+            // A unique key taken meanwhile is a lost race too: two first cases of a year both inserting the year's counter.
+            catch (Exception e) when ((DatabaseProviders.IsConcurrencyConflict(e) || DatabaseProviders.IsUniqueViolation(e)) && conflicts < MaxConflictRetries)
             {
                 log.LogInformation("Inbound message {Id} lost a race to a concurrent change (redo {Redo}); handling it again from fresh state", id, conflicts + 1);
                 // A little jitter so two losers of the same race do not meet again at once.
