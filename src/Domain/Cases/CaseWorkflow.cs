@@ -81,6 +81,12 @@ public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry p
     // The counter row is tracked once per scope; DbSet.Local would scan every tracked entity (DetectChanges) per new case.
     private readonly Dictionary<(string, int), CaseCounter> _counters = [];
 
+    /// <summary>
+    /// Reads the case-number counters again at the next case: a bulk operation committing in chunks calls this at each
+    /// chunk, inside its transaction, so numbers others drew between its chunks are seen (the counter's token checks the rest).
+    /// </summary>
+    public void ForgetCounters() => _counters.Clear();
+
     private async Task<string> NextNumberAsync(string prefix, int year, CancellationToken ct)
     {
         if (!_counters.TryGetValue((prefix, year), out var counter))
