@@ -32,13 +32,13 @@ public static class DepartmentListEndpoints
     }
 
     /// <summary>At most this many cases per chunk (one transaction).</summary>
-    public const int MaxChunk = 500;
+    public const int MaxChunk = 100;
 
     /// <summary>
     /// A chunk stops opening cases after this long, or at once when an acknowledgement waits for SQLite's one writer
     /// (<see cref="InboxWriteGate.AckWaiting"/>); carding and writing what it opened then take about as long again.
     /// </summary>
-    public static readonly TimeSpan ChunkBudget = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan ChunkBudget = TimeSpan.FromMilliseconds(50);
 
     private const int MaxChunkTries = 5;
 
@@ -64,6 +64,7 @@ public static class DepartmentListEndpoints
         var cards = sp.GetRequiredService<TaskCards>();
         // Only SQLite has one writer; PostgreSQL's row locks let the inbox write beside the import.
         var gate = db.IsPostgres() ? null : sp.GetService<InboxWriteGate>();
+        var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DepartmentListEndpoints));
         var snapshot = await RosterSnapshot.LoadAsync(db, ct);
         router.Snapshot = cards.Snapshot = snapshot;
         workflow.TrackNewCases = false;
@@ -83,7 +84,9 @@ public static class DepartmentListEndpoints
                     var cases = new List<Case>();
                     try
                     {
+                        var asked = Stopwatch.GetTimestamp();
                         using var held = gate is null ? null : await gate.EnterAsync(ct);
+                        var entered = Stopwatch.GetTimestamp();
                         await using var tx = await db.Database.BeginTransactionAsync(ct);
                         workflow.ForgetCounters();
                         var started = Stopwatch.GetTimestamp();
@@ -94,6 +97,8 @@ public static class DepartmentListEndpoints
                             if (c.CurrentStage is { } stage) await cards.SendAsync(c, stage, workflow.ClockFor(c).Profile, ct);
                         await BulkSave.SaveAndClearAsync(db, cases, ct);
                         await tx.CommitAsync(ct);
+                        log.LogDebug("Department list chunk of {Count} cases: waited {Wait} ms for the write gate, held it {Held} ms",
+                            cases.Count, (int)Stopwatch.GetElapsedTime(asked, entered).TotalMilliseconds, (int)Stopwatch.GetElapsedTime(entered).TotalMilliseconds);
                         created.AddRange(cases.Select(c => c.Number));
                         return cases.Count;
                     }
