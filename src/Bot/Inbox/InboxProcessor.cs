@@ -233,7 +233,8 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
         }
         else row.NextAttemptAt = time.GetUtcNow() + Backoff[Math.Min(row.Attempts, Backoff.Count) - 1];
         await db.SaveChangesAsync(ct);
-        if (row.Status == InboxStatus.Failed) replies.Complete(row.DedupeKey, "处理失败");
+        // No passive label for a failed click: the card keeps live buttons (the sender is told by the apology).
+        if (row.Status == InboxStatus.Failed) replies.Complete(row.DedupeKey, "");
         return row.Status == InboxStatus.Failed ? Outcome.Done : Outcome.HoldBack;
     }
 

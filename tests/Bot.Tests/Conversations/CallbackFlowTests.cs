@@ -45,9 +45,10 @@ public sealed class CallbackFlowTests
 
         // Comparison cards to the departments matched to 因病 (卫健, 医保) and 民政, in parallel.
         foreach (var d in new[] { "d_wj", "d_mz" })
-            Assert.Equal("比对无异常", await new WeComUser(f, http, d).ClickAsync(TaskFor(chat, d, "信息比对"), "no_anomaly"));
+            Assert.Equal("已比对无异常", await new WeComUser(f, http, d).ClickAsync(TaskFor(chat, d, "信息比对"), "no_anomaly"));
         var yb = new WeComUser(f, http, "d_yb");
-        Assert.Equal("请在对话中补充说明", await yb.ClickAsync(TaskFor(chat, "d_yb", "信息比对"), "problem"));
+        // A button that needs words gets no passive reply: the card keeps its buttons until the words come.
+        Assert.Null(await yb.ClickAsync(TaskFor(chat, "d_yb", "信息比对"), "problem"));
         await yb.SayAsync("2026年9月住院自付3.1万元");
 
         // Township forwards to the village; two village cadres get the check; the township decides.
@@ -226,7 +227,8 @@ public sealed class CallbackFlowTests
         Assert.Contains(sends, b => b.GetProperty("touser").GetString() == "villager_liu" && b.GetProperty("text").GetProperty("content").GetString()!.Contains("YL-2026-000001"));
         Assert.DoesNotContain(sends, b => b.GetRawText().Contains(TestRoster.IdUnknown) && b.GetProperty("touser").GetString() != "villager_liu");
 
-        // A department task held by two officers of 卫健: one clicks, the other's card is updated with the click's response code.
+        // A department task held by two officers of 卫健 reaches both in one send with one task_id (WeCom refuses a task_id
+        // sent twice, 42014); one clicks; both cards end on the final state with who did it, the clicker's included.
         using (var db = f.NewDb())
         {
             db.Staff.Add(new RapidResponse.Domain.Roster.Staff { UserId = "d_wj2", Name = "二号卫健", Role = RapidResponse.Domain.Roster.StaffRole.DepartmentOfficer, RegionCode = TestRoster.County, DepartmentCode = "WJ" });
@@ -234,14 +236,17 @@ public sealed class CallbackFlowTests
         }
         await new WeComUser(f, http, "gm_a1").ClickAsync(TaskFor(chat, "gm_a1", "受理"), "accept");
         await DeliveredAsync(f);
-        // An expired or used response code (60140) is tolerated: logged, the action stands.
-        f.WeComApi!.Given(WireMock.RequestBuilders.Request.Create().WithPath("/cgi-bin/message/update_template_card").UsingPost()).AtPriority(1)
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithBodyAsJson(new { errcode = 60140, errmsg = "invalid response_code" }));
-        Assert.Equal("比对无异常", await new WeComUser(f, http, "d_wj").ClickAsync(TaskFor(chat, "d_wj", "信息比对"), "no_anomaly", "RC-expired"));
+        var task = TaskFor(chat, "d_wj", "信息比对");
+        Assert.Equal(task, TaskFor(chat, "d_wj2", "信息比对"));
+        var cardSends = f.WeComCalls("/cgi-bin/message/send").Where(b => b.GetProperty("msgtype").GetString() == "template_card"
+            && b.GetProperty("template_card").GetProperty("task_id").GetString() == task).ToList();
+        Assert.Equal("d_wj|d_wj2", Assert.Single(cardSends).GetProperty("touser").GetString());
+        Assert.Equal("已比对无异常", await new WeComUser(f, http, "d_wj").ClickAsync(task, "no_anomaly"));
         await DeliveredAsync(f);
-        var update = Assert.Single(f.WeComCalls("/cgi-bin/message/update_template_card"));
-        Assert.Equal("RC-expired", update.GetProperty("response_code").GetString());
-        Assert.Equal("d_wj2", update.GetProperty("userids")[0].GetString());
+        var sim = f.WeCom!.Simulator;
+        foreach (var holder in new[] { "d_wj", "d_wj2" })
+            Assert.Equal("已比对无异常（蒋卫健）", sim.CardOf(holder, task)!.ReplaceName);
+        Assert.DoesNotContain(sim.Exchanges, e => e.Refused);
         using var check = f.NewDb();
         Assert.Equal(0, await check.Outbox.CountAsync(o => o.Status == RapidResponse.Domain.Messaging.OutboxStatus.Dead));
         Assert.True(await check.Assignments.AnyAsync(a => a.AssigneeId == "WJ" && a.CompletedAt != null));

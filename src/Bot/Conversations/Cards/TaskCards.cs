@@ -60,13 +60,50 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
         return b;
     }
 
-    /// <summary>Sends a card for every open assignment of the stage to every person holding it.</summary>
+    /// <summary>
+    /// Sends the card of every open assignment of the stage: one send per task to all its holders (a department's officers
+    /// share one task_id; WeCom refuses a task_id sent twice, 42014).
+    /// </summary>
     public async Task SendAsync(Case c, CaseStage stage, TimelineProfile profile, CancellationToken ct = default)
     {
         var card = await BuildAsync(c, stage, profile, ct);
         foreach (var a in stage.Assignments.Where(a => a.IsOpen))
-            foreach (var user in await HoldersAsync(a, ct))
-                messenger.Card(user, card with { TaskId = a.TaskId });
+            messenger.Card(await HoldersAsync(a, ct), card with { TaskId = a.TaskId });
+    }
+
+    /// <summary>
+    /// Officers added to a department after its open tasks were carded get a fresh card of each (a new task_id,
+    /// <c>{task}@{n}</c>): a sent card cannot gain holders. Returns how many cards were written.
+    /// </summary>
+    public async Task<int> SendToNewHoldersAsync(Func<Case, TimelineProfile> profileOf, Func<string, CancellationToken, Task<Case?>> load, CancellationToken ct = default)
+    {
+        var open = await db.Assignments.AsNoTracking().Where(a => a.CompletedAt == null && a.AssigneeKind == AssigneeKind.Department && a.Stage!.CompletedAt == null)
+            .Select(a => new { a.TaskId, Number = a.Stage!.Case!.Number }).ToListAsync(ct);
+        var written = 0;
+        foreach (var group in open.GroupBy(x => x.Number))
+        {
+            var c = await load(group.Key, ct);
+            if (c is null || !c.IsOpen) continue;
+            foreach (var stage in c.Stages.Where(s => s.IsOpen))
+            {
+                CardBody? card = null;
+                foreach (var a in stage.Assignments.Where(a => a.IsOpen && a.AssigneeKind == AssigneeKind.Department))
+                {
+                    var key = CardRows.DedupeKey(a.TaskId);
+                    var sent = await db.Outbox.AsNoTracking().Where(o => o.Kind == OutboundKind.Card && o.DedupeKey != null && (o.DedupeKey == key || o.DedupeKey.StartsWith(key + "@")))
+                        .Select(o => o.Recipient).ToListAsync(ct);
+                    if (sent.Count == 0) continue;
+                    var had = sent.SelectMany(r => r.Split('|')).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                    var fresh = (await HoldersAsync(a, ct)).Where(u => !had.Contains(u)).ToList();
+                    if (fresh.Count == 0) continue;
+                    card ??= await BuildAsync(c, stage, profileOf(c), ct);
+                    messenger.Card(fresh, card with { TaskId = $"{a.TaskId}@{sent.Count + 1}" });
+                    written++;
+                }
+            }
+        }
+
+        return written;
     }
 
     /// <summary>The WeCom userids holding an assignment (a department's officers for a department task).</summary>

@@ -583,6 +583,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ResponseCode")
+                        .HasColumnType("text");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("bigint");
 
@@ -614,6 +617,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.Property<int>("Channel")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
 
                     b.Property<int>("Kind")
                         .HasColumnType("integer");

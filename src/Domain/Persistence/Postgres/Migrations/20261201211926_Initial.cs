@@ -250,6 +250,7 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     SentAt = table.Column<long>(type: "bigint", nullable: true),
                     DedupeKey = table.Column<string>(type: "text", nullable: true),
                     PlatformMessageId = table.Column<string>(type: "text", nullable: true),
+                    ResponseCode = table.Column<string>(type: "text", nullable: true),
                     ClaimedBy = table.Column<string>(type: "text", nullable: true),
                     ClaimedUntil = table.Column<long>(type: "bigint", nullable: true)
                 },
@@ -284,7 +285,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     WeComJson = table.Column<string>(type: "text", nullable: false),
                     At = table.Column<long>(type: "bigint", nullable: false),
                     OutboxId = table.Column<long>(type: "bigint", nullable: true),
-                    TaskId = table.Column<string>(type: "text", nullable: true)
+                    TaskId = table.Column<string>(type: "text", nullable: true),
+                    Endpoint = table.Column<string>(type: "text", nullable: true),
+                    Error = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {

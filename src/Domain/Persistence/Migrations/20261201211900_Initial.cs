@@ -249,6 +249,7 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     SentAt = table.Column<long>(type: "INTEGER", nullable: true),
                     DedupeKey = table.Column<string>(type: "TEXT", nullable: true),
                     PlatformMessageId = table.Column<string>(type: "TEXT", nullable: true),
+                    ResponseCode = table.Column<string>(type: "TEXT", nullable: true),
                     ClaimedBy = table.Column<string>(type: "TEXT", nullable: true),
                     ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
                 },
@@ -283,7 +284,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     WeComJson = table.Column<string>(type: "TEXT", nullable: false),
                     At = table.Column<long>(type: "INTEGER", nullable: false),
                     OutboxId = table.Column<long>(type: "INTEGER", nullable: true),
-                    TaskId = table.Column<string>(type: "TEXT", nullable: true)
+                    TaskId = table.Column<string>(type: "TEXT", nullable: true),
+                    Endpoint = table.Column<string>(type: "TEXT", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
