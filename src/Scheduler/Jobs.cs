@@ -40,8 +40,12 @@ public sealed class DeadlineSweepJob(IServiceScopeFactory scopes, TimeProvider t
     public const string Key = "deadline-sweep";
     protected override string Name => Key;
 
-    protected override async Task<string> RunAsync(IServiceProvider services, DateTimeOffset now, CancellationToken ct) =>
-        (await services.GetRequiredService<DeadlineSweep>().RunAsync(now, ct)).ToString();
+    protected override async Task<string> RunAsync(IServiceProvider services, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = (await services.GetRequiredService<DeadlineSweep>().RunAsync(now, ct)).ToString();
+        var notices = await services.GetRequiredService<Escalation.FarmerNoticeSweep>().RunAsync(now, ct);
+        return notices > 0 ? $"{result}; 告知农户 {notices}" : result;
+    }
 }
 
 /// <summary>Daily at the bulletin time: posts the monthly (and at a quarter's start the quarterly) bulletin once per period.</summary>

@@ -35,6 +35,7 @@ public static class SchedulerExtensions
         s.AddSingleton<BulletinViews>();
         s.AddScoped<EmergencyReminders>();
         s.AddScoped<DeadlineSweep>();
+        s.AddScoped<FarmerNoticeSweep>();
         s.AddScoped<DutyReminders>();
         s.AddScoped<BulletinPublisher>();
         s.AddScoped(sp => new MonthlyBulletinQuery(sp.GetRequiredService<BotDb>(), sp.GetRequiredService<WorkingCalendar>(),

@@ -25,6 +25,7 @@ public static class ConversationsExtensions
         s.AddScoped<DeferralFlow>();
         s.AddScoped<TaskActions>();
         s.AddScoped<CardUpdates>();
+        s.AddScoped<FarmerNotices>();
         s.AddScoped<ReportFlow>();
         s.AddScoped<AlertFlow>();
         s.AddScoped<StaffCommands>();

@@ -23,17 +23,18 @@ public sealed class CallbackFlowTests
     {
         var (f, http, chat) = Start();
         using var _ = f;
-        var farmer = new WeComUser(f, http, "villager_liu");
+        // 李小花's household (on the roster, no contact person): she proves it with her name and phone, so she hears the reason.
+        var farmer = new WeComUser(f, http, "villager_li");
         await farmer.SayAsync("申报");
         await farmer.SayAsync("110101199003077775"); // wrong check digit
         Assert.Contains("校验位", chat.TextsTo(farmer.UserId)[^2]);
         Assert.Contains("身份证号", chat.LastTextTo(farmer.UserId));
-        await farmer.SayAsync(TestRoster.IdUnknown);
-        await farmer.SayAsync("刘一");
-        await farmer.SayAsync("李树村");
+        await farmer.SayAsync(TestRoster.IdLi);
+        await farmer.SayAsync("李小花");
+        await farmer.SayAsync("13800000002");
+        Assert.Contains("已核对，是您家", chat.LastTextTo(farmer.UserId));
         await farmer.SayAsync("因病");
         await farmer.SayAsync("丈夫住院，自付医疗费三万元");
-        await farmer.SayAsync("13800009999");
         await farmer.SayAsync("确认");
         var receipt = chat.LastTextTo(farmer.UserId);
         Assert.Contains("YL-2026-000001", receipt);
@@ -79,7 +80,7 @@ public sealed class CallbackFlowTests
         var (f, http, chat) = Start();
         using var _ = f;
         var farmer = new WeComUser(f, http, "villager_zhang");
-        await farmer.SayAsync($"申报\n 身份证号： {TestRoster.IdZhang}\n\n困难类型:因学、住房\n情况说明：房屋漏雨，孩子上学费用高");
+        await farmer.SayAsync($"申报\n 身份证号： {TestRoster.IdZhang}\n户主姓名：张大山\n联系电话：138 0000 0001\n\n困难类型:因学、住房\n情况说明：房屋漏雨，孩子上学费用高");
         Assert.Contains("请核对", chat.LastTextTo(farmer.UserId));
         Assert.Contains("张大山", chat.LastTextTo(farmer.UserId));
         await farmer.SayAsync("确认");
@@ -87,6 +88,7 @@ public sealed class CallbackFlowTests
         using var db = f.NewDb();
         var c = await db.Cases.SingleAsync();
         Assert.NotNull(c.HouseholdId);
+        Assert.True(c.ReporterVerified);
         Assert.Equal(["因学", "住房安全"], c.RiskTypes);
         // The household's contact person takes the intake (DESIGN routing: contact person first).
         Assert.Single(chat.CardsTo("vc_a1"));
@@ -150,6 +152,7 @@ public sealed class CallbackFlowTests
         var http2 = f2.CreateClient();
         var chat2 = new ChatDriver(f2);
         var again = new WeComUser(f2, http2, "villager_liu");
+        await again.SayAsync("13800009999");
         await again.SayAsync("李树村");
         Assert.Contains("哪种困难", chat2.LastTextTo("villager_liu"));
         await again.SayAsync("返回");
@@ -157,7 +160,6 @@ public sealed class CallbackFlowTests
         await again.SayAsync("李树村");
         await again.SayAsync("1");
         await again.SayAsync("丈夫住院花费很大");
-        await again.SayAsync("13800009999");
         Assert.Contains("刘一", chat2.LastTextTo("villager_liu"));
     }
 

@@ -15,6 +15,8 @@ namespace RapidResponse.Bot.Conversations.Cards;
 public static class CardKeys
 {
     public const string Accept = "accept";
+    /// <summary>无效/重复线索 on the intake card (asks for the reason in chat).</summary>
+    public const string Invalid = "invalid";
     public const string NoAnomaly = "no_anomaly";
     public const string Problem = "problem";
     public const string Forward = "forward";
@@ -47,7 +49,7 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
     {
         List<CardButton> b = kind switch
         {
-            StageKind.Intake => [new(CardKeys.Accept, "受理")],
+            StageKind.Intake => [new(CardKeys.Accept, "受理"), new(CardKeys.Invalid, "无效/重复线索", 2)],
             StageKind.Comparison => [new(CardKeys.NoAnomaly, "比对无异常"), new(CardKeys.Problem, "发现问题", 2)],
             StageKind.ForwardToVillage => [new(CardKeys.Forward, "已反馈到村")],
             StageKind.HouseholdCheck => [new(CardKeys.Qualifies, "核查符合"), new(CardKeys.NotQualifies, "核查不符合", 2)],
@@ -125,6 +127,8 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
         var who = household is not null
             ? $"{household.HeadName}（{Mask.IdNumber(household.IdNumber)}）"
             : $"{c.ApplicantName ?? "未登记"}（{Mask.IdNumber(c.ApplicantIdNumber)}）";
+        // The cadre checks in person who is behind a report the bot could not tie to a roster household.
+        if (c.Channel == Channel.SelfReport && !c.ReporterVerified) who += "，申报人身份未核对";
         var fields = new List<CardField>
         {
             new("案件编号", c.Number),

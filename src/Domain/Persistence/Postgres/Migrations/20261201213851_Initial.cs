@@ -64,6 +64,7 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     ReporterId = table.Column<string>(type: "text", nullable: true),
                     ReporterChannel = table.Column<int>(type: "integer", nullable: true),
                     ReporterKfId = table.Column<string>(type: "text", nullable: true),
+                    ReporterVerified = table.Column<bool>(type: "boolean", nullable: false),
                     ActiveScreening = table.Column<bool>(type: "boolean", nullable: false),
                     ProfileName = table.Column<string>(type: "text", nullable: false),
                     ProfileVersion = table.Column<int>(type: "integer", nullable: false),
@@ -152,6 +153,29 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Departments", x => x.Code);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FarmerNotices",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseId = table.Column<long>(type: "bigint", nullable: false),
+                    CaseNumber = table.Column<string>(type: "text", nullable: false),
+                    TaskId = table.Column<string>(type: "text", nullable: false),
+                    AssigneeId = table.Column<string>(type: "text", nullable: false),
+                    Outcome = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    DueAt = table.Column<long>(type: "bigint", nullable: false),
+                    ToldAt = table.Column<long>(type: "bigint", nullable: true),
+                    ToldBy = table.Column<string>(type: "text", nullable: true),
+                    NaggedAt = table.Column<long>(type: "bigint", nullable: true),
+                    EscalatedAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FarmerNotices", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -557,6 +581,22 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_FarmerNotices_CaseId",
+                table: "FarmerNotices",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FarmerNotices_TaskId",
+                table: "FarmerNotices",
+                column: "TaskId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FarmerNotices_ToldAt_DueAt",
+                table: "FarmerNotices",
+                columns: new[] { "ToldAt", "DueAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Groups_RegionCode_Purpose",
                 table: "Groups",
                 columns: new[] { "RegionCode", "Purpose" },
@@ -699,6 +739,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Departments");
+
+            migrationBuilder.DropTable(
+                name: "FarmerNotices");
 
             migrationBuilder.DropTable(
                 name: "Groups");
