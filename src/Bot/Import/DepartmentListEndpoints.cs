@@ -32,13 +32,13 @@ public static class DepartmentListEndpoints
     }
 
     /// <summary>At most this many cases per chunk (one transaction).</summary>
-    public const int MaxChunk = 100;
+    public const int MaxChunk = 50;
 
     /// <summary>
     /// A chunk stops opening cases after this long, or at once when an acknowledgement waits for SQLite's one writer
     /// (<see cref="InboxWriteGate.AckWaiting"/>); carding and writing what it opened then take about as long again.
     /// </summary>
-    public static readonly TimeSpan ChunkBudget = TimeSpan.FromMilliseconds(50);
+    public static readonly TimeSpan ChunkBudget = TimeSpan.FromMilliseconds(25);
 
     private const int MaxChunkTries = 5;
 
