@@ -42,9 +42,19 @@ public sealed class DeadlineSweepJob(IServiceScopeFactory scopes, TimeProvider t
 
     protected override async Task<string> RunAsync(IServiceProvider services, DateTimeOffset now, CancellationToken ct)
     {
-        var result = (await services.GetRequiredService<DeadlineSweep>().RunAsync(now, ct)).ToString();
-        var notices = await services.GetRequiredService<Escalation.FarmerNoticeSweep>().RunAsync(now, ct);
-        return notices > 0 ? $"{result}; 告知农户 {notices}" : result;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = "failed";
+        try
+        {
+            var summary = (await services.GetRequiredService<DeadlineSweep>().RunAsync(now, ct)).ToString();
+            var notices = await services.GetRequiredService<Escalation.FarmerNoticeSweep>().RunAsync(now, ct);
+            outcome = "ok";
+            return notices > 0 ? $"{summary}; 告知农户 {notices}" : summary;
+        }
+        finally
+        {
+            SchedulerMetrics.SweepDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+using RapidResponse.Domain.Calendar;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Conversations.Alerts;
 using RapidResponse.Bot.Conversations.Cards;
@@ -154,7 +155,7 @@ public sealed class ProgressQuery(BotDb db, Messenger messenger, CaseWorkflow wo
                 Status = c.IsOpen ? $"正在{(stage is null ? "办理" : p.Stage(stage.Kind).Name)}"
                     : !verified ? "已办结，结果由村里当面告知"
                     : c.Outcome.ToChinese() + (c.Outcome == CaseOutcome.NotQualified ? $"（{c.DecisionReason}）" : ""),
-                Due = c.IsOpen && stage?.DueAt is { } d ? TaskActions.DueText(d) : null,
+                Due = c.IsOpen && stage?.DueAt is { } d ? DueText.Of(d) : null,
             });
         }
         messenger.Reply(m, "farmer.progress", new Dictionary<string, object?> { ["cases"] = items });

@@ -57,8 +57,7 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
             _ => $"{RegionName(c.VillageCode)}没有在岗的网格员、村两委干部或驻村工作队员，乡镇也没有乡镇干部",
         });
         if (gaps.Count == 0) return (routed, gaps);
-        var county = await CountyOf(_regions!.GetValueOrDefault(c.VillageCode)?.ParentCode, ct);
-        var office = await StaffIn(county, [StaffRole.CountyOffice], 1, ct);
+        var office = await StaffIn(RegionChain.Of(c.VillageCode, _regions!).County, [StaffRole.CountyOffice], 1, ct);
         if (office.Count == 0) office = await AnyCountyOffice(ct);
         list.AddRange(office.Where(o => list.All(x => x.Id != o.Id)));
         return (list, gaps);
@@ -67,8 +66,8 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
     private async Task<IReadOnlyList<Assignee>> RouteRosterAsync(Case c, StageDefinition stage, CancellationToken ct)
     {
         await LoadRosterAsync(ct);
-        var village = _regions!.GetValueOrDefault(c.VillageCode);
-        var townshipCode = village?.ParentCode;
+        var chain = RegionChain.Of(c.VillageCode, _regions!);
+        var townshipCode = chain.Township;
         Household? household = c.HouseholdId is { } hid
             ? Snapshot?.Household(hid) ?? await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == hid, ct)
             : null;
@@ -79,7 +78,7 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
             case StageActor.Township:
                 return await StaffIn(townshipCode, [StaffRole.TownshipOfficer, StaffRole.TownshipLead], 1, ct);
             case StageActor.County:
-                return await StaffIn(await CountyOf(townshipCode, ct), [StaffRole.CountyOffice], 1, ct);
+                return await StaffIn(chain.County, [StaffRole.CountyOffice], 1, ct);
             // A contact person who left (inactive) falls back to the village staff below.
             case StageActor.ContactPerson when household?.ContactUserId is { } contact && await IsActive(contact, ct):
                 return [new Assignee(AssigneeKind.Staff, contact)];
@@ -104,7 +103,7 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
         var codes = new List<string>();
         foreach (var rt in riskTypes)
         {
-            if (options.RiskDepartments.TryGetValue(rt, out var mapped)) codes.AddRange(mapped);
+            codes.AddRange(options.DepartmentsFor(rt));
             codes.AddRange(departments.Where(d => d.RiskTypes.Contains(rt)).Select(d => d.Code));
         }
         codes.AddRange(options.AlwaysCompare);
@@ -138,10 +137,4 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
 
     private Task<bool> IsActive(string userId, CancellationToken ct) =>
         Snapshot is { } snapshot ? Task.FromResult(snapshot.IsActive(userId)) : db.Staff.AnyAsync(s => s.UserId == userId && s.Active, ct);
-
-    private async Task<string?> CountyOf(string? townshipCode, CancellationToken ct)
-    {
-        await LoadRosterAsync(ct);
-        return townshipCode is null ? null : _regions!.GetValueOrDefault(townshipCode)?.ParentCode;
-    }
 }

@@ -85,7 +85,7 @@ public sealed class FarmerNotices(BotDb db, Messenger messenger, WorkingCalendar
                 // Full number only here: a 1:1 card to the cadre of the household's village.
                 new("联系电话", string.IsNullOrEmpty(phone) ? "未登记" : phone),
                 new("告知内容", Mask.Text(outcome)),
-                new("办理期限", TaskActions.DueText(notice.DueAt)),
+                new("办理期限", DueText.Of(notice.DueAt)),
             ],
             [new(ToldKey, "已告知")]));
         c.RecordEvent(new Actor("bot", "System", null), now, "farmer.notice_held", $"农户微信客服48小时窗口已关闭，结果待农户下次发消息时送达；已请{cadre.Name}告知农户");

@@ -138,7 +138,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         // Every holder's card ends final with who did it — the clicker's too: the passive reply may come too late or on
         // another instance (§12).
         await updates.FinishAsync(task.TaskId, $"{label}（{s.Name}）", cardTaskId is null ? null : (cardTaskId, responseCode, s.UserId), ct);
-        messenger.Reply(m, "staff.action_done", new { c.Number, Stage = def.Name, Label = label, Next = next is null ? null : clock.Profile.Stage(next.Kind).Name, Due = next?.DueAt });
+        messenger.Reply(m, "staff.action_done", new { c.Number, Stage = def.Name, Label = label, Next = next is null ? null : clock.Profile.NameOf(next.Kind), Due = DueText.Of(next?.DueAt) });
         log.LogInformation("Case {Case} {Stage}: {Label} by {User}", c.Number, stage.Kind, label, s.UserId);
         return new(true, label);
     }
@@ -173,5 +173,4 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
     };
 
     /// <summary>For text commands: the due-date text of a stage.</summary>
-    public static string DueText(DateTimeOffset? due) => due is { } d ? ChinaTime.ToLocal(d).ToString("M月d日 HH:mm") : "不限时";
 }
