@@ -5,6 +5,7 @@ using RapidResponse.Bot.GoLive;
 using RapidResponse.Bot.Health;
 using RapidResponse.Bot.Hosting;
 using RapidResponse.Bot.Import;
+using RapidResponse.Bot.Inbox;
 using RapidResponse.Bot.Metrics;
 using RapidResponse.Bot.Outbox;
 using RapidResponse.Bot.Persistence;
@@ -37,7 +38,7 @@ app.MapMetrics();
 app.MapChannels();
 app.MapSandbox();
 if (AdminAuth.IsEnabled(app.Configuration))
-    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapInterviewEndpoints().MapOutboxEndpoints();
+    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapInterviewEndpoints().MapOutboxEndpoints().MapInboxEndpoints();
 await app.RunAsync();
 return 0;
 

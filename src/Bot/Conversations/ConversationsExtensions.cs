@@ -32,6 +32,7 @@ public static class ConversationsExtensions
         s.AddScoped<ProgressQuery>();
         s.AddScoped<ConversationEngine>();
         s.AddSingleton<CardReplies>();
+        s.AddScoped<InboxFailures>();
         s.TryAddSingleton<InboxSignal>();
         s.TryAddSingleton<InboxWriteGate>();
         s.TryAddSingleton<InboxWriter>();

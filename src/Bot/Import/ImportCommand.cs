@@ -90,6 +90,11 @@ public static class ImportCommand
             await error.WriteLineAsync($"{path}：{e.Message}");
             return 1;
         }
+        catch (DepartmentListInterruptedException e)
+        {
+            await error.WriteLineAsync($"{path}：{e.Message}");
+            return 1;
+        }
     }
 
     private static async Task PrintAsync(ImportResult r, TextWriter output)

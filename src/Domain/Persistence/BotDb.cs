@@ -65,6 +65,7 @@ public partial class BotDb : DbContext
             e.HasIndex(x => new { x.State, x.VillageCode });
             e.HasIndex(x => x.ReporterId);
             e.HasIndex(x => x.HouseholdId);
+            e.Property(x => x.Version).IsConcurrencyToken();
             e.HasMany(x => x.Stages).WithOne(s => s.Case).HasForeignKey(s => s.CaseId);
             e.HasMany(x => x.Visits).WithOne().HasForeignKey(v => v.CaseId);
             e.HasMany(x => x.Audit).WithOne().HasForeignKey(a => a.CaseId);

@@ -137,6 +137,8 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
             new("困难类型", string.Join("、", c.RiskTypes)),
             new("办理事项", def.Action ?? def.Name),
         };
+        // The roster could not staff part of the stage: the county office holds it and is told what to fix.
+        if (CaseWorkflow.GapsOf(c, stage) is { } gaps) fields.Add(new("待县级办公室处理", $"{gaps}。请补录花名册后转办，或代为办理"));
         if (stage.DueAt is { } due) fields.Add(new("办理期限", $"{DueText.Of(due)}（{Remaining(due, time.GetUtcNow())}）"));
         if (c.Severity == Severity.Serious) fields.Add(new("程度", "严重"));
         return new CardBody(stage.Assignments.FirstOrDefault()?.TaskId ?? c.Number, $"{def.Name}任务 · {c.Number}",

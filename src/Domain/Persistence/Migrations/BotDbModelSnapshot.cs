@@ -241,6 +241,10 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<int>("State")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("VillageCode")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -562,6 +566,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Payload")
                         .IsRequired()

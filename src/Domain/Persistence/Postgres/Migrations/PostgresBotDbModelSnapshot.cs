@@ -254,6 +254,10 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<int>("State")
                         .HasColumnType("integer");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
                     b.Property<string>("VillageCode")
                         .IsRequired()
                         .HasColumnType("text");
@@ -589,6 +593,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Payload")
                         .IsRequired()

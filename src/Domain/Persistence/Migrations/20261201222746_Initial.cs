@@ -75,7 +75,8 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     AssistancePlan = table.Column<string>(type: "TEXT", nullable: true),
                     AssistanceStartedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RiskEliminatedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    SourceKey = table.Column<string>(type: "TEXT", nullable: true)
+                    SourceKey = table.Column<string>(type: "TEXT", nullable: true),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -229,6 +230,7 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ProcessedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Error = table.Column<string>(type: "TEXT", nullable: true)
                 },

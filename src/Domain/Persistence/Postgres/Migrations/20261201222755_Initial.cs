@@ -76,7 +76,8 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     AssistancePlan = table.Column<string>(type: "text", nullable: true),
                     AssistanceStartedAt = table.Column<long>(type: "bigint", nullable: true),
                     RiskEliminatedAt = table.Column<long>(type: "bigint", nullable: true),
-                    SourceKey = table.Column<string>(type: "text", nullable: true)
+                    SourceKey = table.Column<string>(type: "text", nullable: true),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -230,6 +231,7 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     ReceivedAt = table.Column<long>(type: "bigint", nullable: false),
                     Status = table.Column<int>(type: "integer", nullable: false),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "bigint", nullable: true),
                     ProcessedAt = table.Column<long>(type: "bigint", nullable: true),
                     Error = table.Column<string>(type: "text", nullable: true)
                 },
