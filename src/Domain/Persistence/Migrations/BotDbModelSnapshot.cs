@@ -347,6 +347,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<string>("CompletedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EscalatedTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EscalationReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Note")
                         .HasColumnType("TEXT");
 
@@ -813,6 +819,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UndeliverableReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UndeliverableSince")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("UserId");

@@ -11,7 +11,7 @@ using RapidResponse.Domain.Persistence.Postgres;
 namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(PostgresBotDb))]
-    [Migration("20261123134658_Initial")]
+    [Migration("20261201203058_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -367,6 +367,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .HasColumnType("bigint");
 
                     b.Property<string>("CompletedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EscalatedTo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EscalationReason")
                         .HasColumnType("text");
 
                     b.Property<string>("Note")
@@ -872,6 +878,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.Property<int>("Role")
                         .HasColumnType("integer");
+
+                    b.Property<string>("UndeliverableReason")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("UndeliverableSince")
+                        .HasColumnType("bigint");
 
                     b.HasKey("UserId");
 
