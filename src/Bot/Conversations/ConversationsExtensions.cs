@@ -30,6 +30,8 @@ public static class ConversationsExtensions
         s.AddScoped<ProgressQuery>();
         s.AddScoped<ConversationEngine>();
         s.AddSingleton<CardReplies>();
+        // Replaces the outbox's no-op, whichever of AddOutbox / AddConversations runs first.
+        s.AddSingleton<RapidResponse.Bot.Outbox.IRecipientFeedback, Delivery.UndeliverableStaff>();
         s.TryAddSingleton<InboxSignal>();
         s.TryAddSingleton<InboxWriteGate>();
         s.TryAddSingleton<InboxWriter>();

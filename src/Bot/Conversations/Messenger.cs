@@ -29,8 +29,9 @@ public sealed class Messenger(BotDb db, TemplateRenderer templates, TimeProvider
         else Add(OutboundChannel.AppUser, id, OutboundKind.Text, new TextBody(text));
     }
 
-    public void ToStaff(string userId, string template, object? model = null) =>
-        Add(OutboundChannel.AppUser, userId, OutboundKind.Text, new TextBody(templates.Render(template, model)));
+    /// <param name="dedupeKey">Makes the notice once only: a second row with the same key is refused by the database.</param>
+    public void ToStaff(string userId, string template, object? model = null, string? dedupeKey = null) =>
+        Add(OutboundChannel.AppUser, userId, OutboundKind.Text, new TextBody(templates.Render(template, model)), dedupeKey: dedupeKey);
 
     public void Card(string userId, CardBody card) => Add(OutboundChannel.AppUser, userId, OutboundKind.Card, card);
 
@@ -38,7 +39,7 @@ public sealed class Messenger(BotDb db, TemplateRenderer templates, TimeProvider
     public void UpdateCard(CardUpdateBody update) =>
         Add(OutboundChannel.AppUser, string.Join('|', update.UserIds), OutboundKind.CardUpdate, update);
 
-    private void Add<T>(OutboundChannel channel, string recipient, OutboundKind kind, T body, string? openKfId = null)
+    private void Add<T>(OutboundChannel channel, string recipient, OutboundKind kind, T body, string? openKfId = null, string? dedupeKey = null)
     {
         var now = time.GetUtcNow();
         db.Outbox.Add(new OutboxMessage
@@ -50,6 +51,7 @@ public sealed class Messenger(BotDb db, TemplateRenderer templates, TimeProvider
             Payload = OutboundPayload.Serialize(body),
             CreatedAt = now,
             NotBefore = now,
+            DedupeKey = dedupeKey,
         });
     }
 }

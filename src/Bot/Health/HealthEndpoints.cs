@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using RapidResponse.Bot.Outbox;
 using RapidResponse.Domain.Calendar;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Scheduler;
@@ -10,7 +11,11 @@ namespace RapidResponse.Bot.Health;
 public static class HealthEndpoints
 {
     public sealed record Readiness(string Status, bool Database, IReadOnlyList<string> PendingMigrations, IReadOnlyList<string> Warnings,
-        SchedulerStatus Scheduler);
+        SchedulerStatus Scheduler)
+    {
+        /// <summary>Outbox channels stopped on a configuration fault (empty when all send); each makes the status "ready-with-warnings".</summary>
+        public IReadOnlyList<OpenCircuit> Circuits { get; init; } = [];
+    }
 
     /// <summary>
     /// The Quartz scheduler as the health check sees it: "disabled" (Scheduler:Enabled false or not registered), "starting"
@@ -39,8 +44,15 @@ public static class HealthEndpoints
         }
         catch (Exception) { reachable = false; }
         var ok = reachable && pending.Count == 0;
-        var body = new Readiness(ok ? (warnings.Count == 0 ? "ready" : "ready-with-warnings") : "not-ready", reachable, pending, warnings,
-            Scheduler(http.RequestServices));
+        // Informational like the scheduler: a stopped channel needs an operator, not another instance.
+        IReadOnlyList<OpenCircuit> circuits = [];
+        if (reachable && http.RequestServices.GetService<IOutboxCircuits>() is { } outbox)
+        {
+            try { circuits = await outbox.OpenCircuitsAsync(ct); }
+            catch (Exception) { circuits = []; }
+        }
+        var body = new Readiness(ok ? (warnings.Count == 0 && circuits.Count == 0 ? "ready" : "ready-with-warnings") : "not-ready", reachable, pending, warnings,
+            Scheduler(http.RequestServices)) { Circuits = circuits };
         return ok ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using RapidResponse.Bot.WeCom.Api;
+using RapidResponse.Bot.WeCom.Api.Requests;
 using RapidResponse.Bot.WeCom.Kf;
 using RapidResponse.Domain.Messaging;
 
@@ -42,9 +43,11 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
 
         try
         {
-            var msgId = await call.Send(client, cancellationToken);
+            var receipt = await call.Send(client, cancellationToken);
             _blocks.TryRemove(call.BlockKey, out _);
-            return TransportResult.Sent(msgId);
+            return receipt.Undelivered.Count == 0
+                ? TransportResult.Sent(receipt.MsgId)
+                : TransportResult.Sent(receipt.MsgId, Undelivered(receipt.Undelivered)) with { Undelivered = receipt.Undelivered };
         }
         catch (Exception e)
         {
@@ -82,8 +85,16 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
                 // The client already refreshed the token and retried once; a few spaced retries more, then give up.
                 return TransportResult.Retry(detail, maxAttempts: 3);
             case RetryAction.StopAndAlert:
-                return TransportResult.DeadAndAlert(detail, code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return TransportResult.StopChannel(detail, code.ToString(System.Globalization.CultureInfo.InvariantCulture));
             default:
+                // 81013: none of the recipients can receive app messages — the message/send answer with every one of them
+                // in invaliduser (§4.2). Nothing was delivered; the recipients are reported like a partial failure.
+                if (code == 81013 && call.Request is AppMessageRequest app && app.ToUsers.Count > 0)
+                {
+                    IReadOnlyList<UndeliveredRecipient> all = [.. app.ToUsers.Select(u => new UndeliveredRecipient(u, RecipientProblem.Invalid))];
+                    return TransportResult.Dead(detail) with { Undelivered = all };
+                }
+
                 // A used or expired response_code means the card cannot change any more: nothing left to do (§4.4).
                 if (code == 60140 && row.Kind == OutboundKind.CardUpdate)
                 {
@@ -94,6 +105,10 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
                 return TransportResult.Dead(detail);
         }
     }
+
+    /// <summary>The row's note on a partial delivery: who did not get it, ids masked.</summary>
+    private static string Undelivered(IReadOnlyList<UndeliveredRecipient> list) =>
+        "部分接收人未送达：" + string.Join("、", list.Select(u => $"{LogMask.Id(u.UserId)}（{(u.Problem == RecipientProblem.Unlicensed ? "未分配许可" : "账号未激活或不在应用可见范围")}）"));
 
     /// <summary>
     /// The block after another 45009 on a key that has a block entry. While the block is still on, the answer belongs to the

@@ -69,9 +69,13 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
                 messenger.Card(user, card with { TaskId = a.TaskId });
     }
 
-    /// <summary>The WeCom userids holding an assignment (a department's officers for a department task).</summary>
+    /// <summary>
+    /// The WeCom userids holding an assignment (a department's officers for a department task; the person one level up
+    /// when the task moved because nobody could be reached).
+    /// </summary>
     public async Task<IReadOnlyList<string>> HoldersAsync(StageAssignment a, CancellationToken ct = default) =>
-        a.AssigneeKind == AssigneeKind.Staff
+        a.EscalatedTo is { } up ? [up]
+        : a.AssigneeKind == AssigneeKind.Staff
             ? [a.AssigneeId]
             : Snapshot is { } snapshot ? snapshot.OfficersOf(a.AssigneeId)
             : await db.Staff.AsNoTracking().Where(s => s.DepartmentCode == a.AssigneeId && s.Active && s.Role == StaffRole.DepartmentOfficer)
