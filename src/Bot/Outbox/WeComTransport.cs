@@ -87,8 +87,8 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
             case RetryAction.StopAndAlert:
                 return TransportResult.StopChannel(detail, code.ToString(System.Globalization.CultureInfo.InvariantCulture));
             default:
-                // 81013: none of the recipients can receive app messages — the message/send answer with every one of them
-                // in invaliduser (§4.2). Nothing was delivered; the recipients are reported like a partial failure.
+                // 81013: not one recipient can receive app messages (§4.2) — what a partial answer lists in invaliduser, for
+                // all of them. Nothing was delivered; the recipients are reported as in a partial failure.
                 if (code == 81013 && call.Request is AppMessageRequest app && app.ToUsers.Count > 0)
                 {
                     IReadOnlyList<UndeliveredRecipient> all = [.. app.ToUsers.Select(u => new UndeliveredRecipient(u, RecipientProblem.Invalid))];
