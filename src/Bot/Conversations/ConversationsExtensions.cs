@@ -24,6 +24,7 @@ public static class ConversationsExtensions
         s.AddScoped<TaskCards>();
         s.AddScoped<DeferralFlow>();
         s.AddScoped<TaskActions>();
+        s.AddScoped<CardUpdates>();
         s.AddScoped<ReportFlow>();
         s.AddScoped<AlertFlow>();
         s.AddScoped<StaffCommands>();

@@ -43,7 +43,7 @@ public enum RecipientProblem
     Unlicensed = 2,
 }
 
-/// <summary>One recipient WeCom reported it did not deliver to (userid as we sent it).</summary>
+/// <summary>One recipient WeCom reported it did not deliver to (userid as WeCom returned it: lower-cased).</summary>
 public sealed record UndeliveredRecipient(string UserId, RecipientProblem Problem);
 
 /// <summary>What happened to one send. <see cref="Detail"/> is stored as the row's last error: no secrets, ids masked.</summary>
@@ -55,11 +55,28 @@ public sealed record TransportResult(
     int MaxAttempts = 0,
     string? AlertCode = null)
 {
+    /// <summary>A task card's response_code from the send (single use, 72 h), kept on the row for later card updates.</summary>
+    public string? ResponseCode { get; init; }
+
+    /// <summary>Recipients WeCom answered as invalid (unknown, inactive, outside the visible range): they did not get it.</summary>
+    public IReadOnlyList<string>? InvalidUsers { get; init; }
+
+    /// <summary>Recipients without an interface licence (未分配许可): they did not get it.</summary>
+    public IReadOnlyList<string>? UnlicensedUsers { get; init; }
+
     /// <summary>
-    /// Recipients WeCom did not deliver to although the call as a whole was answered (errcode 0 with <c>invaliduser</c> /
-    /// <c>unlicenseduser</c>, or 81013 when all were invalid). Empty when every recipient got it.
+    /// <see cref="InvalidUsers"/> and <see cref="UnlicensedUsers"/> as one list (an id in both counts as unlicensed, the more
+    /// specific reason); empty when every recipient got it. Also set on a dead 81013 answer, where all were invalid.
     /// </summary>
-    public IReadOnlyList<UndeliveredRecipient> Undelivered { get; init; } = [];
+    public IReadOnlyList<UndeliveredRecipient> Undelivered
+    {
+        get
+        {
+            var unlicensed = UnlicensedUsers ?? [];
+            return [.. unlicensed.Select(u => new UndeliveredRecipient(u, RecipientProblem.Unlicensed)),
+                .. (InvalidUsers ?? []).Where(u => !unlicensed.Contains(u, StringComparer.OrdinalIgnoreCase)).Select(u => new UndeliveredRecipient(u, RecipientProblem.Invalid))];
+        }
+    }
 
     public static TransportResult Sent(string? platformMessageId, string? note = null) => new(TransportOutcome.Sent, note, platformMessageId);
 

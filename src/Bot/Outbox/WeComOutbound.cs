@@ -7,7 +7,7 @@ using CardButton = RapidResponse.Bot.WeCom.Api.Requests.CardButton;
 namespace RapidResponse.Bot.Outbox;
 
 /// <summary>One outbox row as a ready WeCom call: how to send it, what limits it counts against, which block applies.</summary>
-/// <param name="Send">Performs the call; returns the platform message id when WeCom gives one, and the recipients it did not deliver to.</param>
+/// <param name="Send">Performs the call; returns what WeCom answered (message id, a card's response code, recipients it refused).</param>
 /// <param name="BlockKey">Key of the 45009 frequency block the call falls under (per robot for webhooks, per API otherwise).</param>
 /// <param name="Limits">Rate-limit keys the send counts against (§7): the API's corp-wide base frequency and the recipient's limits.</param>
 public sealed record OutboundCall(
@@ -19,31 +19,15 @@ public sealed record OutboundCall(
     public object? Request { get; init; }
 }
 
-/// <summary>What a successful call returned: the message id, and recipients listed in <c>invaliduser</c> / <c>unlicenseduser</c>.</summary>
-public sealed record SendReceipt(string? MsgId, IReadOnlyList<UndeliveredRecipient> Undelivered)
+/// <summary>What a successful send answered: the msgid, a task card's response_code, and recipients WeCom did not deliver to (§4.2).</summary>
+public sealed record SendReceipt(string? MsgId, string? ResponseCode = null, IReadOnlyList<string>? InvalidUsers = null, IReadOnlyList<string>? UnlicensedUsers = null)
 {
-    public static SendReceipt Of(string? msgId) => new(msgId, []);
+    public static readonly SendReceipt None = new((string?)null);
 
-    /// <summary>
-    /// The lists of a message/send answer (§4.2). WeCom lower-cases the userids it returns, so they are matched back to the
-    /// ids as sent, case-insensitively; an id listed in both counts as unlicensed (the more specific reason).
-    /// </summary>
-    public static SendReceipt FromAppSend(SendMessageResponse r, IReadOnlyList<string> sentTo)
-    {
-        static HashSet<string> Split(string? list) =>
-            new((list ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
-        var invalid = Split(r.InvalidUser);
-        var unlicensed = Split(r.UnlicensedUser);
-        if (invalid.Count == 0 && unlicensed.Count == 0) return Of(r.MsgId);
-        var undelivered = new List<UndeliveredRecipient>();
-        foreach (var user in sentTo)
-        {
-            if (unlicensed.Contains(user)) undelivered.Add(new(user, RecipientProblem.Unlicensed));
-            else if (invalid.Contains(user)) undelivered.Add(new(user, RecipientProblem.Invalid));
-        }
+    public static SendReceipt Of(SendMessageResponse r) => new(r.MsgId, r.ResponseCode, Split(r.InvalidUser), Split(r.UnlicensedUser));
 
-        return new(r.MsgId, undelivered);
-    }
+    private static IReadOnlyList<string>? Split(string? ids) =>
+        string.IsNullOrEmpty(ids) ? null : ids.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>The message cannot take any WeCom shape (wrong channel/kind pair, over a hard limit). The message is Chinese-readable.</summary>
@@ -93,7 +77,7 @@ public static class WeComOutbound
         App(row, new SendTextRequest { ToUsers = Users(row), Text = new(t.Content), EnableDuplicateCheck = t.Answer ? 0 : 1, DuplicateCheckInterval = DuplicateCheckSeconds });
 
     private static OutboundCall App(OutboxMessage row, AppMessageRequest request) => new(
-        async (client, ct) => SendReceipt.FromAppSend(await client.SendAsync(request, ct), request.ToUsers),
+        async (client, ct) => SendReceipt.Of(await client.SendAsync(request, ct)),
         "api:" + request.Path,
         [(RateScope.Api, request.Path), .. Users(row).Select(u => (RateScope.AppRecipient, u))]) { Request = request };
 
@@ -103,7 +87,7 @@ public static class WeComOutbound
         if (string.IsNullOrEmpty(u.ResponseCode))
             throw new UndeliverableException($"卡片 {u.TaskId} 没有 response_code，无法更新");
         var request = UpdateTemplateCardRequest.UpdateButton(u.ResponseCode, u.ReplaceText, u.UserIds);
-        return new(async (client, ct) => { await client.SendAsync(request, ct); return SendReceipt.Of(null); }, "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
+        return new(async (client, ct) => { await client.SendAsync(request, ct); return SendReceipt.None; }, "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
     }
 
     /// <summary>Mentions in app group chats are <c>&lt;@userid&gt;</c> inside markdown (§4.6, §4.8), so a text with mentions goes as markdown.</summary>
@@ -113,7 +97,7 @@ public static class WeComOutbound
         var request = row.Kind == OutboundKind.Text && mentions.Count == 0
             ? AppChatSendRequest.ForText(row.Recipient, content)
             : AppChatSendRequest.ForMarkdown(row.Recipient, WithMentions(content, mentions));
-        return new(async (client, ct) => { await client.SendAsync(request, ct); return SendReceipt.Of(null); }, "api:" + request.Path, [(RateScope.Api, request.Path), (RateScope.AppChatMember, row.Recipient)]) { Request = request };
+        return new(async (client, ct) => { await client.SendAsync(request, ct); return SendReceipt.None; }, "api:" + request.Path, [(RateScope.Api, request.Path), (RateScope.AppChatMember, row.Recipient)]) { Request = request };
     }
 
     /// <summary>Text mentions go in <c>mentioned_list</c>; markdown is never sent over 4096 bytes — splitting is the scheduler's job.</summary>
@@ -134,7 +118,7 @@ public static class WeComOutbound
             request = WebhookSendRequest.ForMarkdown(row.Recipient, md);
         }
 
-        return new(async (client, ct) => { await client.SendAsync(request, ct); return SendReceipt.Of(null); }, "webhook:" + row.Recipient, [(RateScope.Webhook, row.Recipient)]) { Request = request };
+        return new(async (client, ct) => { await client.SendAsync(request, ct); return SendReceipt.None; }, "webhook:" + row.Recipient, [(RateScope.Webhook, row.Recipient)]) { Request = request };
     }
 
     /// <summary>微信客服 takes text only (WeChat does not render WeCom markdown). Our msgid makes a resend recognisable (§5.4).</summary>
@@ -143,7 +127,7 @@ public static class WeComOutbound
         if (string.IsNullOrEmpty(row.OpenKfId))
             throw new UndeliverableException("微信客服消息缺少 open_kfid（客服账号）");
         var request = new KfSendMsgRequest { ToUser = row.Recipient, OpenKfId = row.OpenKfId, MsgId = KfMsgId(row.Id), Text = new(ContentOf(row).Content) };
-        return new(async (client, ct) => SendReceipt.Of((await client.SendAsync(request, ct)).MsgId ?? request.MsgId), "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
+        return new(async (client, ct) => new SendReceipt((await client.SendAsync(request, ct)).MsgId ?? request.MsgId), "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
     }
 
     /// <summary>msgid of the kf reply for outbox row <paramref name="rowId"/>; comes back in msg_send_fail events.</summary>

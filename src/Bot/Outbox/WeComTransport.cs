@@ -45,9 +45,8 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
         {
             var receipt = await call.Send(client, cancellationToken);
             _blocks.TryRemove(call.BlockKey, out _);
-            return receipt.Undelivered.Count == 0
-                ? TransportResult.Sent(receipt.MsgId)
-                : TransportResult.Sent(receipt.MsgId, Undelivered(receipt.Undelivered)) with { Undelivered = receipt.Undelivered };
+            var sent = TransportResult.Sent(receipt.MsgId) with { ResponseCode = receipt.ResponseCode, InvalidUsers = receipt.InvalidUsers, UnlicensedUsers = receipt.UnlicensedUsers };
+            return sent.Undelivered.Count == 0 ? sent : sent with { Detail = Undelivered(sent.Undelivered) };
         }
         catch (Exception e)
         {
@@ -90,10 +89,7 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
                 // 81013: not one recipient can receive app messages (§4.2) — what a partial answer lists in invaliduser, for
                 // all of them. Nothing was delivered; the recipients are reported as in a partial failure.
                 if (code == 81013 && call.Request is AppMessageRequest app && app.ToUsers.Count > 0)
-                {
-                    IReadOnlyList<UndeliveredRecipient> all = [.. app.ToUsers.Select(u => new UndeliveredRecipient(u, RecipientProblem.Invalid))];
-                    return TransportResult.Dead(detail) with { Undelivered = all };
-                }
+                    return TransportResult.Dead(detail) with { InvalidUsers = app.ToUsers };
 
                 // A used or expired response_code means the card cannot change any more: nothing left to do (§4.4).
                 if (code == 60140 && row.Kind == OutboundKind.CardUpdate)

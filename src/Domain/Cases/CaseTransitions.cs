@@ -199,7 +199,7 @@ public partial class Case
     {
         if (State == CaseState.Closed || Stages.Any(s => s.IsOpen)) return null;
         var last = Stages.OrderBy(s => s.Sequence).LastOrDefault();
-        if (last is null) return StageKind.Intake;
+        if (last is null || IntakeToRedo(last)) return StageKind.Intake;
         if (last.Kind == StageKind.Tracking) return StageKind.Tracking;
         return profile.Next(last.Kind, ActiveScreening);
     }

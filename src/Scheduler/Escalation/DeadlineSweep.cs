@@ -139,7 +139,8 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
         foreach (var a in stage.Assignments.Where(a => a.IsOpen))
         {
             // A task moved up because nobody could be reached (UndeliverableStaff) nags the one who holds it now.
-            var users = a.EscalatedTo is { } up ? [up] : a.AssigneeKind == AssigneeKind.Department ? ctx.OfficersOf(a.AssigneeId) : [a.AssigneeId];
+            IReadOnlyList<string> own = a.AssigneeKind == AssigneeKind.Department ? ctx.OfficersOf(a.AssigneeId) : [a.AssigneeId];
+            var users = a.EscalatedTo is { } up && !own.Contains(up) ? [.. own, up] : own;
             if (users.Count == 0) continue;
             // One text per assignment: a department's officers all get the same one.
             var text = texts.Nag(step, c, stage, profile, ctx, a, now);

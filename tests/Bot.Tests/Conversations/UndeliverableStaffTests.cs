@@ -69,7 +69,7 @@ public sealed class UndeliverableStaffTests
         // The township officer holds it now and may act on it.
         Assert.Equal("已受理", await new WeComUser(f, http, "to_a").ClickAsync(moved.TaskId, "accept"));
         await using (var db = f.NewDb())
-            Assert.NotNull((await db.Assignments.AsNoTracking().SingleAsync(a => a.TaskId == moved.TaskId)).CompletedAt);
+            Assert.NotNull((await db.Assignments.AsNoTracking().SingleAsync(a => a.TaskId == RapidResponse.Bot.Conversations.CardRows.TaskOf(moved.TaskId))).CompletedAt);
 
         // Listed by the admin API, phone masked.
         var list = await f.AdminClient().GetFromJsonAsync<JsonElement>("/api/staff/undeliverable");

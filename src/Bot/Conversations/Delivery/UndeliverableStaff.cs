@@ -48,7 +48,9 @@ public sealed class UndeliverableStaff(IServiceScopeFactory scopes, TimeProvider
             }
         }
 
-        foreach (var u in result.Undelivered) await MarkAsync(scope.ServiceProvider, u, row);
+        // WeCom lower-cases the ids it lists (§4.2): match them back to the ids as sent.
+        foreach (var u in result.Undelivered)
+            await MarkAsync(scope.ServiceProvider, u with { UserId = sentTo.FirstOrDefault(x => x.Equals(u.UserId, StringComparison.OrdinalIgnoreCase)) ?? u.UserId }, row);
     }
 
     /// <summary>Marks one person (the first report only), moves their tasks, tells the county office: one transaction.</summary>
@@ -88,8 +90,8 @@ public sealed class UndeliverableStaff(IServiceScopeFactory scopes, TimeProvider
 
     /// <summary>
     /// Open tasks whose every holder is now undeliverable go to the first reachable person one level up. The assignee stays
-    /// responsible; <see cref="StageAssignment.EscalatedTo"/> holds it meanwhile, under a fresh task_id (WeCom takes a
-    /// task_id once per app, §12).
+    /// responsible; <see cref="StageAssignment.EscalatedTo"/> holds it meanwhile, its card under a fresh card task_id
+    /// (WeCom takes a task_id once per app, §12).
     /// </summary>
     private async Task<int> MoveTasksAsync(IServiceProvider services, Staff person, DateTimeOffset now)
     {
@@ -127,9 +129,11 @@ public sealed class UndeliverableStaff(IServiceScopeFactory scopes, TimeProvider
             var why = $"原办理人{person.Name}（{Jurisdiction.RoleName(person.Role)}）收不到企业微信消息：{person.UndeliverableReason}";
             task.EscalatedTo = up.UserId;
             task.EscalationReason = why;
-            task.TaskId = $"{c.Number}-S{stage.Sequence}-U{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
+            // A fresh card task_id of the same task ({task}@{n}, as for holders added later): WeCom takes a task_id once.
+            var key = CardRows.DedupeKey(task.TaskId);
+            var cardsSent = await db.Outbox.AsNoTracking().CountAsync(o => o.Kind == OutboundKind.Card && o.DedupeKey != null && (o.DedupeKey == key || o.DedupeKey.StartsWith(key + "@")));
             var card = await cards.BuildAsync(c, stage, profile);
-            messenger.Card(up.UserId, card with { TaskId = task.TaskId, Fields = [.. card.Fields, new CardField("转办原因", why)] });
+            messenger.Card([up.UserId], card with { TaskId = $"{task.TaskId}@{cardsSent + 1}", Fields = [.. card.Fields, new CardField("转办原因", why)] });
             db.AuditEvents.Add(new AuditEvent
             {
                 CaseId = c.Id, At = now, Actor = "system", ActorRole = "system", Action = "task.escalated_undeliverable",

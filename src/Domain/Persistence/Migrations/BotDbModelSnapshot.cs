@@ -166,6 +166,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<string>("ReporterKfId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ReporterVerified")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RiskEliminatedAt")
                         .HasColumnType("INTEGER");
 
@@ -557,6 +560,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResponseCode")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER");
 
@@ -586,6 +592,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.Property<int>("Channel")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
