@@ -4,12 +4,13 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Tests.Infrastructure;
 using RapidResponse.Domain.Messaging;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 
 namespace RapidResponse.Bot.Tests.Admin;
 
-/// <summary>GET /health/ready names a channel stopped on a configuration fault, its code and what to fix; empty again once it resumes.</summary>
+/// <summary>
+/// GET /health/ready names a channel stopped on a configuration fault, its code and what to fix; empty again once it resumes.
+/// The whole bot against the rule-keeping fake WeCom, whose IP whitelist the test switches off for ten minutes (fake clock).
+/// </summary>
 public sealed class HealthCircuitTests
 {
     [Fact]
@@ -21,9 +22,8 @@ public sealed class HealthCircuitTests
         var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready");
         Assert.Equal(0, ready.GetProperty("circuits").GetArrayLength());
 
-        var mapping = Guid.NewGuid();
-        f.WeComApi!.Given(Request.Create().WithPath("/cgi-bin/message/send").UsingPost()).WithGuid(mapping).AtPriority(1)
-            .RespondWith(Response.Create().WithBodyAsJson(new { errcode = 60020, errmsg = "not allow to access from your ip, from ip: 1.2.3.4" }));
+        // The rule-keeper: the server's IP is not in 企业可信IP, so every call with a token (gettoken too) answers 60020.
+        f.WeCom!.Simulator.Settings.TrustedIp = false;
         await using (var db = f.NewDb())
         {
             db.Outbox.Add(new OutboxMessage
@@ -53,8 +53,30 @@ public sealed class HealthCircuitTests
         Assert.Contains("应用消息", c.GetProperty("channel").GetString());
         Assert.Equal(f.Time.GetUtcNow().AddMinutes(5), c.GetProperty("nextProbeAt").GetDateTimeOffset());
 
+        // Ten minutes of 60020: the probes at 5 and 10 minutes are refused, the circuit stays, nothing dies, no second alert.
+        var t0 = f.Time.GetUtcNow();
+        for (var probe = 1; probe <= 2; probe++)
+        {
+            f.Time.Advance(TimeSpan.FromMinutes(5));
+            var next = t0.AddMinutes(5 * (probe + 1));
+            deadline = DateTime.UtcNow.AddSeconds(20);
+            do
+            {
+                await Task.Delay(50);
+                ready = await client.GetFromJsonAsync<JsonElement>("/health/ready");
+            }
+            while (ready.GetProperty("circuits")[0].GetProperty("nextProbeAt").GetDateTimeOffset() != next && DateTime.UtcNow < deadline);
+            Assert.Equal(next, ready.GetProperty("circuits")[0].GetProperty("nextProbeAt").GetDateTimeOffset());
+        }
+
+        await using (var db = f.NewDb())
+        {
+            Assert.Equal(0, await db.Outbox.CountAsync(o => o.Status == OutboxStatus.Dead));
+            Assert.Equal(1, await db.Outbox.CountAsync(o => o.DedupeKey != null && o.DedupeKey.StartsWith("alert:outbox:")));
+        }
+
         // Fixed: the probe five minutes on goes through and the circuit is gone.
-        f.WeComApi.DeleteMapping(mapping);
+        f.WeCom.Simulator.Settings.TrustedIp = true;
         f.Time.Advance(TimeSpan.FromMinutes(5));
         deadline = DateTime.UtcNow.AddSeconds(20);
         do
@@ -64,7 +86,10 @@ public sealed class HealthCircuitTests
         }
         while (ready.GetProperty("circuits").GetArrayLength() > 0 && DateTime.UtcNow < deadline);
         Assert.Equal(0, ready.GetProperty("circuits").GetArrayLength());
+        deadline = DateTime.UtcNow.AddSeconds(20);
         await using var check = f.NewDb();
-        Assert.Equal(0, await check.Outbox.CountAsync(o => o.Status == OutboxStatus.Dead));
+        while (await check.Outbox.AnyAsync(o => o.Status != OutboxStatus.Sent) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(0, await check.Outbox.CountAsync(o => o.Status != OutboxStatus.Sent)); // the message and the alert
+        Assert.Contains(f.WeCom.Simulator.Exchanges, e => e.Path == "/cgi-bin/message/send" && e.ErrCode == 0 && e.RequestBody.Contains("gm_a1"));
     }
 }

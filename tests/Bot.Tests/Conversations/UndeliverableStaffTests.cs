@@ -4,14 +4,14 @@ using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Tests.Infrastructure;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
+using RapidResponse.Bot.WeCom.Simulator;
 
 namespace RapidResponse.Bot.Tests.Conversations;
 
 /// <summary>
-/// Issue 11 item 5: WeCom answers a send to the village's grid monitor with <c>invaliduser</c> (or, as a sole recipient,
-/// 81013). The whole bot (Program), a real SQLite file, WireMock as WeCom: the person is marked on the roster, the county
+/// Issue 11 item 5: the rule-keeping fake WeCom (WeCom/Simulator) has a member who is not activated, outside the visible
+/// range or unlicensed, and answers a send to them with <c>invaliduser</c> / <c>unlicenseduser</c> (81013 when nobody else
+/// is in the send). The whole bot (Program) on a real SQLite file: the person is marked on the roster, the county
 /// office is told once, the intake task moves to the township with the reason, the admin API lists the person, and a
 /// later successful send clears the mark.
 /// </summary>
@@ -19,22 +19,15 @@ public sealed class UndeliverableStaffTests
 {
     private const string SendPath = "/cgi-bin/message/send";
 
-    public static TheoryData<string> Answers => new() { "invaliduser", "81013" };
-
-    [Theory]
-    [MemberData(nameof(Answers))]
-    public async Task Send_ShouldMarkPersonNoticeOfficeOnceAndMoveTaskUp_WhenWeComReportsTheRecipientInvalid(string answer)
+    [Fact]
+    public async Task Send_ShouldMarkPersonNoticeOfficeOnceAndMoveTaskUp_WhenWeComReportsTheRecipientInvalid()
     {
         using var f = new BotFactory().WithWeCom();
         var http = f.CreateClient();
         using (var db = f.NewDb()) TestRoster.Seed(db);
         var chat = new ChatDriver(f);
-        var invalid = true;
-        object refusal = answer == "81013"
-            ? new { errcode = 81013, errmsg = "user & party & tag all invalid" }
-            : new { errcode = 0, errmsg = "ok", invaliduser = "gm_a1", msgid = "m-partial" };
-        f.WeComApi!.Given(Request.Create().WithPath(SendPath).UsingPost().WithBody((string? b) => invalid && b != null && b.Contains("\"touser\":\"gm_a1\"")))
-            .AtPriority(1).RespondWith(Response.Create().WithBodyAsJson(refusal));
+        // The rule-keeper: 王网格's account is not activated, so a card to him alone is refused with 81013.
+        f.WeCom!.Simulator.SetMember("gm_a1", MemberStatus.Inactive);
 
         // A farmer in 李树村 reports: the intake card goes to the grid monitor 王网格 (gm_a1), whom WeCom cannot reach.
         await Report(f, http, "villager_liu", "刘一");
@@ -87,16 +80,20 @@ public sealed class UndeliverableStaffTests
         Assert.Single(chat.TextsTo("co_1"), t => t.Contains("无法送达"));
         Assert.Equal(2, chat.CardsTo("to_a").Count(c => c.Title.StartsWith("受理", StringComparison.Ordinal)));
 
-        // WeCom delivers to gm_a1 again (account activated): the next successful send clears the mark.
-        invalid = false;
+        // The account is activated: the next successful send to gm_a1 clears the mark.
+        Assert.Contains(f.WeCom.Simulator.Exchanges, e => e.ErrCode == 81013);
+        f.WeCom.Simulator.SetMember("gm_a1", MemberStatus.Active);
         await new WeComUser(f, http, "gm_a1").SayAsync("帮助");
         await WaitAsync(f, async db => (await db.Staff.AsNoTracking().FirstAsync(s => s.UserId == "gm_a1")).UndeliverableSince == null, "mark cleared");
         Assert.Null((await f.NewDb().Staff.AsNoTracking().FirstAsync(s => s.UserId == "gm_a1")).UndeliverableReason);
         Assert.Empty((await f.AdminClient().GetFromJsonAsync<JsonElement>("/api/staff/undeliverable")).EnumerateArray());
     }
 
-    [Fact]
-    public async Task Send_ShouldKeepTheTask_WhenAnotherHolderOfTheDepartmentIsReachable()
+    [Theory]
+    [InlineData(MemberStatus.Inactive, "账号未激活或不在应用可见范围")]
+    [InlineData(MemberStatus.OutOfRange, "账号未激活或不在应用可见范围")]
+    [InlineData(MemberStatus.Unlicensed, "未分配许可")]
+    public async Task Send_ShouldMarkTheOfficerButKeepTheTask_WhenAnotherHolderOfTheDepartmentIsReachable(MemberStatus status, string reason)
     {
         using var f = new BotFactory().WithWeCom();
         var http = f.CreateClient();
@@ -107,18 +104,22 @@ public sealed class UndeliverableStaffTests
             db.SaveChanges();
         }
 
-        // Whether the card goes to each officer or to both in one send, WeCom lists d_wj as invalid.
-        f.WeComApi!.Given(Request.Create().WithPath(SendPath).UsingPost().WithBody((string? b) => b != null && System.Text.RegularExpressions.Regex.IsMatch(b, "\"touser\":\"([^\"]*\\|)?d_wj(\\|[^\"]*)?\"")))
-            .AtPriority(1).RespondWith(Response.Create().WithBodyAsJson(new { errcode = 0, errmsg = "ok", invaliduser = "d_wj", msgid = "m-partial" }));
+        // 卫健's card goes to both officers in one send; WeCom delivers to d_wj2 and lists d_wj (invaliduser / unlicenseduser).
+        f.WeCom!.Simulator.SetMember("d_wj", status);
         await Report(f, http, "villager_liu", "刘一");
         Assert.Equal("已受理", await new WeComUser(f, http, "gm_a1").ClickAsync(new ChatDriver(f).CardsTo("gm_a1").Last().TaskId, "accept"));
         await WaitAsync(f, async db => (await db.Staff.AsNoTracking().FirstAsync(s => s.UserId == "d_wj")).UndeliverableSince != null, "d_wj marked");
         await DrainedAsync(f);
 
         await using var check = f.NewDb();
+        Assert.StartsWith(reason, (await check.Staff.AsNoTracking().FirstAsync(s => s.UserId == "d_wj")).UndeliverableReason);
+        Assert.Null((await check.Staff.AsNoTracking().FirstAsync(s => s.UserId == "d_wj2")).UndeliverableSince);
+        var answer = f.WeCom.Simulator.Exchanges.Last(e => e.Path == SendPath && e.RequestBody.Contains("d_wj2"));
+        Assert.Equal(0, answer.ErrCode);
+        Assert.Contains("d_wj", answer.ResponseBody);
         // 卫健's comparison task still reaches d_wj2: nothing moves, but the county office hears of d_wj once.
         Assert.False(await check.Assignments.AnyAsync(a => a.EscalatedTo != null));
-        Assert.Single(new ChatDriver(f).TextsTo("co_1"), t => t.Contains("蒋卫健"));
+        Assert.Single(new ChatDriver(f).TextsTo("co_1"), t => t.Contains("蒋卫健") && t.Contains(reason));
     }
 
     private static async Task Report(BotFactory f, HttpClient http, string farmerId, string name)
