@@ -151,7 +151,7 @@ public sealed class UndeliverableStaff(IServiceScopeFactory scopes, TimeProvider
     /// <summary>One level up from <paramref name="level"/> in the case's chain: village → township, township / department → county office.</summary>
     private static async Task<Staff?> NextUpAsync(BotDb db, Jurisdiction access, Case c, StaffRole level, IReadOnlyList<string> holders)
     {
-        var (township, county) = await access.ChainOf(c.VillageCode);
+        var (_, township, county) = await access.ChainOf(c.VillageCode);
         var levels = new List<(string? Region, StaffRole[] Roles)>();
         if (VillageRoles.Contains(level)) levels.Add((township, TownshipRoles));
         levels.Add((county, [StaffRole.CountyOffice]));
