@@ -45,7 +45,7 @@ public sealed class OutboxCircuitTests : IAsyncLifetime
         // The robot has its own credential: it is not stopped.
         await _host.WaitForStatusAsync(rows[4].Id, OutboxStatus.Sent);
         var circuits = _host.Services.GetRequiredService<IOutboxCircuits>();
-        await _host.WaitUntilAsync(async _ => (await circuits.OpenCircuitsAsync()).Count == 1, "circuit open");
+        await _host.WaitUntilAsync(async db => (await circuits.OpenCircuitsAsync()).Count == 1 && !await db.Outbox.AnyAsync(x => x.Status == OutboxStatus.Sending), "circuit open, batch done");
         await OutboxTestHost.SettleAsync();
         var open = Assert.Single(await circuits.OpenCircuitsAsync());
         Assert.Equal(OutboxCircuits.App, open.Key);
@@ -134,7 +134,7 @@ public sealed class OutboxCircuitTests : IAsyncLifetime
         _host.Given(OutboxTestHost.SendPath, UntrustedIp);
         await _host.SeedAsync([.. Enumerable.Range(1, 6).Select(i => OutboxTestHost.Text($"user{i}", $"消息{i}"))]);
         var circuits = _host.Services.GetRequiredService<IOutboxCircuits>();
-        await _host.WaitUntilAsync(async _ => (await circuits.OpenCircuitsAsync()).Count == 1, "circuit open");
+        await _host.WaitUntilAsync(async db => (await circuits.OpenCircuitsAsync()).Count == 1 && !await db.Outbox.AnyAsync(x => x.Status == OutboxStatus.Sending), "circuit open, batch done");
         await OutboxTestHost.SettleAsync();
         var before = _host.Requests(OutboxTestHost.SendPath).Count;
 

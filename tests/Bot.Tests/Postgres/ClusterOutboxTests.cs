@@ -65,7 +65,9 @@ public sealed class ClusterOutboxTests
             await db.SaveChangesAsync();
         }
 
-        await c.WaitUntilAsync(async db => await db.KeyValues.AnyAsync(k => k.Key.StartsWith("outbox:circuit:")), "circuit open");
+        // Batches claimed before the circuit opened finish first (their in-flight sends are refused too); then nothing moves.
+        await c.WaitUntilAsync(async db => await db.KeyValues.AnyAsync(k => k.Key.StartsWith("outbox:circuit:"))
+                                           && !await db.Outbox.AnyAsync(o => o.Status == OutboxStatus.Sending), "circuit open, batches done");
         await Task.Delay(500);
         var refused = c.Count(Cluster.SendPath);
         await using (var db = c.NewDb())
@@ -77,7 +79,7 @@ public sealed class ClusterOutboxTests
 
         // Still refused at the first probe: exactly one request from the whole cluster.
         time.Advance(TimeSpan.FromMinutes(5));
-        await c.WaitUntilAsync(_ => Task.FromResult(c.Count(Cluster.SendPath) > refused), "probe");
+        await c.WaitUntilAsync(async db => c.Count(Cluster.SendPath) > refused && !await db.Outbox.AnyAsync(o => o.Status == OutboxStatus.Sending), "probe");
         await Task.Delay(500);
         Assert.Equal(refused + 1, c.Count(Cluster.SendPath));
 
