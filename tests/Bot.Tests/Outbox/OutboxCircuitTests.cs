@@ -162,7 +162,7 @@ public sealed class OutboxCircuitTests : IAsyncLifetime
             Dead("d", "errcode 600200：made-up longer code", 1),
             Dead("e", "errcode 40003：invalid UserID", 1));
         var admin = new HttpClient { BaseAddress = _host.Http.BaseAddress };
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", "test-admin-token");
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", Infrastructure.BotFactory.AdminToken);
 
         // By ids: only dead rows come back (the sent row is left alone).
         await using (var db = _host.NewDb())
