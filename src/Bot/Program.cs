@@ -38,7 +38,7 @@ app.MapMetrics();
 app.MapChannels();
 app.MapSandbox();
 if (AdminAuth.IsEnabled(app.Configuration))
-    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapInterviewEndpoints().MapOutboxEndpoints().MapInboxEndpoints();
+    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapInterviewEndpoints().MapOutboxEndpoints().MapInboxEndpoints().MapStaffEndpoints();
 await app.RunAsync();
 return 0;
 

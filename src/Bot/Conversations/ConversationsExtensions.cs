@@ -33,6 +33,8 @@ public static class ConversationsExtensions
         s.AddScoped<ConversationEngine>();
         s.AddSingleton<CardReplies>();
         s.AddScoped<InboxFailures>();
+        // Replaces the outbox's no-op, whichever of AddOutbox / AddConversations runs first.
+        s.AddSingleton<RapidResponse.Bot.Outbox.IRecipientFeedback, Delivery.UndeliverableStaff>();
         s.TryAddSingleton<InboxSignal>();
         s.TryAddSingleton<InboxWriteGate>();
         s.TryAddSingleton<InboxWriter>();

@@ -59,8 +59,11 @@ internal static class StaffImport
             x => new Staff { UserId = x.UserId, Name = x.Name, Phone = x.Phone, Role = x.Role, RegionCode = x.RegionCode, DepartmentCode = x.DepartmentCode },
             (e, x) =>
             {
-                if (e.Name == x.Name && e.Phone == x.Phone && e.Role == x.Role && e.RegionCode == x.RegionCode && e.DepartmentCode == x.DepartmentCode && e.Active) return false;
+                if (e.Name == x.Name && e.Phone == x.Phone && e.Role == x.Role && e.RegionCode == x.RegionCode && e.DepartmentCode == x.DepartmentCode && e.Active
+                    && e.UndeliverableSince is null) return false;
                 (e.Name, e.Phone, e.Role, e.RegionCode, e.DepartmentCode, e.Active) = (x.Name, x.Phone, x.Role, x.RegionCode, x.DepartmentCode, true);
+                // A re-import is the county saying the account is fixed (activated, licensed, in range): try it again.
+                (e.UndeliverableReason, e.UndeliverableSince) = (null, null);
                 return true;
             });
     }

@@ -111,7 +111,7 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
                     Assignments = s.Stage.Assignments.Select(a => new StageAssignment
                     {
                         Id = a.Id, StageId = a.StageId, AssigneeKind = a.AssigneeKind, AssigneeId = a.AssigneeId, TaskId = a.TaskId,
-                        CompletedAt = a.CompletedAt, CompletedBy = a.CompletedBy, Result = a.Result, Note = a.Note,
+                        CompletedAt = a.CompletedAt, CompletedBy = a.CompletedBy, Result = a.Result, Note = a.Note, EscalatedTo = a.EscalatedTo,
                     }).ToList(),
                 },
             })
@@ -138,7 +138,9 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
         var rows = new List<OutboxMessage>();
         foreach (var a in stage.Assignments.Where(a => a.IsOpen))
         {
-            var users = a.AssigneeKind == AssigneeKind.Department ? ctx.OfficersOf(a.AssigneeId) : [a.AssigneeId];
+            // A task moved up because nobody could be reached (UndeliverableStaff) nags the one who holds it now.
+            IReadOnlyList<string> own = a.AssigneeKind == AssigneeKind.Department ? ctx.OfficersOf(a.AssigneeId) : [a.AssigneeId];
+            var users = a.EscalatedTo is { } up && !own.Contains(up) ? [.. own, up] : own;
             if (users.Count == 0) continue;
             // One text per assignment: a department's officers all get the same one.
             var text = texts.Nag(step, c, stage, profile, ctx, a, now);

@@ -108,13 +108,19 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
         return written;
     }
 
-    /// <summary>The WeCom userids holding an assignment (a department's officers for a department task).</summary>
-    public async Task<IReadOnlyList<string>> HoldersAsync(StageAssignment a, CancellationToken ct = default) =>
-        a.AssigneeKind == AssigneeKind.Staff
+    /// <summary>
+    /// The WeCom userids holding an assignment: a department's officers for a department task, and the person one level
+    /// up when the task moved because nobody could be reached (<see cref="StageAssignment.EscalatedTo"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> HoldersAsync(StageAssignment a, CancellationToken ct = default)
+    {
+        IReadOnlyList<string> own = a.AssigneeKind == AssigneeKind.Staff
             ? [a.AssigneeId]
             : Snapshot is { } snapshot ? snapshot.OfficersOf(a.AssigneeId)
             : await db.Staff.AsNoTracking().Where(s => s.DepartmentCode == a.AssigneeId && s.Active && s.Role == StaffRole.DepartmentOfficer)
                 .OrderBy(s => s.UserId).Select(s => s.UserId).ToListAsync(ct);
+        return a.EscalatedTo is { } up && !own.Contains(up) ? [.. own, up] : own;
+    }
 
     public async Task<CardBody> BuildAsync(Case c, CaseStage stage, TimelineProfile profile, CancellationToken ct = default)
     {

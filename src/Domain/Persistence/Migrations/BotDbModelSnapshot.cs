@@ -463,6 +463,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<string>("CompletedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EscalatedTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EscalationReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Note")
                         .HasColumnType("TEXT");
 
@@ -989,6 +995,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UndeliverableReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UndeliverableSince")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("UserId");

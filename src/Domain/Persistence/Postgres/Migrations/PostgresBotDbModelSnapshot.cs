@@ -486,6 +486,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<string>("CompletedBy")
                         .HasColumnType("text");
 
+                    b.Property<string>("EscalatedTo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EscalationReason")
+                        .HasColumnType("text");
+
                     b.Property<string>("Note")
                         .HasColumnType("text");
 
@@ -1051,6 +1057,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.Property<int>("Role")
                         .HasColumnType("integer");
+
+                    b.Property<string>("UndeliverableReason")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("UndeliverableSince")
+                        .HasColumnType("bigint");
 
                     b.HasKey("UserId");
 

@@ -10,7 +10,7 @@ using RapidResponse.Domain.Persistence;
 namespace RapidResponse.Domain.Persistence.Migrations
 {
     [DbContext(typeof(BotDb))]
-    [Migration("20261201222746_Initial")]
+    [Migration("20261201222846_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -464,6 +464,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("CompletedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EscalatedTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EscalationReason")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Note")
@@ -992,6 +998,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UndeliverableReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UndeliverableSince")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("UserId");

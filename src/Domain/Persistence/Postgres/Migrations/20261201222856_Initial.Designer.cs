@@ -11,7 +11,7 @@ using RapidResponse.Domain.Persistence.Postgres;
 namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(PostgresBotDb))]
-    [Migration("20261201222755_Initial")]
+    [Migration("20261201222856_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -487,6 +487,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .HasColumnType("bigint");
 
                     b.Property<string>("CompletedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EscalatedTo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EscalationReason")
                         .HasColumnType("text");
 
                     b.Property<string>("Note")
@@ -1054,6 +1060,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.Property<int>("Role")
                         .HasColumnType("integer");
+
+                    b.Property<string>("UndeliverableReason")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("UndeliverableSince")
+                        .HasColumnType("bigint");
 
                     b.HasKey("UserId");
 

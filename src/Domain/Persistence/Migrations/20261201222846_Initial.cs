@@ -383,7 +383,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     Role = table.Column<int>(type: "INTEGER", nullable: false),
                     RegionCode = table.Column<string>(type: "TEXT", nullable: false),
                     DepartmentCode = table.Column<string>(type: "TEXT", nullable: true),
-                    Active = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UndeliverableReason = table.Column<string>(type: "TEXT", nullable: true),
+                    UndeliverableSince = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -501,7 +503,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CompletedBy = table.Column<string>(type: "TEXT", nullable: true),
                     Result = table.Column<int>(type: "INTEGER", nullable: false),
-                    Note = table.Column<string>(type: "TEXT", nullable: true)
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    EscalatedTo = table.Column<string>(type: "TEXT", nullable: true),
+                    EscalationReason = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {

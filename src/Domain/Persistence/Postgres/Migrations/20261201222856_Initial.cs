@@ -398,7 +398,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     Role = table.Column<int>(type: "integer", nullable: false),
                     RegionCode = table.Column<string>(type: "text", nullable: false),
                     DepartmentCode = table.Column<string>(type: "text", nullable: true),
-                    Active = table.Column<bool>(type: "boolean", nullable: false)
+                    Active = table.Column<bool>(type: "boolean", nullable: false),
+                    UndeliverableReason = table.Column<string>(type: "text", nullable: true),
+                    UndeliverableSince = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -516,7 +518,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     CompletedAt = table.Column<long>(type: "bigint", nullable: true),
                     CompletedBy = table.Column<string>(type: "text", nullable: true),
                     Result = table.Column<int>(type: "integer", nullable: false),
-                    Note = table.Column<string>(type: "text", nullable: true)
+                    Note = table.Column<string>(type: "text", nullable: true),
+                    EscalatedTo = table.Column<string>(type: "text", nullable: true),
+                    EscalationReason = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
