@@ -19,6 +19,7 @@ public sealed class CommandLinePathTests
             WorkingDirectory = Path.Combine(root, "src", "Bot"), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         psi.Environment["PWD"] = root;
+        psi.Environment["DOTNET_ENVIRONMENT"] = "Development"; // the import command runs on the sandbox roster here, as `dotnet run` does
         psi.Environment["ConnectionStrings__Bot"] = $"Data Source={db}";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         using var p = Process.Start(psi)!;

@@ -68,7 +68,7 @@ public sealed class ScoreContestTests
         }
         using var check = f.NewDb();
         var actions = await check.AuditEvents.Where(a => a.Action.StartsWith("score.")).OrderBy(a => a.Id).Select(a => a.Action + "/" + a.Actor).ToListAsync();
-        Assert.Equal(["score.entered/褚办公室", "score.contested/d_jt", "score.voided/褚办公室"], actions);
+        Assert.Equal(["score.entered/test-suite", "score.contested/d_jt", "score.voided/褚办公室"], actions);
 
         // The county office may also void an item outright (an entry error), audited; never twice.
         var other = (await (await admin.PostAsJsonAsync("/api/score-events", new { departmentCode = "MZ", quarter = "2026-Q4", ruleCode = "D2", reason = "自查问题未及时整改（录入错误）", enteredBy = "褚办公室" }))

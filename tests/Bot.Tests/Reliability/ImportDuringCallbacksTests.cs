@@ -14,6 +14,7 @@ namespace RapidResponse.Bot.Tests.Reliability;
 /// is acknowledged within 1 s and handled. The import commits in short chunks and holds SQLite's write gate only per chunk.
 /// </summary>
 [Trait("Category", "Long")]
+[Collection(TimingCollection.Name)]
 public sealed class ImportDuringCallbacksTests
 {
     private const int Rows = 50_000;
@@ -85,4 +86,11 @@ public sealed class ImportDuringCallbacksTests
         $"<xml><ToUserName><![CDATA[{RapidResponse.Bot.Tests.WeCom.Vectors.CorpId}]]></ToUserName><FromUserName><![CDATA[{from}]]></FromUserName>"
         + $"<CreateTime>{at.ToUnixTimeSeconds()}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
         + $"<Content><![CDATA[{text}]]></Content><MsgId>{Interlocked.Increment(ref _msgId)}</MsgId><AgentID>1000002</AgentID></xml>";
+}
+
+/// <summary>A test that measures answer times runs alone, not beside the rest of the suite competing for the two cores.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimingCollection
+{
+    public const string Name = "Timing (runs alone)";
 }

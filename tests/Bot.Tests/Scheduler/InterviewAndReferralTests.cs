@@ -81,7 +81,7 @@ public sealed class InterviewAndReferralTests
 
         // The county office records that the interview took place; it is audited, and cannot be recorded twice.
         using var http = new HttpClient { BaseAddress = new Uri(h.BaseAddress) };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", "test-admin-token");
+        http.DefaultRequestHeaders.Authorization = new("Bearer", RapidResponse.Bot.Tests.Infrastructure.BotFactory.AdminToken);
         var list = await http.GetFromJsonAsync<List<RapidResponse.Bot.Admin.InterviewEndpoints.InterviewView>>("/api/interviews?period=2026-09~10");
         var listing = Assert.Single(list!, l => l.UnitKind == "township");
         Assert.Equal("principal", listing.Level);

@@ -219,6 +219,8 @@ public sealed class TemplateGoldenTests
         { "inbox.failed_notice", "unreadable", new { Id = 4712L, Sender = "wm***Ab", Channel = "微信客服", Summary = "（内容无法读取）", Attempts = 5, Error = "JsonException: bad payload", Apologised = false } },
         { "nag.farmer_notice", "", new Dictionary<string, object?> { ["case_number"] = "YL-2026-000101", ["due"] = "10月14日 23:59" } },
         { "staff.farmer_told", "", new { Number = "YL-2026-000101" } },
+        { "staff.undeliverable", "moved", new { Name = "李树", Role = "网格监测员", Region = "桃园村", UserId = "gm_lishu", Phone = "139****0001", Reason = "账号未激活或不在应用可见范围", Moved = 2 } },
+        { "staff.undeliverable", "none", new { Name = "李树", Role = "网格监测员", Region = "桃园村", UserId = "gm_lishu", Phone = "139****0001", Reason = "未分配许可", Moved = 0 } },
         { "farmer.clue_invalid", "", new { CaseNumber = "YL-2026-000101", Reason = "与YL-2026-000099重复" } },
         { "farmer.result_ready", "", new { CaseNumber = "YL-2026-000101" } },
         { "report.identity_unverified", "again", new { Exhausted = false } },
