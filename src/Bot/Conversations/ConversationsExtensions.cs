@@ -23,6 +23,7 @@ public static class ConversationsExtensions
         s.AddScoped<VillageMatcher>();
         s.AddScoped<TaskCards>();
         s.AddScoped<DeferralFlow>();
+        s.AddScoped<EliminationFlow>();
         s.AddScoped<TaskActions>();
         s.AddScoped<ReportFlow>();
         s.AddScoped<AlertFlow>();

@@ -47,7 +47,11 @@ public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry p
         var clock = ClockFor(c);
         if (c.NextStage(clock.Profile) is not { } next) return null;
         var assignees = await router.RouteAsync(c, clock.Profile.Stage(next), ct);
-        return c.StartStage(next, assignees, actor, clock);
+        // 湘阴 二(二)2(3): visits by household category (未脱贫 monthly, 已脱贫 quarterly) when the profile sets them.
+        DeadlineRule? rule = null;
+        if (next == StageKind.Tracking && clock.Profile.TrackingByCategory is { Count: > 0 } && c.HouseholdId is { } hid)
+            rule = clock.Profile.TrackingFor(await db.Households.Where(h => h.Id == hid).Select(h => (Roster.HouseholdCategory?)h.Category).FirstOrDefaultAsync(ct));
+        return c.StartStage(next, assignees, actor, clock, rule);
     }
 
     /// <summary>Loads a case with everything a transition touches.</summary>

@@ -17,10 +17,11 @@ public sealed record ActionOutcome(bool Done, string Label);
 /// audits with the message id, starts and cards the next stage, updates the card for the other holders and tells the farmer.
 /// </summary>
 public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, TaskCards cards, Messenger messenger, FormStore forms,
-    DeferralFlow deferrals, ILogger<TaskActions> log)
+    DeferralFlow deferrals, EliminationFlow eliminations, ILogger<TaskActions> log)
 {
     /// <summary>Keys whose action needs words from the clicker first.</summary>
-    public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer;
+    public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer
+        or CardKeys.ProposeElimination or CardKeys.DeclineElimination;
 
     public async Task<ActionOutcome> ClickAsync(Inbound m, Staff s, CancellationToken ct)
     {
@@ -36,6 +37,9 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         var allowed = await access.CanAct(s, c, task, def, ct);
         if (!allowed.Allowed) { messenger.ReplyText(m, allowed.Reason); return new(false, "无权办理"); }
         if (!stage.IsOpen || !task.IsOpen) { messenger.Reply(m, "staff.task_done", new { c.Number, Stage = def.Name, Result = task.Result.ToChinese() }); return new(false, "已办理"); }
+        // Refused at once (outside the window, no labour capacity) rather than after the clicker has typed the grounds.
+        if (m.Key == CardKeys.ProposeElimination && await eliminations.RefusalAsync(c, ct) is { } refusal)
+        { messenger.ReplyText(m, refusal); return new(false, "未办理"); }
         if (NeedsNote(m.Key))
         {
             await forms.SaveAsync(m, NotePrompt.FormName, new NotePrompt { TaskId = m.TaskId, Key = m.Key, ResponseCode = m.ResponseCode, CaseNumber = c.Number }, ct);
@@ -53,6 +57,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         if (text.Length < 2) { messenger.Reply(m, "staff.ask_note", new { Number = p.CaseNumber, p.Key, Stage = "" }); return; }
         await forms.ClearAsync(m, ct);
         if (p.Key == CardKeys.Defer) { await deferrals.RequestAsync(m, s, p.CaseNumber!, text, null, ct); return; }
+        if (p.Key == CardKeys.ProposeElimination) { await eliminations.ProposeAsync(m, s, p.CaseNumber!, text, ct); return; }
         var c = await workflow.LoadByTaskAsync(p.TaskId, ct);
         var task = c?.Stages.SelectMany(x => x.Assignments).FirstOrDefault(a => a.TaskId == p.TaskId);
         if (c is null || task is null) { messenger.Reply(m, "staff.task_missing"); return; }
@@ -88,6 +93,11 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                     c.RecordVisit(note!, actor, clock);
                     label = "已记录走访";
                     break;
+                case (StageKind.EliminationReview or StageKind.EliminationConfirmation, CardKeys.ApproveElimination or CardKeys.DeclineElimination):
+                    c.ReviewElimination(key == CardKeys.ApproveElimination, note, actor, clock);
+                    label = key == CardKeys.ApproveElimination ? "已同意风险消除" : "已退回继续帮扶";
+                    if (c.Outcome == CaseOutcome.RiskEliminated) NotifyFarmer(c, "farmer.risk_eliminated", new { CaseNumber = c.Number });
+                    break;
                 default:
                     var result = ResultOf(key) ?? throw new DomainException($"“{def.Name}”环节没有这个按钮");
                     c.CompleteTask(task.TaskId, result, note, actor, clock);
@@ -96,8 +106,16 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                         CardKeys.Accept => "已受理",
                         CardKeys.Forward => "已反馈到村",
                         CardKeys.Problem => "已报告问题",
+                        CardKeys.NoticeDone => "公示期满，已上报",
+                        CardKeys.Reported => "已告知县级",
+                        CardKeys.Implemented => "已落实",
                         _ => result.ToChinese(),
                     };
+                    // The appraisal or a notice may find the household does not qualify: the farmer hears the reason, as at the decision.
+                    if (c.Outcome == CaseOutcome.NotQualified) NotifyFarmerOfDecision(c, clock);
+                    // 村里核查符合 is progress, not a decision: the decision notice comes at the county's confirmation.
+                    else if (stage.Kind == StageKind.HouseholdCheck && result == TaskResult.Qualifies)
+                        NotifyFarmer(c, "farmer.check_passed", new { CaseNumber = c.Number, Next = clock.Profile.Next(StageKind.HouseholdCheck, c.ActiveScreening) is { } n ? clock.Profile.Stage(n).Name : null });
                     break;
             }
         }
@@ -117,6 +135,12 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         return new(true, label);
     }
 
+    private void NotifyFarmer(Case c, string template, object model)
+    {
+        if (c.ReporterChannel is { } ch && c.ReporterId is not null && c.Channel == Channel.SelfReport)
+            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, template, model);
+    }
+
     private void NotifyFarmerOfDecision(Case c, CaseClock clock)
     {
         if (c.ReporterChannel is not { } ch || c.ReporterId is null || c.Channel != Channel.SelfReport) return;
@@ -129,7 +153,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
 
     private static TaskResult? ResultOf(string key) => key switch
     {
-        CardKeys.Accept or CardKeys.Forward => TaskResult.Done,
+        CardKeys.Accept or CardKeys.Forward or CardKeys.NoticeDone or CardKeys.Reported or CardKeys.Implemented => TaskResult.Done,
         CardKeys.NoAnomaly => TaskResult.NoAnomaly,
         CardKeys.Problem => TaskResult.ProblemFound,
         CardKeys.Qualifies => TaskResult.Qualifies,

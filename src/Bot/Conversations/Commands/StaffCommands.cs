@@ -11,8 +11,12 @@ using RapidResponse.Domain.Timelines;
 
 namespace RapidResponse.Bot.Conversations.Commands;
 
-/// <summary>Text commands of cadres and officers: 我的任务, 案件 &lt;编号&gt;, 走访 &lt;编号&gt; &lt;情况&gt;, 延期 &lt;编号&gt; [N天] &lt;原因&gt;, 帮助.</summary>
-public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, DeferralFlow deferrals, TaskCards cards, ProfileRegistry profiles, TimeProvider time)
+/// <summary>
+/// Text commands of cadres and officers: 我的任务, 案件 &lt;编号&gt;, 走访 &lt;编号&gt; &lt;情况&gt;, 延期 &lt;编号&gt; [N天] &lt;原因&gt;,
+/// 消除 &lt;编号&gt; &lt;理由&gt; [知情同意：谁 [日期] 方式], 帮助.
+/// </summary>
+public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, DeferralFlow deferrals, TaskCards cards,
+    ProfileRegistry profiles, TimeProvider time, EliminationFlow eliminations)
 {
     public async Task<bool> TryHandleAsync(Inbound m, Staff s, CancellationToken ct)
     {
@@ -29,6 +33,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
         {
             case "案件": await ShowCase(m, s, number, ct); return true;
             case "走访": await Visit(m, s, number, rest, ct); return true;
+            case "消除": await eliminations.ProposeAsync(m, s, number, rest, ct); return true;
             default:
                 var days = DaysRe().Match(rest);
                 int? n = days.Success ? int.Parse(days.Groups[1].Value) : null;
@@ -120,7 +125,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
     }
 
     [GeneratedRegex(@"^\d{4}-\d{1,2}")] private static partial Regex PeriodRe();
-    [GeneratedRegex(@"^(案件|走访|延期)\s*([A-Za-z]{1,6}-\d{4}-\d{6})\s*(.*)$", RegexOptions.Singleline)] private static partial Regex CommandRe();
-    [GeneratedRegex(@"^(案件|走访|延期)")] private static partial Regex UsageRe();
+    [GeneratedRegex(@"^(案件|走访|延期|消除)\s*([A-Za-z]{1,6}-\d{4}-\d{6})\s*(.*)$", RegexOptions.Singleline)] private static partial Regex CommandRe();
+    [GeneratedRegex(@"^(案件|走访|延期|消除)")] private static partial Regex UsageRe();
     [GeneratedRegex(@"^(\d{1,2})\s*(个工作日|天|日)?")] private static partial Regex DaysRe();
 }

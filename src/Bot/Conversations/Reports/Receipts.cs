@@ -11,9 +11,16 @@ public static class Receipts
 
     public static ReceiptModel Model(Case c, CaseClock clock)
     {
-        var order = clock.Profile.OrderFor(c.ActiveScreening).Where(k => k != StageKind.Tracking);
+        var order = clock.Profile.OrderFor(c.ActiveScreening, c.Severity == Severity.Serious).Where(k => k != StageKind.Tracking);
         var first = c.CurrentStage?.DueAt is { } due ? ChinaTime.ToLocal(due).ToString("M月d日") : "";
         return new ReceiptModel(c.Number, first,
-            [.. order.Select(k => new StagePromise(clock.Profile.Stage(k).Name, clock.Profile.DeadlineFor(k, c.ActiveScreening).Describe()))]);
+            [.. order.Select(k => new StagePromise(clock.Profile.Stage(k).Name,
+                Limit(clock.Profile.Stage(k), clock.Profile.DeadlineFor(k, c.ActiveScreening))))]);
     }
+
+    /// <summary>"2个工作日内", "公示5天", or empty when the stage has no limit.</summary>
+    private static string Limit(Domain.Timelines.StageDefinition def, Domain.Timelines.DeadlineRule rule) =>
+        def.Notice is { } notice ? $"公示{notice.Describe()}"
+        : rule.Kind == Domain.Timelines.DeadlineKind.None ? ""
+        : rule.Describe() + "内";
 }
