@@ -11,7 +11,7 @@ using RapidResponse.Domain.Persistence.Postgres;
 namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(PostgresBotDb))]
-    [Migration("20261123134658_Initial")]
+    [Migration("20261201203846_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -138,6 +138,15 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("ConsentAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ConsentBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ConsentHow")
+                        .HasColumnType("text");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -149,6 +158,15 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.Property<string>("Description")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("EliminationProposedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EliminationProposedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EliminationReason")
                         .HasColumnType("text");
 
                     b.Property<long?>("HouseholdId")

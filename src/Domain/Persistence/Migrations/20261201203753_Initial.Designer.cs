@@ -10,7 +10,7 @@ using RapidResponse.Domain.Persistence;
 namespace RapidResponse.Domain.Persistence.Migrations
 {
     [DbContext(typeof(BotDb))]
-    [Migration("20261123134639_Initial")]
+    [Migration("20261201203753_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -127,6 +127,15 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ConsentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConsentBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentHow")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -138,6 +147,15 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.Property<string>("Description")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EliminationProposedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EliminationProposedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EliminationReason")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("HouseholdId")
