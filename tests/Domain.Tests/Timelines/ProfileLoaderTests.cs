@@ -10,18 +10,25 @@ public class ProfileLoaderTests
     {
         var p = ProfileLoader.Load("yunlong");
 
-        Assert.Equal(("yunlong", 1, "YL"), (p.Name, p.Version, p.CasePrefix));
+        Assert.Equal(("yunlong", 2, "YL"), (p.Name, p.Version, p.CasePrefix));
         Assert.Equal(new TimeOnly(17, 30), p.OfficeClosing);
         Assert.Equal(new WorkingHours(new(8, 30), new(17, 30), new(8, 30)), p.Hours);
         Assert.Equal(
-            [StageKind.Intake, StageKind.Comparison, StageKind.ForwardToVillage, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking],
+            [StageKind.Intake, StageKind.Comparison, StageKind.ForwardToVillage, StageKind.HouseholdCheck, StageKind.Appraisal, StageKind.VillageNotice,
+             StageKind.TownshipNotice, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking, StageKind.EliminationReview, StageKind.EliminationConfirmation],
             p.Stages.Select(s => s.Kind));
-        Assert.Equal(["sameDay", "2wd", "2wd", "3wd", "5wd", "1m", "1m"], p.Stages.Select(s => Syntax(s.Deadline)));
+        // 云龙 预警机制 二(七)(八): no invented 研判认定 limit; the two notices run 5 calendar days (公示5天).
+        Assert.Equal(["sameDay", "2wd", "2wd", "3wd", "monthEnd", "none", "none", "none", "1m", "1m", "monthEnd", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.Equal([null, null, null, null, null, "5d", "5d", null, null, null, null, null], p.Stages.Select(s => s.Notice is { } n ? Syntax(n) : null));
+        Assert.Equal(StageActor.County, p.Stage(StageKind.Decision).Actor);
+        Assert.Null(p.Elimination!.LastDays);
+        Assert.Equal([1, 4, 7, 10], p.Elimination!.Months);
         Assert.Equal(StageActor.Departments, p.Stage(StageKind.Comparison).Actor);
         Assert.Equal(2, p.Stage(StageKind.HouseholdCheck).Assignees);
         Assert.Equal(new DeadlineRule(DeadlineKind.SameDay), p.Stage(StageKind.HouseholdCheck).ActiveScreeningDeadline);
         Assert.Equal(
-            [StageKind.Intake, StageKind.HouseholdCheck, StageKind.Comparison, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking],
+            [StageKind.Intake, StageKind.HouseholdCheck, StageKind.Comparison, StageKind.Appraisal, StageKind.VillageNotice, StageKind.TownshipNotice,
+             StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking],
             p.ActiveScreeningOrder);
         Assert.Equal([0.5, 0.75], p.Stage(StageKind.Comparison).Ladder.NagAtFractions);
         Assert.Equal([(1, 0), (2, 1), (3, 3)], p.Stage(StageKind.Comparison).Ladder.Levels.Select(l => (l.Level, l.AfterWorkingDays)));
@@ -34,12 +41,17 @@ public class ProfileLoaderTests
     {
         var p = ProfileLoader.Load("FengDu");
 
-        Assert.Equal(("fengdu", 1, "FD"), (p.Name, p.Version, p.CasePrefix));
+        Assert.Equal(("fengdu", 2, "FD"), (p.Name, p.Version, p.CasePrefix));
         Assert.Equal(new TimeOnly(9, 0), p.Hours.Start);
         Assert.Equal(
-            [StageKind.Intake, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking],
+            [StageKind.Intake, StageKind.SeriousRiskReport, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Implementation,
+             StageKind.Tracking, StageKind.EliminationReview, StageKind.EliminationConfirmation],
             p.Stages.Select(s => s.Kind));
-        Assert.Equal(["sameDay", "1wd", "1wd", "5wd", "1m"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.Equal(["sameDay", "3wd", "1wd", "1wd", "5wd", "5wd", "1m", "monthEnd", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.True(p.Stage(StageKind.SeriousRiskReport).SeriousOnly);
+        Assert.DoesNotContain(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: false));
+        Assert.Contains(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: true));
+        Assert.Equal(5, p.Elimination!.LastDays);
         Assert.False(p.Has(StageKind.Comparison));
         Assert.False(p.ShowRankings);
         Assert.Equal(2, p.MaxHouseholdsPerContact);   // FD: 每名联系人最多不超过2户
@@ -204,6 +216,7 @@ public class ProfileLoaderTests
         DeadlineKind.WorkingDays => $"{r.Value}wd",
         DeadlineKind.CalendarDays => $"{r.Value}d",
         DeadlineKind.Months => $"{r.Value}m",
+        DeadlineKind.MonthEnd => "monthEnd",
         _ => $"{r.Value}h",
     };
 }
