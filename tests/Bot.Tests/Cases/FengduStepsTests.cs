@@ -1,0 +1,74 @@
+using Microsoft.Extensions.DependencyInjection;
+using RapidResponse.Bot.Conversations.Cards;
+using RapidResponse.Bot.Tests.Infrastructure;
+using RapidResponse.Domain.Calendar;
+using RapidResponse.Domain.Cases;
+
+namespace RapidResponse.Bot.Tests.Cases;
+
+/// <summary>The 丰都 five-step profile's steps over the encrypted callback, each answered at its deadline, one tick before and one after.</summary>
+public sealed class FengduStepsTests
+{
+    private static readonly DateTimeOffset Monday = new(2026, 10, 12, 9, 0, 0, TimeSpan.FromHours(8));
+
+    private static (BotFactory F, HttpClient Http) Start()
+    {
+        var f = new BotFactory(Monday).WithWeCom();
+        f.Settings["Timeline:Profile"] = "fengdu";
+        var http = f.CreateClient();
+        using (var db = f.NewDb()) TestRoster.Seed(db);
+        return (f, http);
+    }
+
+    public static TheoryData<StageKind, int, string, long> Steps()
+    {
+        var d = new TheoryData<StageKind, int, string, long>();
+        (StageKind Kind, int Wd, string Key)[] steps =
+        [
+            (StageKind.SeriousRiskReport, 3, CardKeys.Reported),       // 第二步: 3个工作日内将调查情况告知县乡村振兴局
+            (StageKind.HouseholdCheck, 1, CardKeys.Qualifies),         // 第二步: 1天内开展入户现场核实
+            (StageKind.AssistanceStart, 5, CardKeys.StartAssistance),  // 第三步: 5个工作日内……制定帮扶方案
+            (StageKind.Implementation, 5, CardKeys.Implemented),       // 第三步: 原则上在5个工作日落实 / 5个工作日内备齐相关资料上报
+        ];
+        foreach (var (kind, wd, key) in steps)
+            foreach (var offset in new long[] { -1, 0, 1 })
+                d.Add(kind, wd, key, offset);
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public async Task Step_ShouldBeOnTimeAtItsDeadlineAndLateOneTickAfter_FD五步(StageKind kind, int workingDays, string key, long ticks)
+    {
+        var (f, http) = Start();
+        using var _ = f;
+        var number = await CaseWalker.OpenAtAsync(f, kind, severity: Severity.Serious);
+        var c = await CaseWalker.LoadAsync(f, number);
+        var stage = c.CurrentStage!;
+        var due = ChinaTime.EndOfDay(f.Services.GetRequiredService<WorkingCalendar>().AddWorkingDays(new DateOnly(2026, 10, 12), workingDays));
+        Assert.Equal(due, stage.DueAt);
+
+        f.Time.SetUtcNow(due.AddTicks(ticks));
+        var holder = stage.Assignments.First(a => a.IsOpen).AssigneeId;
+        var user = new WeComUser(f, http, holder);
+        await user.ClickAsync(await CaseWalker.TaskOfAsync(f, number, holder), key);
+        if (TaskActions.NeedsNote(key)) await user.SayAsync("落实医疗救助，安排公益性岗位");
+
+        var done = (await CaseWalker.LoadAsync(f, number)).Stages.Single(s => s.Id == stage.Id);
+        Assert.NotNull(done.CompletedAt);
+        Assert.Equal(ticks > 0, done.CompletedLate);
+    }
+
+    [Fact]
+    public async Task SeriousRiskReport_ShouldOnlyBeAStepOfASeriousCase_FD第二步()
+    {
+        // “若遇比较严重的个体性风险和规模性风险……在3个工作日内将调查情况告知县乡村振兴局”: Severity drives the step.
+        var (f, _) = Start();
+        using var __ = f;
+        var general = await CaseWalker.LoadAsync(f, await CaseWalker.OpenAtAsync(f, StageKind.HouseholdCheck, severity: Severity.General));
+        Assert.Equal([StageKind.Intake, StageKind.HouseholdCheck], general.Stages.OrderBy(s => s.Sequence).Select(s => s.Kind));
+        var serious = await CaseWalker.LoadAsync(f, await CaseWalker.OpenAtAsync(f, StageKind.HouseholdCheck, householdNo: "H-A1-002", severity: Severity.Serious));
+        Assert.Equal([StageKind.Intake, StageKind.SeriousRiskReport, StageKind.HouseholdCheck], serious.Stages.OrderBy(s => s.Sequence).Select(s => s.Kind));
+        Assert.Equal("to_a", serious.Stages.Single(s => s.Kind == StageKind.SeriousRiskReport).Assignments.Single().AssigneeId);
+    }
+}
