@@ -93,6 +93,8 @@ public partial class Case
         if (!stage.IsOpen) throw new DomainException($"“{name}”环节已经完成，不需要再办理");
         if (!Allowed(stage.Kind).Contains(result))
             throw new DomainException($"“{name}”环节不能选择“{result.ToChinese()}”，可选：{string.Join("、", Allowed(stage.Kind).Select(r => r.ToChinese()))}");
+        if (result == TaskResult.Referred && string.IsNullOrWhiteSpace(note))
+            throw new DomainException("请写明上报县级部门审批的事项，例如：临时救助申请，材料已备齐报县民政局");
         if (result == TaskResult.DoesNotQualify && string.IsNullOrWhiteSpace(note))
             throw new DomainException(stage.Kind is StageKind.EliminationReview or StageKind.EliminationConfirmation
                 ? "不同意风险消除时需要写明理由" : $"“{name}”认为不符合时需要写明理由");
@@ -115,8 +117,8 @@ public partial class Case
         task.Note = note;
         Record(actor, clock.Now, "task.completed", $"{name}：{result.ToChinese()}" + (note is null ? "" : $"（{Mask.Text(note)}）"));
 
-        // Departments compare in parallel: all must answer. The two household checkers go together: one answer is theirs.
-        var stageDone = stage.Kind != StageKind.Comparison || stage.Assignments.All(a => !a.IsOpen);
+        // Departments compare (and answer an application) in parallel: all must answer. The two household checkers go together: one answer is theirs.
+        var stageDone = stage.Kind is not (StageKind.Comparison or StageKind.DepartmentReply) || stage.Assignments.All(a => !a.IsOpen);
         if (stageDone) CompleteStage(stage, actor, clock, result, note);
         return stageDone;
     }
@@ -209,6 +211,10 @@ public partial class Case
             case StageKind.Tracking: return proposed ? FirstEliminationStage(profile) ?? StageKind.Tracking : StageKind.Tracking;
             case StageKind.EliminationReview when proposed && profile.Has(StageKind.EliminationConfirmation): return StageKind.EliminationConfirmation;
             case StageKind.EliminationReview or StageKind.EliminationConfirmation: return StageKind.Tracking;
+            // 丰都 第三步: 应由县级行业部门审批的……县级行业部门在收到申报材料后，原则上在5个工作日作出结论性答复.
+            case StageKind.Implementation when last.Assignments.Any(a => a.Result == TaskResult.Referred) && profile.Has(StageKind.DepartmentReply):
+                return StageKind.DepartmentReply;
+            case StageKind.DepartmentReply: return profile.Next(StageKind.Implementation, ActiveScreening, Severity == Severity.Serious);
         }
         return profile.Next(last.Kind, ActiveScreening, Severity == Severity.Serious);
     }
@@ -221,6 +227,7 @@ public partial class Case
         StageKind.Decision or StageKind.Appraisal => [TaskResult.Qualifies, TaskResult.DoesNotQualify],
         StageKind.VillageNotice or StageKind.TownshipNotice => [TaskResult.Done, TaskResult.DoesNotQualify],
         StageKind.EliminationReview or StageKind.EliminationConfirmation => [TaskResult.Done, TaskResult.DoesNotQualify],
+        StageKind.Implementation => [TaskResult.Done, TaskResult.Referred],
         _ => [TaskResult.Done],
     };
 

@@ -30,6 +30,7 @@ public static class ChineseNames
         StageKind.EliminationConfirmation => "风险消除确认",
         StageKind.SeriousRiskReport => "严重风险告知县级",
         StageKind.Implementation => "落实帮扶",
+        StageKind.DepartmentReply => "部门答复",
         _ => k.ToString(),
     };
 
@@ -41,6 +42,7 @@ public static class ChineseNames
         TaskResult.ProblemFound => "发现问题",
         TaskResult.Qualifies => "符合条件",
         TaskResult.DoesNotQualify => "不符合条件",
+        TaskResult.Referred => "已报县级部门审批",
         _ => r.ToString(),
     };
 

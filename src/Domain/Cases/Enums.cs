@@ -48,6 +48,8 @@ public enum StageKind
     SeriousRiskReport = 13,
     /// <summary>落实帮扶 (丰都 第三步: 乡镇落实, 或报县级部门审批)</summary>
     Implementation = 14,
+    /// <summary>部门答复: the county departments' conclusive reply to the township's application (丰都 第三步)</summary>
+    DepartmentReply = 15,
 }
 
 /// <summary>Where a case stands. Open states name the stage being worked.</summary>
@@ -67,6 +69,7 @@ public enum CaseState
     EliminationConfirmation = 12,
     SeriousRiskReport = 13,
     Implementation = 14,
+    DepartmentReply = 15,
     /// <summary>Finished: see <see cref="CaseOutcome"/>.</summary>
     Closed = 100,
 }
@@ -103,6 +106,8 @@ public enum TaskResult
     Qualifies = 4,
     /// <summary>核查不符合</summary>
     DoesNotQualify = 5,
+    /// <summary>已报县级部门审批 (丰都 第三步: 应由县级行业部门审批的)</summary>
+    Referred = 6,
 }
 
 /// <summary>The fixed list of risk types (风险类型).</summary>

@@ -121,12 +121,13 @@ public sealed record TimelineProfile(
 
     /// <summary>
     /// Stage order for a case: the active-screening order for cadre-found cases when the profile has one; a stage kept only for
-    /// serious risks (丰都 第二步) is left out of a general case. The elimination stages follow tracking only on a proposal.
+    /// serious risks (丰都 第二步) is left out of a general case. The elimination stages follow tracking only on a proposal, the
+    /// departments' reply follows implementation only when the township referred the case to them.
     /// </summary>
     public IReadOnlyList<StageKind> OrderFor(bool activeScreening, bool serious = false) =>
         [.. (activeScreening && ActiveScreeningOrder.Count > 0 ? ActiveScreeningOrder : Stages.Select(s => s.Kind))
             .Where(k => serious || !Stage(k).SeriousOnly)
-            .Where(k => k is not (StageKind.EliminationReview or StageKind.EliminationConfirmation))];
+            .Where(k => k is not (StageKind.EliminationReview or StageKind.EliminationConfirmation or StageKind.DepartmentReply))];
 
     /// <summary>The deadline of tracking visits for a household of this category (湘阴: 未脱贫 monthly, 已脱贫 quarterly).</summary>
     public DeadlineRule TrackingFor(HouseholdCategory? category) =>

@@ -59,6 +59,42 @@ public sealed class FengduStepsTests
         Assert.Equal(ticks > 0, done.CompletedLate);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task DepartmentReply_ShouldBeDueFiveWorkingDaysAfterTheReferral_FD第三步(long ticks)
+    {
+        // “应由县级行业部门审批的，由乡镇（街道）在5个工作日内备齐相关资料并按照程序上报……县级行业部门在收到申报材料后，原则上在5个工作日作出结论性答复”.
+        var (f, http) = Start();
+        using var _ = f;
+        var number = await CaseWalker.OpenAtAsync(f, StageKind.Implementation);
+        var township = new WeComUser(f, http, "to_a");
+        var referredAt = new DateTimeOffset(2026, 10, 14, 15, 0, 0, TimeSpan.FromHours(8));   // Wednesday
+        f.Time.SetUtcNow(referredAt);
+        Assert.Equal("请在对话中补充说明", await township.ClickAsync(await CaseWalker.TaskOfAsync(f, number, "to_a"), CardKeys.ReferDepartment));
+        await township.SayAsync("临时救助申请，材料已备齐报县民政局");
+        var c = await CaseWalker.LoadAsync(f, number);
+        var reply = c.CurrentStage!;
+        Assert.Equal(StageKind.DepartmentReply, reply.Kind);
+        var due = ChinaTime.EndOfDay(new DateOnly(2026, 10, 21));   // 10-15, 16, 19, 20, 21
+        Assert.Equal(due, reply.DueAt);
+        Assert.All(reply.Assignments, a => Assert.Equal(AssigneeKind.Department, a.AssigneeKind));
+
+        f.Time.SetUtcNow(due.AddTicks(ticks));
+        foreach (var dept in reply.Assignments.Select(a => a.AssigneeId).ToList())
+        {
+            var officer = new WeComUser(f, http, dept switch { "WJ" => "d_wj", "YB" => "d_yb", "MZ" => "d_mz", _ => "d_jt" });
+            await officer.ClickAsync(await CaseWalker.TaskOfAsync(f, number, dept), CardKeys.DepartmentReply);
+            await officer.SayAsync("符合临时救助条件，已批准3000元");
+        }
+        c = await CaseWalker.LoadAsync(f, number);
+        var done = c.Stages.Single(s => s.Id == reply.Id);
+        Assert.NotNull(done.CompletedAt);
+        Assert.Equal(ticks > 0, done.CompletedLate);
+        Assert.Equal(StageKind.Tracking, c.CurrentStage!.Kind);
+    }
+
     [Fact]
     public async Task SeriousRiskReport_ShouldOnlyBeAStepOfASeriousCase_FD第二步()
     {

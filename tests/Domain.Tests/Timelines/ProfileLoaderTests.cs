@@ -45,9 +45,10 @@ public class ProfileLoaderTests
         Assert.Equal(new TimeOnly(9, 0), p.Hours.Start);
         Assert.Equal(
             [StageKind.Intake, StageKind.SeriousRiskReport, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Implementation,
-             StageKind.Tracking, StageKind.EliminationReview, StageKind.EliminationConfirmation],
+             StageKind.DepartmentReply, StageKind.Tracking, StageKind.EliminationReview, StageKind.EliminationConfirmation],
             p.Stages.Select(s => s.Kind));
-        Assert.Equal(["sameDay", "3wd", "1wd", "1wd", "5wd", "5wd", "1m", "monthEnd", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.Equal(["sameDay", "3wd", "1wd", "1wd", "5wd", "5wd", "5wd", "1m", "monthEnd", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.Equal(StageKind.Tracking, p.Next(StageKind.Implementation, activeScreening: false));   // the reply only on a referral
         Assert.True(p.Stage(StageKind.SeriousRiskReport).SeriousOnly);
         Assert.DoesNotContain(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: false));
         Assert.Contains(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: true));

@@ -21,7 +21,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
 {
     /// <summary>Keys whose action needs words from the clicker first.</summary>
     public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer
-        or CardKeys.ProposeElimination or CardKeys.DeclineElimination;
+        or CardKeys.ProposeElimination or CardKeys.DeclineElimination or CardKeys.ReferDepartment or CardKeys.DepartmentReply;
 
     public async Task<ActionOutcome> ClickAsync(Inbound m, Staff s, CancellationToken ct)
     {
@@ -109,6 +109,8 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                         CardKeys.NoticeDone => "公示期满，已上报",
                         CardKeys.Reported => "已告知县级",
                         CardKeys.Implemented => "已落实",
+                        CardKeys.ReferDepartment => "已报县级部门审批",
+                        CardKeys.DepartmentReply => "已答复",
                         _ => result.ToChinese(),
                     };
                     // The appraisal or a notice may find the household does not qualify: the farmer hears the reason, as at the decision.
@@ -153,7 +155,8 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
 
     private static TaskResult? ResultOf(string key) => key switch
     {
-        CardKeys.Accept or CardKeys.Forward or CardKeys.NoticeDone or CardKeys.Reported or CardKeys.Implemented => TaskResult.Done,
+        CardKeys.Accept or CardKeys.Forward or CardKeys.NoticeDone or CardKeys.Reported or CardKeys.Implemented or CardKeys.DepartmentReply => TaskResult.Done,
+        CardKeys.ReferDepartment => TaskResult.Referred,
         CardKeys.NoAnomaly => TaskResult.NoAnomaly,
         CardKeys.Problem => TaskResult.ProblemFound,
         CardKeys.Qualifies => TaskResult.Qualifies,

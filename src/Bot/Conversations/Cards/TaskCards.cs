@@ -29,6 +29,8 @@ public static class CardKeys
     public const string DeclineElimination = "decline_elimination";
     public const string Reported = "reported";
     public const string Implemented = "implemented";
+    public const string ReferDepartment = "refer_department";
+    public const string DepartmentReply = "department_reply";
     public const string ApproveDeferral = "approve_deferral";
     public const string DeclineDeferral = "decline_deferral";
     public const string ConfirmAlert = "confirm_alert";
@@ -66,7 +68,8 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
             StageKind.EliminationReview or StageKind.EliminationConfirmation =>
                 [new(CardKeys.ApproveElimination, "同意风险消除"), new(CardKeys.DeclineElimination, "不同意", 2)],
             StageKind.SeriousRiskReport => [new(CardKeys.Reported, "已告知县级")],
-            StageKind.Implementation => [new(CardKeys.Implemented, "已落实或已上报")],
+            StageKind.Implementation => [new(CardKeys.Implemented, "乡镇已落实"), new(CardKeys.ReferDepartment, "已报县级部门审批", 2)],
+            StageKind.DepartmentReply => [new(CardKeys.DepartmentReply, "作出答复")],
             _ => [],
         };
         if (hasDeadline) b.Add(new(CardKeys.Defer, "申请延期", 2));
