@@ -60,6 +60,41 @@ public class ProfileLoaderTests
     }
 
     [Fact]
+    public void Parse_ShouldReadTheDocumentedExample_WithNoticesConditionsWindowAndVisitIntervals()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "docs", "timeline-profiles.md"))) dir = dir.Parent;
+        var md = File.ReadAllText(Path.Combine(dir.FullName, "docs", "timeline-profiles.md"));
+        var start = md.IndexOf("```jsonc", StringComparison.Ordinal) + "```jsonc".Length;
+        var p = ProfileLoader.Parse(md[start..md.IndexOf("```", start, StringComparison.Ordinal)], "docs/timeline-profiles.md");
+
+        Assert.Equal(new DeadlineRule(DeadlineKind.CalendarDays, 5), p.Stage(StageKind.VillageNotice).Notice);
+        Assert.True(p.Stage(StageKind.SeriousRiskReport).SeriousOnly);
+        Assert.Equal(new DeadlineRule(DeadlineKind.MonthEnd), p.Stage(StageKind.Appraisal).Deadline);
+        Assert.Equal([1, 4, 7, 10], p.Elimination!.Months);
+        Assert.Equal(new DeadlineRule(DeadlineKind.Months, 3), p.TrackingFor(Roster.HouseholdCategory.LiftedOut));
+        Assert.Equal(new DeadlineRule(DeadlineKind.Months, 1), p.TrackingFor(Roster.HouseholdCategory.MarginalAtRisk));
+    }
+
+    [Fact]
+    public void Parse_ShouldListEveryProblem_WhenTheNewKeysAreWrong()
+    {
+        var e = Assert.Throws<InvalidProfileException>(() => ProfileLoader.Parse("""
+            { "name": "x", "version": 1, "casePrefix": "X",
+              "stages": [ { "kind": "intake", "name": "受理", "actor": "village", "deadline": "sameDay", "when": "urgent", "notice": "5 days" },
+                          { "kind": "tracking", "name": "跟踪", "actor": "contactPerson", "deadline": "1m" } ],
+              "eliminationWindow": { "months": [0, 4], "lastDays": 40 },
+              "trackingByCategory": { "poor": "1m", "liftedOut": "soon" } }
+            """, "bad.json"));
+        Assert.Contains(e.Problems, x => x.Contains("when: 'urgent' is not known"));
+        Assert.Contains(e.Problems, x => x.Contains("notice: '5 days' is not a deadline"));
+        Assert.Contains(e.Problems, x => x.Contains("eliminationWindow.months: 0"));
+        Assert.Contains(e.Problems, x => x.Contains("lastDays must be 1–28"));
+        Assert.Contains(e.Problems, x => x.Contains("trackingByCategory: 'poor'"));
+        Assert.Contains(e.Problems, x => x.Contains("trackingByCategory.liftedOut: 'soon'"));
+    }
+
+    [Fact]
     public void Load_ShouldReadACountysOwnProfile_WhenGivenAFilePath()
     {
         var path = Path.Combine(Path.GetTempPath(), $"qingxi-{Guid.NewGuid():N}.json");
