@@ -178,6 +178,10 @@ public partial class Case
         if (stage.DueAt is not { } oldDue) throw new DomainException("该环节不限时，不需要延期");
         if (newDue <= oldDue) throw new DomainException("新的期限必须晚于原期限");
         if (newDue <= clock.Now) throw new DomainException("新的期限必须晚于现在");
+        // 丰都 第三步: 监测对象识别后20个工作日内，其帮扶措施必须录入 — the plan may not be deferred past it.
+        if (stage.Kind == StageKind.AssistanceStart && clock.Profile.MeasuresWithin is { } within && DecidedAt is { } identified
+            && within.DueFrom(identified, clock.Calendar, clock.Profile.OfficeClosing) is { } limit && newDue > limit)
+            throw new DomainException($"监测对象识别后{within.Describe()}内帮扶措施必须录入，最迟{ChinaTimeText(limit)}，延期不能超过这个时间");
         stage.DueAt = newDue;
         stage.Deferrals++;
         foreach (var step in stage.Steps.Where(s => s.DoneAt is null)) { step.DoneAt = clock.Now; step.Cancelled = true; }

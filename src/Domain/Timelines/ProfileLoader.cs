@@ -116,9 +116,11 @@ public static class ProfileLoader
         var source2 = Str(root, "source", p);
         var window = Obj(root, "eliminationWindow", p, "") is { } w ? Window(w, p) : null;
         var byCategory = Obj(root, "trackingByCategory", p, "") is { } tc ? TrackingByCategory(tc, p) : null;
+        var measures = root.ContainsKey("measuresWithin") ? Deadline(root, "measuresWithin", p, "") : null;
+        if (measures is { Kind: DeadlineKind.None }) measures = null;
         if (byCategory is { Count: > 0 } && stages.All(x => x.Kind != StageKind.Tracking)) p.Add("'trackingByCategory' needs a 'tracking' stage");
         if (p.Count > 0) throw new InvalidProfileException(source, p);
-        return new TimelineProfile(name, version, title, prefix, closing, hours, stages, order, show, maxContact, source2, window, byCategory);
+        return new TimelineProfile(name, version, title, prefix, closing, hours, stages, order, show, maxContact, source2, window, byCategory, measures);
     }
 
     private static EliminationWindow Window(JsonObject o, List<string> p)
@@ -217,7 +219,7 @@ public static class ProfileLoader
 
     private static readonly string[] RootKeys =
         ["name", "version", "title", "casePrefix", "source", "officeClosing", "workingHours", "showRankings", "maxHouseholdsPerContact", "defaultLadder", "stages", "activeScreeningOrder",
-         "eliminationWindow", "trackingByCategory"];
+         "eliminationWindow", "trackingByCategory", "measuresWithin"];
     private static readonly string[] WindowKeys = ["months", "lastDays", "source"];
     private static readonly string[] HoursKeys = ["start", "end", "dueMorningNagAt"];
     private static readonly string[] StageKeys = ["kind", "name", "actor", "assignees", "deadline", "activeScreeningDeadline", "ladder", "action", "source", "notice", "when"];

@@ -112,7 +112,8 @@ public sealed record TimelineProfile(
     int MaxHouseholdsPerContact,
     string? Source = null,
     EliminationWindow? Elimination = null,
-    IReadOnlyDictionary<HouseholdCategory, DeadlineRule>? TrackingByCategory = null)
+    IReadOnlyDictionary<HouseholdCategory, DeadlineRule>? TrackingByCategory = null,
+    DeadlineRule? MeasuresWithin = null)
 {
     public StageDefinition Stage(StageKind kind) =>
         Stages.FirstOrDefault(s => s.Kind == kind) ?? throw new DomainException($"时限方案“{Title}”没有“{kind.ToChinese()}”环节");

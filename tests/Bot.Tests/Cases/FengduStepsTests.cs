@@ -96,6 +96,31 @@ public sealed class FengduStepsTests
     }
 
     [Fact]
+    public async Task PlanDeferral_ShouldNotGoPastTwentyWorkingDaysFromIdentification_FD第三步()
+    {
+        // “监测对象识别后20个工作日内，其帮扶措施必须录入”: identified Monday 10-12, so the plan is due by the end of 11-09 at the latest.
+        var (f, http) = Start();
+        using var _ = f;
+        var chat = new ChatDriver(f);
+        var number = await CaseWalker.OpenAtAsync(f, StageKind.AssistanceStart);
+        var township = new WeComUser(f, http, "to_a");
+        var county = new WeComUser(f, http, "co_1");
+
+        await township.SayAsync($"延期 {number} 20 需等县医保局政策答复");   // due 10-19 + 20 working days = 11-16
+        Assert.Equal("未同意", await county.ClickAsync(chat.CardsTo("co_1").Last().TaskId, "approve_deferral"));
+        Assert.Contains("监测对象识别后20个工作日内帮扶措施必须录入，最迟2026-11-09 23:59", chat.LastTextTo("co_1"));
+        var stage = (await CaseWalker.LoadAsync(f, number)).CurrentStage!;
+        Assert.Equal((ChinaTime.EndOfDay(new DateOnly(2026, 10, 19)), 0), (stage.DueAt!.Value, stage.Deferrals));
+
+        // The same request is still open: the county may decline it; a shorter one within the limit is approved.
+        Assert.Equal("已不同意", await county.ClickAsync(chat.CardsTo("co_1").Last().TaskId, "decline_deferral"));
+        await township.SayAsync($"延期 {number} 15 需等县医保局政策答复");   // → 11-09, exactly the limit
+        Assert.Equal("已同意延期", await county.ClickAsync(chat.CardsTo("co_1").Last().TaskId, "approve_deferral"));
+        stage = (await CaseWalker.LoadAsync(f, number)).CurrentStage!;
+        Assert.Equal(ChinaTime.EndOfDay(new DateOnly(2026, 11, 9)), stage.DueAt);
+    }
+
+    [Fact]
     public async Task SeriousRiskReport_ShouldOnlyBeAStepOfASeriousCase_FD第二步()
     {
         // “若遇比较严重的个体性风险和规模性风险……在3个工作日内将调查情况告知县乡村振兴局”: Severity drives the step.

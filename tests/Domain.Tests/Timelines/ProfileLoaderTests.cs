@@ -53,6 +53,7 @@ public class ProfileLoaderTests
         Assert.DoesNotContain(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: false));
         Assert.Contains(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: true));
         Assert.Equal(5, p.Elimination!.LastDays);
+        Assert.Equal(new DeadlineRule(DeadlineKind.WorkingDays, 20), p.MeasuresWithin);   // FD-13
         Assert.False(p.Has(StageKind.Comparison));
         Assert.False(p.ShowRankings);
         Assert.Equal(2, p.MaxHouseholdsPerContact);   // FD: 每名联系人最多不超过2户

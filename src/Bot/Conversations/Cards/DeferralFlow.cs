@@ -59,7 +59,14 @@ public sealed class DeferralFlow(BotDb db, CaseWorkflow workflow, Jurisdiction a
         if (m.Key == CardKeys.ApproveDeferral && stage is { IsOpen: true, DueAt: { } due })
         {
             var newDue = ChinaTime.EndOfDay(clock.Calendar.AddWorkingDays(ChinaTime.DateOf(due), r.Days));
-            c.Defer(newDue, r.Reason, actor, clock);
+            try { c.Defer(newDue, r.Reason, actor, clock); }
+            catch (Domain.DomainException e)
+            {
+                // Left pending: the approver can still decline it, or the requester asks again for fewer days.
+                r.DecidedBy = null; r.DecidedAt = null;
+                messenger.ReplyText(m, e.Message);
+                return new(false, "未同意");
+            }
             r.Status = DeferralStatus.Approved;
             messenger.ToStaff(r.RequestedBy, "staff.deferral_approved", new { c.Number, Due = TaskActions.DueText(newDue), By = s.Name });
             return new(true, "已同意延期");
