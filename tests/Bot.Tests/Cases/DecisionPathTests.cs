@@ -33,6 +33,8 @@ public sealed class DecisionPathTests
         f.Time.SetUtcNow(ends.AddTicks(-1));
         Assert.Equal("未办理", await village.ClickAsync(notice.TaskId, "notice_done"));
         Assert.Contains("公示期未满：公示到2026-10-04 23:59结束", chat.LastTextTo("gm_a1"));
+        await village.SayAsync($"案件 {number}");
+        Assert.Contains("- 村级公示：公示至10月4日 23:59，办理中", chat.LastTextTo("gm_a1"));
         f.Time.SetUtcNow(ends);
         Assert.Equal("公示期满，已上报", await village.ClickAsync(notice.TaskId, "notice_done"));
 

@@ -38,6 +38,8 @@ public sealed class CallbackFlowTests
         var receipt = chat.LastTextTo(farmer.UserId);
         Assert.Contains("YL-2026-000001", receipt);
         Assert.Contains("2个工作日", receipt);
+        // The receipt promises the 云龙 procedure as written: the two five-day notices, no invented limit for the county.
+        Assert.Contains("- 民主评议：当月月底前\n- 村级公示：公示5天\n- 乡镇审定公示：公示5天\n- 县级确定\n- 启动帮扶：1个月内", receipt.Replace("\r", ""));
 
         // Intake card to the village's grid monitor; 受理 answers the clicker's card passively.
         var gm = new WeComUser(f, http, "gm_a1");

@@ -86,7 +86,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
             Stages = c.Stages.OrderBy(x => x.Sequence).Select(x => new
             {
                 Name = clock.Profile.Stage(x.Kind).Name,
-                Due = TaskActions.DueText(x.DueAt),
+                Due = x.DueAt is null && c.NoticeEndsAt(x, clock) is { } ends ? $"公示至{TaskActions.DueText(ends)}" : TaskActions.DueText(x.DueAt),
                 Done = x.CompletedAt is null ? (x.IsOverdue(clock.Now) ? "已逾期" : "办理中") : (x.CompletedLate ? "逾期完成" : "按时完成"),
             }).ToList(),
         });

@@ -22,5 +22,6 @@ public static class Receipts
     private static string Limit(Domain.Timelines.StageDefinition def, Domain.Timelines.DeadlineRule rule) =>
         def.Notice is { } notice ? $"公示{notice.Describe()}"
         : rule.Kind == Domain.Timelines.DeadlineKind.None ? ""
+        : rule.Kind == Domain.Timelines.DeadlineKind.MonthEnd ? rule.Describe()
         : rule.Describe() + "内";
 }
