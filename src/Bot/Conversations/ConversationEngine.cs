@@ -73,23 +73,33 @@ public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger mess
     };
 }
 
-/// <summary>"进度": the sender's cases with stage and due date.</summary>
+/// <summary>
+/// "进度": the sender's own reports (filed from this channel, or joined to a case after proving the household) with stage and
+/// due date. How a case ended, and why, only for a reporter verified as the household's.
+/// </summary>
 public sealed class ProgressQuery(BotDb db, Messenger messenger, CaseWorkflow workflow)
 {
     public async Task ReplyAsync(Inbound m, CancellationToken ct)
     {
-        var numbers = await db.Cases.AsNoTracking().Where(c => c.ReporterId == m.SenderId).OrderByDescending(c => c.Id).Select(c => c.Number).Take(10).ToListAsync(ct);
+        var joined = db.AuditEvents.AsNoTracking().Where(a => a.Action == SelfReports.Joined && a.Actor == m.SenderId && a.CaseId != null).Select(a => a.CaseId);
+        var numbers = await db.Cases.AsNoTracking()
+            .Where(c => (c.ReporterId == m.SenderId && c.ReporterChannel == m.Channel) || joined.Contains((long?)c.Id))
+            .OrderByDescending(c => c.Id).Select(c => c.Number).Take(10).ToListAsync(ct);
         var items = new List<object>();
         foreach (var n in numbers)
         {
             var c = (await workflow.LoadAsync(n, ct))!;
             var p = workflow.ClockFor(c).Profile;
             var stage = c.CurrentStage;
+            // Someone else's case is listed only because this sender joined it after proving the household.
+            var verified = c.ReporterId != m.SenderId || c.ReporterVerified;
             items.Add(new
             {
                 c.Number,
                 RiskTypes = string.Join("、", c.RiskTypes),
-                Status = c.IsOpen ? $"正在{(stage is null ? "办理" : p.Stage(stage.Kind).Name)}" : c.Outcome.ToChinese() + (c.Outcome == CaseOutcome.NotQualified ? $"（{c.DecisionReason}）" : ""),
+                Status = c.IsOpen ? $"正在{(stage is null ? "办理" : p.Stage(stage.Kind).Name)}"
+                    : !verified ? "已办结，结果由村里当面告知"
+                    : c.Outcome.ToChinese() + (c.Outcome == CaseOutcome.NotQualified ? $"（{c.DecisionReason}）" : ""),
                 Due = c.IsOpen && stage?.DueAt is { } d ? TaskActions.DueText(d) : null,
             });
         }

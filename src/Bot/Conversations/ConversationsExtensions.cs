@@ -25,6 +25,7 @@ public static class ConversationsExtensions
         s.AddScoped<DeferralFlow>();
         s.AddScoped<EliminationFlow>();
         s.AddScoped<TaskActions>();
+        s.AddScoped<CardUpdates>();
         s.AddScoped<ReportFlow>();
         s.AddScoped<AlertFlow>();
         s.AddScoped<StaffCommands>();

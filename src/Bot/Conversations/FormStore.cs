@@ -13,6 +13,10 @@ public sealed class ConversationOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
     /// <summary>Working days asked for when a deferral request names none.</summary>
     public int DefaultDeferralDays { get; set; } = 3;
+    /// <summary>Reports (new or joined to an open case) one sender may file per Beijing day; the next one is refused with a reason.</summary>
+    public int MaxReportsPerDay { get; set; } = 3;
+    /// <summary>Failed identity checks (ID number, name, phone against the roster) one sender gets per Beijing day; after that none is tried.</summary>
+    public int MaxIdentityChecksPerDay { get; set; } = 3;
 }
 
 /// <summary>Persists a person's form in progress (survives restarts) as JSON in <see cref="ConversationState"/>.</summary>

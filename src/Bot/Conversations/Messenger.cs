@@ -32,13 +32,21 @@ public sealed class Messenger(BotDb db, TemplateRenderer templates, TimeProvider
     public void ToStaff(string userId, string template, object? model = null) =>
         Add(OutboundChannel.AppUser, userId, OutboundKind.Text, new TextBody(templates.Render(template, model)));
 
-    public void Card(string userId, CardBody card) => Add(OutboundChannel.AppUser, userId, OutboundKind.Card, card);
+    /// <summary>
+    /// One send of a task card to all its holders (WeCom: a task_id is used once per app, §12), keyed by the task_id so the
+    /// outbox can never send the same task_id twice.
+    /// </summary>
+    public void Card(IReadOnlyCollection<string> userIds, CardBody card)
+    {
+        if (userIds.Count == 0) return;
+        Add(OutboundChannel.AppUser, string.Join('|', userIds.Distinct(StringComparer.Ordinal)), OutboundKind.Card, card, dedupeKey: CardRows.DedupeKey(card.TaskId));
+    }
 
     /// <summary>Replaces the buttons of a sent card for its holders (response code: the click that allows the update).</summary>
     public void UpdateCard(CardUpdateBody update) =>
         Add(OutboundChannel.AppUser, string.Join('|', update.UserIds), OutboundKind.CardUpdate, update);
 
-    private void Add<T>(OutboundChannel channel, string recipient, OutboundKind kind, T body, string? openKfId = null)
+    private void Add<T>(OutboundChannel channel, string recipient, OutboundKind kind, T body, string? openKfId = null, string? dedupeKey = null)
     {
         var now = time.GetUtcNow();
         db.Outbox.Add(new OutboxMessage
@@ -50,6 +58,22 @@ public sealed class Messenger(BotDb db, TemplateRenderer templates, TimeProvider
             Payload = OutboundPayload.Serialize(body),
             CreatedAt = now,
             NotBefore = now,
+            DedupeKey = dedupeKey,
         });
+    }
+}
+
+/// <summary>How task-card outbox rows are keyed: <c>card:{task_id}</c>; a later card of the same assignment is <c>{task}@{n}</c>.</summary>
+public static class CardRows
+{
+    public const string Prefix = "card:";
+
+    public static string DedupeKey(string cardTaskId) => Prefix + cardTaskId;
+
+    /// <summary>The assignment's (or deferral's) task id a card task id belongs to: the part before '@'.</summary>
+    public static string TaskOf(string cardTaskId)
+    {
+        var at = cardTaskId.IndexOf('@');
+        return at < 0 ? cardTaskId : cardTaskId[..at];
     }
 }

@@ -54,7 +54,10 @@ public sealed class CardClickReplies(CardReplies replies, IOptions<WeComOptions>
     public async Task<string?> ReplyForAsync(InboundEnvelope e, bool isNew, CancellationToken ct)
     {
         if (e.Message is not TemplateCardEvent c || !isNew) return null;
-        var label = await replies.WaitAsync($"app|{e.DedupeKey}", Wait, ct) ?? "处理中…";
+        // No answer in time, or an action that did not happen: no passive reply, so the card keeps its live buttons. The
+        // final state reaches every holder, the clicker included, through update_template_card (§12).
+        var label = await replies.WaitAsync($"app|{e.DedupeKey}", Wait, ct);
+        if (string.IsNullOrEmpty(label)) return null;
         return $"<xml><ToUserName><![CDATA[{Cdata(c.FromUserName)}]]></ToUserName><FromUserName><![CDATA[{Cdata(options.Value.CorpId)}]]></FromUserName>"
                + $"<CreateTime>{time.GetUtcNow().ToUnixTimeSeconds()}</CreateTime><MsgType><![CDATA[update_button]]></MsgType>"
                + $"<Button><ReplaceName><![CDATA[{Cdata(label)}]]></ReplaceName></Button></xml>";

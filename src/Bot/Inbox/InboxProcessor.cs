@@ -175,7 +175,7 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
             row.Error = e.GetType().Name + ": " + Domain.Privacy.Mask.Text(e.Message);
             if (row.Attempts >= MaxAttempts) row.Status = InboxStatus.Failed;
             await db.SaveChangesAsync(ct);
-            if (dedupeKey is not null && row.Status == InboxStatus.Failed) replies.Complete(dedupeKey, "处理失败");
+            if (dedupeKey is not null && row.Status == InboxStatus.Failed) replies.Complete(dedupeKey, "");
             return row.Status == InboxStatus.Failed ? Outcome.Done : Outcome.HoldBack;
         }
     }

@@ -39,6 +39,15 @@ public sealed record TransportResult(
     int MaxAttempts = 0,
     string? AlertCode = null)
 {
+    /// <summary>A task card's response_code from the send (single use, 72 h), kept on the row for later card updates.</summary>
+    public string? ResponseCode { get; init; }
+
+    /// <summary>Recipients WeCom answered as invalid (unknown, inactive, outside the visible range): they did not get it.</summary>
+    public IReadOnlyList<string>? InvalidUsers { get; init; }
+
+    /// <summary>Recipients without an interface licence (未分配许可): they did not get it.</summary>
+    public IReadOnlyList<string>? UnlicensedUsers { get; init; }
+
     public static TransportResult Sent(string? platformMessageId, string? note = null) => new(TransportOutcome.Sent, note, platformMessageId);
 
     public static TransportResult Deferred(DateTimeOffset until, string reason) => new(TransportOutcome.Deferred, reason, NotBefore: until);

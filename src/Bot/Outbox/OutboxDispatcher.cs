@@ -166,6 +166,7 @@ public sealed class OutboxDispatcher(
                     .SetProperty(x => x.Status, OutboxStatus.Sent)
                     .SetProperty(x => x.SentAt, now)
                     .SetProperty(x => x.PlatformMessageId, r.PlatformMessageId)
+                    .SetProperty(x => x.ResponseCode, r.ResponseCode)
                     // The error of an earlier failed attempt stays as history unless the success carries its own note.
                     .SetProperty(x => x.LastError, x => detail ?? x.LastError)
                     .SetProperty(x => x.ClaimedBy, (string?)null)

@@ -7,16 +7,27 @@ using CardButton = RapidResponse.Bot.WeCom.Api.Requests.CardButton;
 namespace RapidResponse.Bot.Outbox;
 
 /// <summary>One outbox row as a ready WeCom call: how to send it, what limits it counts against, which block applies.</summary>
-/// <param name="Send">Performs the call; returns the platform message id when WeCom gives one.</param>
+/// <param name="Send">Performs the call; returns what WeCom answered (message id, a card's response code, recipients it refused).</param>
 /// <param name="BlockKey">Key of the 45009 frequency block the call falls under (per robot for webhooks, per API otherwise).</param>
 /// <param name="Limits">Rate-limit keys the send counts against (§7): the API's corp-wide base frequency and the recipient's limits.</param>
 public sealed record OutboundCall(
-    Func<WeComApiClient, CancellationToken, Task<string?>> Send,
+    Func<WeComApiClient, CancellationToken, Task<SendReceipt>> Send,
     string BlockKey,
     IReadOnlyList<(RateScope Scope, string Key)> Limits)
 {
     /// <summary>The request record that <see cref="Send"/> sends: its JSON is exactly the body WeCom receives (the sandbox shows it).</summary>
     public object? Request { get; init; }
+}
+
+/// <summary>What a successful send answered: the msgid, a task card's response_code, and recipients WeCom did not deliver to (§4.2).</summary>
+public sealed record SendReceipt(string? MsgId, string? ResponseCode = null, IReadOnlyList<string>? InvalidUsers = null, IReadOnlyList<string>? UnlicensedUsers = null)
+{
+    public static readonly SendReceipt None = new((string?)null);
+
+    public static SendReceipt Of(SendMessageResponse r) => new(r.MsgId, r.ResponseCode, Split(r.InvalidUser), Split(r.UnlicensedUser));
+
+    private static IReadOnlyList<string>? Split(string? ids) =>
+        string.IsNullOrEmpty(ids) ? null : ids.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>The message cannot take any WeCom shape (wrong channel/kind pair, over a hard limit). The message is Chinese-readable.</summary>
@@ -66,7 +77,7 @@ public static class WeComOutbound
         App(row, new SendTextRequest { ToUsers = Users(row), Text = new(t.Content), EnableDuplicateCheck = t.Answer ? 0 : 1, DuplicateCheckInterval = DuplicateCheckSeconds });
 
     private static OutboundCall App(OutboxMessage row, AppMessageRequest request) => new(
-        async (client, ct) => (await client.SendAsync(request, ct)).MsgId,
+        async (client, ct) => SendReceipt.Of(await client.SendAsync(request, ct)),
         "api:" + request.Path,
         [(RateScope.Api, request.Path), .. Users(row).Select(u => (RateScope.AppRecipient, u))]) { Request = request };
 
@@ -76,7 +87,7 @@ public static class WeComOutbound
         if (string.IsNullOrEmpty(u.ResponseCode))
             throw new UndeliverableException($"卡片 {u.TaskId} 没有 response_code，无法更新");
         var request = UpdateTemplateCardRequest.UpdateButton(u.ResponseCode, u.ReplaceText, u.UserIds);
-        return new(async (client, ct) => { await client.SendAsync(request, ct); return null; }, "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
+        return new(async (client, ct) => { await client.SendAsync(request, ct); return SendReceipt.None; }, "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
     }
 
     /// <summary>Mentions in app group chats are <c>&lt;@userid&gt;</c> inside markdown (§4.6, §4.8), so a text with mentions goes as markdown.</summary>
@@ -86,7 +97,7 @@ public static class WeComOutbound
         var request = row.Kind == OutboundKind.Text && mentions.Count == 0
             ? AppChatSendRequest.ForText(row.Recipient, content)
             : AppChatSendRequest.ForMarkdown(row.Recipient, WithMentions(content, mentions));
-        return new(async (client, ct) => { await client.SendAsync(request, ct); return null; }, "api:" + request.Path, [(RateScope.Api, request.Path), (RateScope.AppChatMember, row.Recipient)]) { Request = request };
+        return new(async (client, ct) => { await client.SendAsync(request, ct); return SendReceipt.None; }, "api:" + request.Path, [(RateScope.Api, request.Path), (RateScope.AppChatMember, row.Recipient)]) { Request = request };
     }
 
     /// <summary>Text mentions go in <c>mentioned_list</c>; markdown is never sent over 4096 bytes — splitting is the scheduler's job.</summary>
@@ -107,7 +118,7 @@ public static class WeComOutbound
             request = WebhookSendRequest.ForMarkdown(row.Recipient, md);
         }
 
-        return new(async (client, ct) => { await client.SendAsync(request, ct); return null; }, "webhook:" + row.Recipient, [(RateScope.Webhook, row.Recipient)]) { Request = request };
+        return new(async (client, ct) => { await client.SendAsync(request, ct); return SendReceipt.None; }, "webhook:" + row.Recipient, [(RateScope.Webhook, row.Recipient)]) { Request = request };
     }
 
     /// <summary>微信客服 takes text only (WeChat does not render WeCom markdown). Our msgid makes a resend recognisable (§5.4).</summary>
@@ -116,7 +127,7 @@ public static class WeComOutbound
         if (string.IsNullOrEmpty(row.OpenKfId))
             throw new UndeliverableException("微信客服消息缺少 open_kfid（客服账号）");
         var request = new KfSendMsgRequest { ToUser = row.Recipient, OpenKfId = row.OpenKfId, MsgId = KfMsgId(row.Id), Text = new(ContentOf(row).Content) };
-        return new(async (client, ct) => (await client.SendAsync(request, ct)).MsgId ?? request.MsgId, "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
+        return new(async (client, ct) => new SendReceipt((await client.SendAsync(request, ct)).MsgId ?? request.MsgId), "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
     }
 
     /// <summary>msgid of the kf reply for outbox row <paramref name="rowId"/>; comes back in msg_send_fail events.</summary>

@@ -42,9 +42,9 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
 
         try
         {
-            var msgId = await call.Send(client, cancellationToken);
+            var receipt = await call.Send(client, cancellationToken);
             _blocks.TryRemove(call.BlockKey, out _);
-            return TransportResult.Sent(msgId);
+            return TransportResult.Sent(receipt.MsgId) with { ResponseCode = receipt.ResponseCode, InvalidUsers = receipt.InvalidUsers, UnlicensedUsers = receipt.UnlicensedUsers };
         }
         catch (Exception e)
         {

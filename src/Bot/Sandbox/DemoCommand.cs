@@ -152,7 +152,8 @@ internal sealed class DemoScript(IServiceProvider sp, SandboxClock clock, TextWr
         foreach (var (to, taskId, button) in first ? cards.Take(1) : cards)
         {
             var outcome = await sp.GetRequiredService<SandboxChat>().ClickAsync(to, taskId, key, ct);
-            await Line($"[{Now()}] {Name(to)} 点击卡片按钮「{button}」→ {outcome.Label ?? "（未及时处理）"}");
+            if (outcome is null) { await Line($"[{Now()}] {Name(to)} 的卡片已由同一任务的其他人办理，按钮已变灰"); continue; }
+            await Line($"[{Now()}] {Name(to)} 点击卡片按钮「{button}」→ {(string.IsNullOrEmpty(outcome.Label) ? "（卡片随后更新）" : outcome.Label)}");
             await PrintNewAsync(ct);
         }
     }
@@ -229,7 +230,7 @@ internal sealed class DemoScript(IServiceProvider sp, SandboxClock clock, TextWr
         foreach (var m in rows)
         {
             _seen = m.Id;
-            if (m.OutboxId is null) continue; // the clicker's own greyed button, printed with the click
+            if (m.Endpoint is null) continue; // the clicker's own greyed button (passive reply), printed with the click
             var r = SandboxMailbox.Render(m.WeComJson, m.Kind, m.TaskId);
             var to = string.Join("、", m.To.Split('|').Select(Name));
             var line = r.Type switch
@@ -238,6 +239,7 @@ internal sealed class DemoScript(IServiceProvider sp, SandboxClock clock, TextWr
                 "card_update" => $"[卡片更新] {r.Text}",
                 _ => Indent(r.Text ?? "") + (r.Mentions is { Count: > 0 } mentions ? " " + string.Join(" ", mentions.Select(x => "@" + Name(x))) : ""),
             };
+            if (m.Error is not null) line = $"（企业微信未送达：{m.Error}）{line}";
             await Line($"[{Now(m.At)}] 机器人 → {to}：{Mask.Text(line)}");
         }
     }

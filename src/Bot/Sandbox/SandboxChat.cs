@@ -15,26 +15,30 @@ public sealed record SendOutcome(bool Processed, string? Label, IReadOnlyList<Ma
 /// Puts a message into the bot "as if from that person", through the same inbox the WeCom callbacks use, and waits
 /// until the bot has processed it and the outbox has delivered what it caused, so the answer can be read at once.
 /// </summary>
-public sealed class SandboxChat(InboxWriter inbox, CardReplies replies, SandboxTransport transport, IServiceScopeFactory scopes,
-    TimeProvider time, SandboxOptions options)
+public sealed class SandboxChat(InboxWriter inbox, CardReplies replies, SandboxTransport transport, RapidResponse.Bot.WeCom.Simulator.WeComSimulator weCom,
+    IServiceScopeFactory scopes, TimeProvider time, SandboxOptions options)
 {
     /// <summary>Staff (a userid on the roster) write through the app; anyone else is a farmer on 微信客服.</summary>
     public async Task<SendOutcome> SendAsync(string from, string text, CancellationToken ct = default)
     {
         var staff = await IsStaffAsync(from, ct);
-        var id = "sbx" + Guid.NewGuid().ToString("N");
+        // A farmer's message reopens WeCom's 48-hour 微信客服 reply window (and its 5-reply count).
+        var id = staff ? "sbx" + Guid.NewGuid().ToString("N") : weCom.CustomerWrites(options.KfAccount, from, text).MsgId;
         var m = staff
             ? new Inbound(InboundChannel.App, from, id, InboundKind.Text, time.GetUtcNow(), Text: text)
             : new Inbound(InboundChannel.Kf, from, id, InboundKind.Text, time.GetUtcNow(), Text: text, OpenKfId: options.KfAccount);
         return await DeliverAsync(m, $"sandbox|{id}", null, ct);
     }
 
-    /// <summary>A card button click (template_card_event) with a fresh response code.</summary>
-    public async Task<SendOutcome> ClickAsync(string from, string taskId, string key, CancellationToken ct = default)
+    /// <summary>
+    /// A card button click (template_card_event) with the response code WeCom issues for it. Null when WeCom would not
+    /// let that person click it: not a holder of the card, no such button, or the card is already greyed.
+    /// </summary>
+    public async Task<SendOutcome?> ClickAsync(string from, string taskId, string key, CancellationToken ct = default)
     {
-        var code = "sbxrc" + Guid.NewGuid().ToString("N");
-        var m = new Inbound(InboundChannel.App, from, code, InboundKind.CardClick, time.GetUtcNow(), TaskId: taskId, Key: key, ResponseCode: code);
-        return await DeliverAsync(m, $"sandbox|{code}", code, ct);
+        if (weCom.Click(from, taskId, key) is not { } click) return null;
+        var m = new Inbound(InboundChannel.App, from, click.ResponseCode, InboundKind.CardClick, time.GetUtcNow(), TaskId: taskId, Key: key, ResponseCode: click.ResponseCode);
+        return await DeliverAsync(m, $"sandbox|{click.ResponseCode}", click.ResponseCode, ct);
     }
 
     public async Task<bool> IsStaffAsync(string userId, CancellationToken ct = default)
@@ -56,7 +60,10 @@ public sealed class SandboxChat(InboxWriter inbox, CardReplies replies, SandboxT
         if (label is not null)
         {
             clicked = await label;
-            if (clicked is not null) await transport.RecordClickReplyAsync(m.SenderId, m.TaskId!, responseCode!, clicked, ct);
+            // The passive update_button reply, applied by WeCom only inside its 5 s (real time here, as in production).
+            if (!string.IsNullOrEmpty(clicked) && weCom.PassiveReply(m.SenderId, m.TaskId!, clicked, Stopwatch.GetElapsedTime(started)))
+                await transport.RecordClickReplyAsync(m.SenderId, m.TaskId!, clicked, ct);
+            else clicked = null;
         }
         if (processed)
         {

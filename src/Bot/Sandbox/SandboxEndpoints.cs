@@ -63,7 +63,9 @@ public static class SandboxEndpoints
         var from = body.From!.Trim();
         if (!await chat.IsStaffAsync(from, ct))
             return Bad($"“{from}”不是花名册里的工作人员：任务卡片只发给工作人员，只有他们能点按钮。请换一个工作人员的 userid，例如 gm_lishu。");
-        return Done(await chat.ClickAsync(from, body.TaskId.Trim(), body.Key.Trim(), ct));
+        return await chat.ClickAsync(from, body.TaskId.Trim(), body.Key.Trim(), ct) is { } outcome
+            ? Done(outcome)
+            : Bad($"“{from}”不能点这张卡片的“{body.Key.Trim()}”：企业微信只让收到卡片的人点按钮，已变灰的卡片和卡片上没有的按钮不能点。请用 /sandbox/messages?to={from} 查看此人收到的卡片（taskId 与按钮 key）。");
     }
 
     private static async Task<Results<JsonHttpResult<List<MailboxItem>>, JsonHttpResult<SandboxError>>> MessagesAsync(string? to, string? after,

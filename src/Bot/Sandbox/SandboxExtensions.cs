@@ -22,9 +22,14 @@ public static class SandboxExtensions
         s.AddSingleton(clock);
         s.RemoveAll<TimeProvider>();
         s.AddSingleton<TimeProvider>(clock);
+        // Messages leave through the real outbox dispatcher, transport and WeCom client; the client's HTTP handler is the
+        // WeCom rule-keeper, which refuses what WeCom refuses; what it delivers (or refuses) lands in the mailbox.
         s.AddSingleton<SandboxTransport>();
-        // Messages leave through the real outbox dispatcher, which hands them to the mailbox instead of WeCom.
-        s.AddSingleton<RapidResponse.Bot.Outbox.IOutboundTransport>(sp => sp.GetRequiredService<SandboxTransport>());
+        s.AddSingleton(sp => SandboxWeCom.CreateSimulator(sp));
+        RapidResponse.Bot.WeCom.Extensions.AddWeCom(b);
+        s.PostConfigure<RapidResponse.Bot.WeCom.WeComOptions>(SandboxWeCom.Configure);
+        s.AddHttpClient(RapidResponse.Bot.WeCom.Api.WeComApiClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp =>
+            new RapidResponse.Bot.WeCom.Simulator.SimulatorHttpHandler(sp.GetRequiredService<RapidResponse.Bot.WeCom.Simulator.WeComSimulator>(), sp.GetRequiredService<SandboxTransport>()));
         b.Configuration["Outbox:PollInterval"] ??= "00:00:00.100";
         RapidResponse.Bot.Outbox.OutboxExtensions.AddOutbox(b);
         s.AddScoped<SandboxMailbox>();

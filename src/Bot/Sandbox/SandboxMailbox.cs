@@ -24,7 +24,8 @@ public sealed record Rendered(
     IReadOnlyList<string>? Mentions = null);
 
 /// <summary>A message the bot sent, with the exact WeCom request body.</summary>
-public sealed record MailboxItem(long Id, string To, string Channel, string Kind, DateTimeOffset At, string Endpoint, JsonElement WeCom, Rendered Rendered);
+/// <param name="Error">WeCom's refusal (errcode and what it means) or a silent drop; null when it arrived.</param>
+public sealed record MailboxItem(long Id, string To, string Channel, string Kind, DateTimeOffset At, string Endpoint, JsonElement WeCom, Rendered Rendered, string? Error = null);
 
 /// <summary>One line of a person's chat with the bot: what they sent (in) or what the bot sent them (out).</summary>
 public sealed record ChatLine(string Id, string Dir, DateTimeOffset At, Rendered Rendered, MailboxItem? Out = null);
@@ -37,7 +38,7 @@ public sealed class SandboxMailbox(BotDb db)
     {
         var rows = await ForRecipient(to).Where(m => m.Id > after).OrderBy(m => m.Id).ToListAsync(ct);
         // A card shows the latest update of it, even when the update came in a later page.
-        var updates = await ForRecipient(to).Where(m => m.Kind == OutboundKind.CardUpdate && m.TaskId != null).OrderBy(m => m.Id)
+        var updates = await ForRecipient(to).Where(m => m.Kind == OutboundKind.CardUpdate && m.TaskId != null && m.Error == null).OrderBy(m => m.Id)
             .Select(m => new { m.TaskId, m.WeComJson }).ToListAsync(ct);
         var replaced = new Dictionary<string, string>();
         foreach (var u in updates) replaced[u.TaskId!] = Render(u.WeComJson, OutboundKind.CardUpdate, u.TaskId).Text ?? "";
@@ -75,8 +76,7 @@ public sealed class SandboxMailbox(BotDb db)
         var r = Render(m.WeComJson, m.Kind, m.TaskId);
         if (r.Type == "card" && r.TaskId is not null && replaced.TryGetValue(r.TaskId, out var label)) r = r with { ReplacedBy = label };
         using var doc = JsonDocument.Parse(m.WeComJson);
-        var endpoint = m.OutboxId is null ? "" : SandboxJson.EndpointOf(m.Channel, m.Kind);
-        return new MailboxItem(m.Id, m.To, ChannelName(m.Channel), r.Type, ChinaTime.ToLocal(m.At), endpoint, doc.RootElement.Clone(), r);
+        return new MailboxItem(m.Id, m.To, ChannelName(m.Channel), r.Type, ChinaTime.ToLocal(m.At), m.Endpoint ?? "", doc.RootElement.Clone(), r, m.Error);
     }
 
     public static string ChannelName(OutboundChannel c) => c switch
@@ -105,6 +105,13 @@ public sealed class SandboxMailbox(BotDb db)
                 : [];
             return new Rendered("card", Title: Str(card, "main_title", "title"), Subtitle: Str(card, "sub_title_text"), Fields: fields,
                 Buttons: buttons, TaskId: Str(card, "task_id") ?? taskId);
+        }
+        if (type == "msgmenu" && root.TryGetProperty("msgmenu", out var menu))
+        {
+            var items = menu.TryGetProperty("list", out var list)
+                ? list.EnumerateArray().Select(x => "【" + (Str(x, "click", "content") ?? Str(x, "text", "content") ?? "") + "】").ToList()
+                : [];
+            return new Rendered("text", string.Join("\n", new[] { Str(menu, "head_content"), string.Join(" ", items), Str(menu, "tail_content") }.Where(x => !string.IsNullOrEmpty(x))));
         }
         var content = Str(root, type, "content") ?? "";
         var mentions = root.TryGetProperty(type, out var body) && body.ValueKind == JsonValueKind.Object && body.TryGetProperty("mentioned_list", out var ml)

@@ -1,60 +1,50 @@
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using RapidResponse.Bot.Outbox;
-using RapidResponse.Bot.WeCom.Api;
+using System.Text.Json.Nodes;
+using RapidResponse.Bot.WeCom.Simulator;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 
 namespace RapidResponse.Bot.Sandbox;
 
 /// <summary>
-/// The sandbox's stand-in for the WeCom API: instead of posting the request body it stores it in the sandbox mailbox
-/// (<see cref="BotDb.SandboxMailbox"/>). Recording the same outbox row twice stores it once, so a dispatcher retry is harmless.
+/// The sandbox's mailbox: the outbox dispatcher sends through the production transport and WeCom client, whose HTTP
+/// handler is the WeCom rule-keeper (<see cref="WeComSimulator"/>); every exchange lands here — what each recipient got,
+/// and what WeCom refused (errcode and its meaning), so the page shows what a real corp would do.
 /// </summary>
-public sealed class SandboxTransport(IServiceScopeFactory scopes, TimeProvider time) : IOutboundTransport
+public sealed class SandboxTransport(IServiceScopeFactory scopes, TimeProvider time) : ISimulatorObserver
 {
-    /// <summary>
-    /// The outbox dispatcher's transport in sandbox mode: the same WeCom request the production transport would send
-    /// (<see cref="WeComOutbound.Build"/>), serialized exactly as the API client serializes it, lands in the mailbox.
-    /// </summary>
-    public async Task<TransportResult> SendAsync(OutboxMessage row, CancellationToken cancellationToken)
+    /// <summary>The message APIs the page shows (token, pull and session calls are not messages).</summary>
+    private static readonly HashSet<string> MessageApis = new(StringComparer.Ordinal)
     {
-        OutboundCall call;
-        try { call = WeComOutbound.Build(row); }
-        catch (UndeliverableException e) { return TransportResult.Dead(e.Message); }
-        var json = call.Request is { } request
-            ? JsonSerializer.Serialize(request, request.GetType(), WeComApiClient.JsonOptions)
-            : SandboxJson.For(row);
-        await RecordAsync(row, json, cancellationToken);
-        return TransportResult.Sent($"sandbox-{row.Id}");
-    }
+        "/cgi-bin/message/send", "/cgi-bin/message/update_template_card", "/cgi-bin/appchat/send", "/cgi-bin/webhook/send",
+        "/cgi-bin/kf/send_msg", "/cgi-bin/kf/send_msg_on_event",
+    };
 
-    public async Task RecordAsync(OutboxMessage row, string weComJson, CancellationToken ct)
+    public async Task OnExchangeAsync(SimExchange e, CancellationToken cancellationToken)
     {
+        if (!MessageApis.Contains(e.Path)) return;
+        var rows = new List<SandboxMessage>();
+        if (e.Refused)
+        {
+            var body = Parse(e.RequestBody);
+            var error = $"errcode {e.ErrCode}：{SimulatorErrors.Meaning(e.ErrCode)}（{Short(e.ErrMsg)}）";
+            foreach (var to in e.Path == "/cgi-bin/webhook/send" ? [e.Query.GetValueOrDefault("key") ?? "?"] : Recipients(e.Path, body))
+                rows.Add(Row(to, e.Path, body?["msgtype"]?.GetValue<string>(), TaskIdOf(body), e.RequestBody, error));
+        }
+        else
+        {
+            foreach (var d in e.Deliveries)
+                rows.Add(Row(d.Recipient, e.Path, d.MsgType, d.TaskId, d.Json, d.Dropped));
+        }
+
+        if (rows.Count == 0) return;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BotDb>();
-        long? outboxId = row.Id == 0 ? null : row.Id;
-        if (outboxId is not null && await db.SandboxMailbox.AnyAsync(m => m.OutboxId == outboxId, ct)) return;
-        db.SandboxMailbox.Add(new SandboxMessage
-        {
-            To = row.Recipient,
-            Channel = row.Channel,
-            Kind = row.Kind,
-            WeComJson = weComJson,
-            At = time.GetUtcNow(),
-            OutboxId = outboxId,
-            TaskId = SandboxJson.TaskIdOf(row),
-        });
-        try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateException) when (outboxId is not null)
-        {
-            // A concurrent delivery of the same row won the unique index: recorded once, as intended.
-            if (!await AlreadyRecorded(outboxId.Value, ct)) throw;
-        }
+        db.SandboxMailbox.AddRange(rows);
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     /// <summary>The greyed button a clicker sees at once (WeCom: the passive update_button reply to the click).</summary>
-    public async Task RecordClickReplyAsync(string userId, string taskId, string responseCode, string label, CancellationToken ct)
+    public async Task RecordClickReplyAsync(string userId, string taskId, string label, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BotDb>();
@@ -63,16 +53,63 @@ public sealed class SandboxTransport(IServiceScopeFactory scopes, TimeProvider t
             To = userId,
             Channel = OutboundChannel.AppUser,
             Kind = OutboundKind.CardUpdate,
-            WeComJson = SandboxJson.ButtonReplaced(userId, responseCode, label).ToJsonString(SandboxJson.Options),
+            WeComJson = new JsonObject { ["MsgType"] = "update_button", ["button"] = new JsonObject { ["replace_name"] = label } }.ToJsonString(WeComSimulator.Json),
             At = time.GetUtcNow(),
             TaskId = taskId,
         });
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task<bool> AlreadyRecorded(long outboxId, CancellationToken ct)
+    private SandboxMessage Row(string to, string path, string? msgType, string? taskId, string json, string? error) => new()
     {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<BotDb>().SandboxMailbox.AnyAsync(m => m.OutboxId == outboxId, ct);
+        To = to,
+        Channel = path switch
+        {
+            "/cgi-bin/appchat/send" => OutboundChannel.AppChat,
+            "/cgi-bin/webhook/send" => OutboundChannel.Webhook,
+            "/cgi-bin/kf/send_msg" or "/cgi-bin/kf/send_msg_on_event" => OutboundChannel.Kf,
+            _ => OutboundChannel.AppUser,
+        },
+        Kind = path == "/cgi-bin/message/update_template_card" ? OutboundKind.CardUpdate
+            : msgType switch { "template_card" => OutboundKind.Card, "markdown" => OutboundKind.Markdown, _ => OutboundKind.Text },
+        WeComJson = json,
+        At = time.GetUtcNow(),
+        TaskId = taskId,
+        Endpoint = path == "/cgi-bin/webhook/send" ? "/cgi-bin/webhook/send?key=…" : path,
+        Error = error,
+    };
+
+    private static IEnumerable<string> Recipients(string path, JsonObject? body)
+    {
+        if (body is null) return ["?"];
+        static IEnumerable<string> Split(string? s) => (s ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var list = path switch
+        {
+            "/cgi-bin/message/send" or "/cgi-bin/kf/send_msg" => Split(body["touser"]?.GetValue<string>()).ToList(),
+            "/cgi-bin/message/update_template_card" => (body["userids"] as JsonArray)?.Select(x => x!.GetValue<string>()).ToList() ?? [],
+            "/cgi-bin/appchat/send" => [body["chatid"]?.GetValue<string>() ?? "?"],
+            _ => [],
+        };
+        return list.Count > 0 ? list : ["?"];
+    }
+
+    private static string? TaskIdOf(JsonObject? body) => body?["template_card"]?["task_id"]?.GetValue<string>();
+
+    private static JsonObject? Parse(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Short(string errMsg)
+    {
+        var cut = errMsg.IndexOf(", hint:", StringComparison.Ordinal);
+        return cut < 0 ? errMsg : errMsg[..cut];
     }
 }

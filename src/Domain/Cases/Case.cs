@@ -29,6 +29,11 @@ public partial class Case
     public Messaging.InboundChannel? ReporterChannel { get; set; }
     /// <summary>The 微信客服 account the farmer wrote to (open_kfid), for replies.</summary>
     public string? ReporterKfId { get; set; }
+    /// <summary>
+    /// True when the reporter proved they belong to <see cref="HouseholdId"/> (ID number, name and the roster phone's last
+    /// four digits matched). Only a verified reporter is told decisions, reasons and plans.
+    /// </summary>
+    public bool ReporterVerified { get; set; }
     /// <summary>True when a cadre found it by their own screening (云龙 三(三): same-day household check).</summary>
     public bool ActiveScreening { get; set; }
 

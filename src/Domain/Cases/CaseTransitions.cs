@@ -207,7 +207,7 @@ public partial class Case
     {
         if (State == CaseState.Closed || Stages.Any(s => s.IsOpen)) return null;
         var last = Stages.OrderBy(s => s.Sequence).LastOrDefault();
-        if (last is null) return StageKind.Intake;
+        if (last is null || IntakeToRedo(last)) return StageKind.Intake;
         var proposed = EliminationProposedAt is not null;
         switch (last.Kind)
         {

@@ -54,6 +54,20 @@ public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry p
         return c.StartStage(next, assignees, actor, clock, rule);
     }
 
+    /// <summary>
+    /// Reopens a clue set aside as invalid and starts a fresh intake stage. The intake is routed before anything changes,
+    /// so a village with nobody to take it leaves the case as it was.
+    /// </summary>
+    public async Task<CaseStage> ReopenAsync(Case c, string reason, Actor actor, CancellationToken ct = default)
+    {
+        var clock = ClockFor(c);
+        var intake = clock.Profile.Stage(StageKind.Intake);
+        IReadOnlyList<Assignee> assignees = c.State == CaseState.Closed ? await router.RouteAsync(c, intake, ct) : [];
+        if (c.State == CaseState.Closed && assignees.Count == 0) throw new DomainException($"“{intake.Name}”环节没有找到办理人，请县级办公室检查花名册");
+        c.Reopen(reason, actor, clock);
+        return c.StartStage(StageKind.Intake, assignees, actor, clock);
+    }
+
     /// <summary>Loads a case with everything a transition touches.</summary>
     public Task<Case?> LoadAsync(string number, CancellationToken ct = default) =>
         db.Cases.Include(c => c.Stages).ThenInclude(s => s.Assignments)

@@ -43,6 +43,7 @@ public static class ChineseNames
         TaskResult.Qualifies => "符合条件",
         TaskResult.DoesNotQualify => "不符合条件",
         TaskResult.Referred => "已报县级部门审批",
+        TaskResult.Invalid => "无效/重复线索",
         _ => r.ToString(),
     };
 
@@ -52,6 +53,7 @@ public static class ChineseNames
         CaseOutcome.NotQualified => "不符合条件，已办结",
         CaseOutcome.RiskEliminated => "风险已消除，已办结",
         CaseOutcome.Duplicate => "重复线索，已办结",
+        CaseOutcome.Invalid => "无效或重复线索，已办结",
         _ => o.ToString(),
     };
 

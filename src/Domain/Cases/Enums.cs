@@ -84,6 +84,8 @@ public enum CaseOutcome
     RiskEliminated = 2,
     /// <summary>重复线索，并入其他案件</summary>
     Duplicate = 3,
+    /// <summary>无效或重复线索，受理时搁置（理由必填，县级办公室可以重开）</summary>
+    Invalid = 4,
 }
 
 /// <summary>一般 / 严重</summary>
@@ -106,8 +108,10 @@ public enum TaskResult
     Qualifies = 4,
     /// <summary>核查不符合</summary>
     DoesNotQualify = 5,
+    /// <summary>无效/重复线索 — the intake set aside with a reason.</summary>
+    Invalid = 6,
     /// <summary>已报县级部门审批 (丰都 第三步: 应由县级行业部门审批的)</summary>
-    Referred = 6,
+    Referred = 7,
 }
 
 /// <summary>The fixed list of risk types (风险类型).</summary>

@@ -39,6 +39,11 @@ public class OutboxMessage
     public string? DedupeKey { get; set; }
     /// <summary>Id the platform returned (msgid), for recall and card updates.</summary>
     public string? PlatformMessageId { get; set; }
+    /// <summary>
+    /// A task card's <c>response_code</c> from the send (WeCom: single use, 72 h): lets the bot update the card for its holders
+    /// when no click code is at hand (another card of the same task, a holder who never clicked).
+    /// </summary>
+    public string? ResponseCode { get; set; }
     /// <summary>Claim token of the dispatcher instance that holds the row while sending.</summary>
     public string? ClaimedBy { get; set; }
     public DateTimeOffset? ClaimedUntil { get; set; }

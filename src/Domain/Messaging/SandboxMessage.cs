@@ -18,4 +18,8 @@ public class SandboxMessage
     public long? OutboxId { get; set; }
     /// <summary>The task card it shows or updates, for cards and card updates.</summary>
     public string? TaskId { get; set; }
+    /// <summary>The WeCom API it was sent to (e.g. <c>/cgi-bin/message/send</c>); null for a passive reply to a click.</summary>
+    public string? Endpoint { get; set; }
+    /// <summary>Why it did not arrive: WeCom's refusal (errcode and meaning) or a silent drop; null when delivered.</summary>
+    public string? Error { get; set; }
 }

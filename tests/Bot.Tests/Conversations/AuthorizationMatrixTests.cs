@@ -125,9 +125,10 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
         using var __ = scope;
         var task = c.CurrentStage!.Assignments[0].TaskId;
         var chat = new ChatDriver(_h.F);
-        Assert.Equal("无权办理", await new WeComUser(_h.F, _h.Http, "gm_b1").ClickAsync(task, "accept"));
+        // A refused click gets no passive reply: the card keeps its buttons, the chat says why.
+        Assert.Null(await new WeComUser(_h.F, _h.Http, "gm_b1").ClickAsync(task, "accept"));
         Assert.Contains("不由您办理", chat.LastTextTo("gm_b1"));
-        Assert.Equal("无权办理", await new WeComUser(_h.F, _h.Http, "cl_1").ClickAsync(task, "accept"));
+        Assert.Null(await new WeComUser(_h.F, _h.Http, "cl_1").ClickAsync(task, "accept"));
         Assert.Contains("只能查看", chat.LastTextTo("cl_1"));
         await new WeComUser(_h.F, _h.Http, "gm_b1").SayAsync($"案件 {c.Number}");
         Assert.Contains("不在您的管辖范围", chat.LastTextTo("gm_b1"));

@@ -20,11 +20,14 @@ public sealed class FarmerReportSmokeTests
         await chat.SendAsync(farmer, TestRoster.IdUnknown, InboundChannel.Kf, "kf1");
         Assert.Contains("姓名", chat.LastTextTo(farmer));
         await chat.SendAsync(farmer, "刘一", InboundChannel.Kf, "kf1");
+        Assert.Contains("手机号", chat.LastTextTo(farmer));
+        await chat.SendAsync(farmer, "138 0000 9999", InboundChannel.Kf, "kf1");
+        // Not on the roster: the one answer that reveals nothing, and the form goes on.
+        Assert.Contains("信息核对不上", chat.TextsTo(farmer)[^2]);
         await chat.SendAsync(farmer, "李树", InboundChannel.Kf, "kf1");
         Assert.Contains("哪种困难", chat.LastTextTo(farmer));
         await chat.SendAsync(farmer, "1 3", InboundChannel.Kf, "kf1");
         await chat.SendAsync(farmer, "孩子上大学，丈夫住院花了很多钱", InboundChannel.Kf, "kf1");
-        await chat.SendAsync(farmer, "138 0000 9999", InboundChannel.Kf, "kf1");
         Assert.Contains("因病、因学", chat.LastTextTo(farmer));
         await chat.SendAsync(farmer, "确认", InboundChannel.Kf, "kf1");
         var receipt = chat.LastTextTo(farmer);

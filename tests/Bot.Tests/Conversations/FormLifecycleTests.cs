@@ -35,7 +35,7 @@ public sealed class FormLifecycleTests
         _ = f.CreateClient();
         using (var db = f.NewDb()) TestRoster.Seed(db);
         var writer = new ChatDriver(f);
-        var steps = new[] { "申报", TestRoster.IdUnknown, "刘一", "李树村", "1", "丈夫住院花费很大", "13800009999" };
+        var steps = new[] { "申报", TestRoster.IdUnknown, "刘一", "13800009999", "李树村", "1", "丈夫住院花费很大" };
         var inbox = f.Services.GetService(typeof(RapidResponse.Bot.Inbox.InboxWriter)) as RapidResponse.Bot.Inbox.InboxWriter;
         for (var i = 0; i < steps.Length; i++)
             await inbox!.AcceptAsync(new(InboundChannel.Kf, "wm_y", $"m{i}", RapidResponse.Bot.Conversations.InboundKind.Text, f.Time.GetUtcNow(), Text: steps[i], OpenKfId: "kf1"), $"order-{i}");

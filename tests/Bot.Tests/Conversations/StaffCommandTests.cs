@@ -45,7 +45,8 @@ public sealed class StaffCommandTests
         var card = Assert.Single(chat.CardsTo("tl_a"));
         Assert.StartsWith("DEF-", card.TaskId);
         // A village cadre cannot approve their own request; the township lead can.
-        Assert.Equal("无权审批", await gm.ClickAsync(card.TaskId, "approve_deferral"));
+        Assert.Null(await gm.ClickAsync(card.TaskId, "approve_deferral"));
+        Assert.Contains("不由您审批", chat.LastTextTo("gm_a1"));
         Assert.Equal("已同意延期", await new WeComUser(f, http, "tl_a").ClickAsync(card.TaskId, "approve_deferral"));
         Assert.Contains("新期限", chat.LastTextTo("gm_a1"));
         using var db = f.NewDb();

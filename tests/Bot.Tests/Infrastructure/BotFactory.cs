@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,43 +33,51 @@ public sealed class BotFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(Directory, "bot.db");
 
-    /// <summary>WireMock standing in for the WeCom API (started by <see cref="WithWeCom"/>); every outbound call lands here.</summary>
-    public WireMock.Server.WireMockServer? WeComApi { get; private set; }
+    /// <summary>The fake WeCom (WireMock answered by the rule-keeper; started by <see cref="WithWeCom()"/>); every outbound call lands here.</summary>
+    public FakeWeCom? WeCom { get; private set; }
+
+    public WireMock.Server.WireMockServer? WeComApi => WeCom?.Server;
 
     /// <summary>
-    /// Configures the WeCom app with the official test-vector credentials (WeCom/Vectors.cs) and a WireMock WeCom API that
-    /// answers gettoken and every send with errcode 0 (tests may add their own mappings).
+    /// Configures the WeCom app with the official test-vector credentials (WeCom/Vectors.cs) and the rule-keeping fake WeCom.
+    /// The simulated corp's address book is the bot's staff roster (active staff are active members), its group chats and
+    /// robots those of the roster's group bindings; a test changes a member with <c>WeCom.Simulator.SetMember</c>.
     /// </summary>
     public BotFactory WithWeCom()
     {
-        WeComApi = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
-        WeComApi.Given(WireMock.RequestBuilders.Request.Create().WithPath("/cgi-bin/gettoken").UsingGet())
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithBodyAsJson(new { errcode = 0, errmsg = "ok", access_token = "test-token", expires_in = 7200 }));
-        WeComApi.Given(WireMock.RequestBuilders.Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher("/cgi-bin/*")).UsingPost()).AtPriority(100)
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithBodyAsJson(new { errcode = 0, errmsg = "ok", msgid = "wx-msg" }));
+        WeCom = new FakeWeCom(Time);
+        var sim = WeCom.Simulator;
+        sim.MemberResolver = userId =>
+        {
+            using var db = NewDb();
+            var active = db.Staff.AsNoTracking().Where(x => x.UserId.ToLower() == userId.ToLower()).Select(x => (bool?)x.Active).FirstOrDefault();
+            // Someone who wrote to the app is a member inside its visible range (an enrolled villager).
+            active ??= db.Inbox.AsNoTracking().Any(i => i.SenderId == userId && i.Channel == RapidResponse.Domain.Messaging.InboundChannel.App) ? true : null;
+            return active switch { true => RapidResponse.Bot.WeCom.Simulator.MemberStatus.Active, false => RapidResponse.Bot.WeCom.Simulator.MemberStatus.Inactive, null => null };
+        };
+        sim.ChatResolver = chatId => { using var db = NewDb(); return db.Groups.AsNoTracking().Any(g => g.ChatId == chatId); };
+        sim.RobotResolver = key => { using var db = NewDb(); return db.Groups.AsNoTracking().Any(g => g.WebhookKey == key); };
         Settings["Outbox:PollInterval"] = "00:00:00.050";
-        return WithWeCom(WeComApi.Urls[0]);
+        return WithWeCom(WeCom.Url);
     }
 
     /// <summary>The JSON bodies WeCom received on a path, oldest first.</summary>
-    public List<System.Text.Json.JsonElement> WeComCalls(string path) =>
-        [.. (WeComApi?.LogEntries ?? []).Where(e => e.RequestMessage.Path == path).OrderBy(e => e.RequestMessage.DateTime)
-            .Select(e => System.Text.Json.JsonDocument.Parse(e.RequestMessage.Body ?? "{}").RootElement.Clone())];
+    public List<System.Text.Json.JsonElement> WeComCalls(string path) => WeCom?.Calls(path) ?? [];
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing) WeComApi?.Stop();
+        if (disposing) WeCom?.Dispose();
     }
 
     /// <summary>Configures the WeCom app with the official test-vector credentials (WeCom/Vectors.cs) and an API host.</summary>
     public BotFactory WithWeCom(string apiBaseUrl)
     {
-        Settings["WeCom:CorpId"] = WeCom.Vectors.CorpId;
+        Settings["WeCom:CorpId"] = RapidResponse.Bot.Tests.WeCom.Vectors.CorpId;
         Settings["WeCom:AgentId"] = "1000002";
         Settings["WeCom:Secret"] = "app-secret";
-        Settings["WeCom:Token"] = WeCom.Vectors.Token;
-        Settings["WeCom:EncodingAESKey"] = WeCom.Vectors.AesKey;
+        Settings["WeCom:Token"] = RapidResponse.Bot.Tests.WeCom.Vectors.Token;
+        Settings["WeCom:EncodingAESKey"] = RapidResponse.Bot.Tests.WeCom.Vectors.AesKey;
         Settings["WeCom:ApiBaseUrl"] = apiBaseUrl;
         return this;
     }

@@ -28,6 +28,7 @@ public static class CaseWalker
             x.ApplicantName = "张大山";
             x.ReporterChannel = InboundChannel.App;
             x.ReporterId = reporter;
+            x.ReporterVerified = true;   // a reporter who proved the household is theirs hears progress and outcomes
         });
         while (c.CurrentStage?.Kind != stage)
         {

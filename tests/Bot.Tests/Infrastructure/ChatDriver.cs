@@ -20,7 +20,8 @@ public sealed class ChatDriver(BotFactory f)
 
     public async Task ClickAsync(string from, string taskId, string key, string? responseCode = null)
     {
-        var m = new Inbound(InboundChannel.App, from, $"click-{Guid.NewGuid():N}", InboundKind.CardClick, f.Time.GetUtcNow(), TaskId: taskId, Key: key, ResponseCode: responseCode ?? $"rc-{Guid.NewGuid():N}");
+        var code = responseCode ?? f.WeCom?.Simulator.Click(from, taskId, key)?.ResponseCode ?? $"rc-{Guid.NewGuid():N}";
+        var m = new Inbound(InboundChannel.App, from, $"click-{Guid.NewGuid():N}", InboundKind.CardClick, f.Time.GetUtcNow(), TaskId: taskId, Key: key, ResponseCode: code);
         await DeliverAsync(m, m.ResponseCode!);
     }
 
@@ -57,7 +58,9 @@ public sealed class ChatDriver(BotFactory f)
     public List<CardBody> CardsTo(string recipient)
     {
         using var db = f.NewDb();
-        return db.Outbox.AsNoTracking().Where(o => o.Recipient == recipient && o.Kind == OutboundKind.Card).OrderBy(o => o.Id).AsEnumerable()
+        // One send per task to all its holders: the recipient is one of "a|b|c".
+        return db.Outbox.AsNoTracking().Where(o => o.Kind == OutboundKind.Card && (o.Recipient == recipient || o.Recipient.Contains(recipient))).OrderBy(o => o.Id).AsEnumerable()
+            .Where(o => o.Recipient.Split('|').Contains(recipient))
             .Select(o => OutboundPayload.Deserialize<CardBody>(o.Payload)).ToList();
     }
 }

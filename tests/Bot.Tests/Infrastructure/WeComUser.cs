@@ -28,10 +28,17 @@ public sealed class WeComUser(BotFactory f, HttpClient http, string userId)
         return r;
     }
 
-    /// <summary>Clicks a card button; returns the passive reply's button label (update_button), if any.</summary>
+    /// <summary>
+    /// Clicks a card button; returns the passive reply's button label (update_button), if any. With the fake WeCom, the
+    /// click is WeCom's: it issues the response code, and applies the passive reply only when it came within 5 s. A click
+    /// WeCom would not allow (not a holder, greyed card) still reaches the bot with a made-up code, so tests can prove the
+    /// bot's own checks.
+    /// </summary>
     public async Task<string?> ClickAsync(string taskId, string key, string? responseCode = null, bool wait = true)
     {
-        var code = responseCode ?? "RC" + Guid.NewGuid().ToString("N");
+        var sim = f.WeCom?.Simulator;
+        var code = responseCode ?? sim?.Click(userId, taskId, key)?.ResponseCode ?? "RC" + Guid.NewGuid().ToString("N");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var xml = $"<xml><ToUserName><![CDATA[{Vectors.CorpId}]]></ToUserName><FromUserName><![CDATA[{userId}]]></FromUserName>"
                   + $"<CreateTime>{f.Time.GetUtcNow().ToUnixTimeSeconds()}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
                   + $"<Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[{key}]]></EventKey><TaskId><![CDATA[{taskId}]]></TaskId>"
@@ -39,11 +46,18 @@ public sealed class WeComUser(BotFactory f, HttpClient http, string userId)
         var r = await PostAsync(xml);
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var body = await r.Content.ReadAsStringAsync();
+        var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        string? label = null;
+        if (body.Length > 0)
+        {
+            var outer = XDocument.Parse(body).Root!;
+            var plain = Crypto.Decrypt(outer.Element("Encrypt")!.Value).Value;
+            label = XDocument.Parse(plain).Root!.Element("Button")?.Element("ReplaceName")?.Value;
+            if (label is not null) sim?.PassiveReply(userId, taskId, label, took);
+        }
+
         if (wait) await new ChatDriver(f).WaitIdleAsync();
-        if (body.Length == 0) return null;
-        var outer = XDocument.Parse(body).Root!;
-        var plain = Crypto.Decrypt(outer.Element("Encrypt")!.Value).Value;
-        return XDocument.Parse(plain).Root!.Element("Button")?.Element("ReplaceName")?.Value;
+        return label;
     }
 
     public Task<HttpResponseMessage> PostAsync(string plaintext)

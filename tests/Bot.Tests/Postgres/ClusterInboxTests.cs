@@ -45,7 +45,7 @@ public sealed class ClusterInboxTests
         await using var c = await Cluster.StartAsync(3);
         await using (var db = c.NewDb()) TestRoster.Seed(db);
         // A whole report form, each step to another instance: any reordering or double handling breaks the form.
-        var steps = new[] { "申报", TestRoster.IdUnknown, "刘一", "李树村", "因病", "丈夫住院，自付医疗费三万元", "13800009999", "确认" };
+        var steps = new[] { "申报", TestRoster.IdUnknown, "刘一", "13800009999", "李树村", "因病", "丈夫住院，自付医疗费三万元", "确认" };
         for (var i = 0; i < steps.Length; i++)
         {
             var r = await c.Nodes[i % c.Nodes.Count].PostCallbackAsync(ClusterNode.TextCallback("villager_liu", steps[i], 8_200_000 + i, c.Time.GetUtcNow()));
@@ -60,8 +60,8 @@ public sealed class ClusterInboxTests
         Assert.Equal(1, await check.Cases.CountAsync());
         var texts = (await check.Outbox.AsNoTracking().Where(o => o.Recipient == "villager_liu" && o.Kind == OutboundKind.Text).OrderBy(o => o.Id).ToListAsync())
             .Select(o => OutboundPayload.Deserialize<TextBody>(o.Payload).Content).ToList();
-        // The greeting, then one answer per message, ending in the receipt with the case number.
-        Assert.Equal(steps.Length + 1, texts.Count);
+        // The greeting, then one answer per message (plus the identity notice: this ID is not on the roster), ending in the receipt.
+        Assert.Equal(steps.Length + 2, texts.Count);
         Assert.Equal(texts.Count, texts.Distinct().Count());
         Assert.Contains("YL-2026-000001", texts[^1]);
     }

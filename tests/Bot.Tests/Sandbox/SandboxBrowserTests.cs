@@ -46,7 +46,7 @@ public sealed class SandboxBrowserTests
         await page.GetByTestId("persona").SelectOptionAsync("gm_lishu");
         var card = chat.Locator(".card").Filter(new LocatorFilterOptions { HasText = "受理任务" });
         await card.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "受理", Exact = true }).ClickAsync();
-        await Assertions.Expect(card.Locator(".card-done")).ToHaveTextAsync("已受理");
+        await Assertions.Expect(card.Locator(".card-done")).ToHaveTextAsync("已受理（李树）");
         await Assertions.Expect(chat).ToContainTextAsync("下一步“信息比对”已派发");
 
         // Time travel past the comparison deadline (2 working days: Wednesday 10-14 23:59) with +1周.

@@ -10,7 +10,7 @@ using RapidResponse.Domain.Roster;
 namespace RapidResponse.Bot.Conversations.Cards;
 
 /// <summary>Deferral (延期): a request with a reason, carded one level up to approve or decline; approval moves the deadline (audited).</summary>
-public sealed class DeferralFlow(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, ConversationOptions options)
+public sealed class DeferralFlow(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, CardUpdates updates, ConversationOptions options)
 {
     public const string TaskPrefix = "DEF-";
 
@@ -40,16 +40,21 @@ public sealed class DeferralFlow(BotDb db, CaseWorkflow workflow, Jurisdiction a
         var card = new CardBody(request.TaskId, $"延期申请 · {c.Number}", Domain.Privacy.Mask.Text(reason),
             [new("案件编号", c.Number), new("环节", def.Name), new("申请人", s.Name), new("原期限", TaskActions.DueText(stage.DueAt)), new("申请延期", $"{request.Days}个工作日")],
             [new(CardKeys.ApproveDeferral, "同意延期"), new(CardKeys.DeclineDeferral, "不同意", 2)]);
-        foreach (var a in approvers) messenger.Card(a, card);
+        messenger.Card([.. approvers], card);
         messenger.Reply(m, "staff.deferral_requested", new { c.Number, Stage = def.Name, request.Days });
     }
 
     public async Task<ActionOutcome> DecideAsync(Inbound m, Staff s, CancellationToken ct)
     {
         var r = await db.DeferralRequests.FirstOrDefaultAsync(x => x.TaskId == m.TaskId, ct);
-        if (r is null) { messenger.Reply(m, "staff.task_missing"); return new(false, "任务不存在"); }
-        if (!r.ApproverIds.Contains(s.UserId)) { messenger.ReplyText(m, "这份延期申请不由您审批"); return new(false, "无权审批"); }
-        if (r.Status != DeferralStatus.Pending) return new(false, r.Status == DeferralStatus.Approved ? "已同意" : "已不同意");
+        if (r is null) { messenger.Reply(m, "staff.task_missing"); return ActionOutcome.NotDone; }
+        if (!r.ApproverIds.Contains(s.UserId)) { messenger.ReplyText(m, "这份延期申请不由您审批"); return ActionOutcome.NotDone; }
+        if (r.Status != DeferralStatus.Pending)
+        {
+            var done = r.Status == DeferralStatus.Approved ? "已同意延期" : "已不同意";
+            updates.FinishFor(s.UserId, m.TaskId!, m.ResponseCode, done);
+            return new(false, done);
+        }
         var c = (await workflow.LoadAsync(r.CaseNumber, ct))!;
         var clock = workflow.ClockFor(c);
         var actor = new Actor(s.UserId, s.Role.ToString(), m.MessageId);
@@ -69,11 +74,13 @@ public sealed class DeferralFlow(BotDb db, CaseWorkflow workflow, Jurisdiction a
             }
             r.Status = DeferralStatus.Approved;
             messenger.ToStaff(r.RequestedBy, "staff.deferral_approved", new { c.Number, Due = TaskActions.DueText(newDue), By = s.Name });
+            await updates.FinishAsync(r.TaskId, $"已同意延期（{s.Name}）", (m.TaskId!, m.ResponseCode, s.UserId), ct);
             return new(true, "已同意延期");
         }
         r.Status = DeferralStatus.Declined;
         c.RecordEvent(actor, clock.Now, "deferral.declined", $"不同意延期：{r.CaseNumber}");
         messenger.ToStaff(r.RequestedBy, "staff.deferral_declined", new { c.Number, By = s.Name });
+        await updates.FinishAsync(r.TaskId, $"已不同意（{s.Name}）", (m.TaskId!, m.ResponseCode, s.UserId), ct);
         return new(true, "已不同意");
     }
 }

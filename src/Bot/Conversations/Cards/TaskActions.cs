@@ -9,44 +9,58 @@ using RapidResponse.Domain.Roster;
 
 namespace RapidResponse.Bot.Conversations.Cards;
 
-/// <summary>The outcome of an action: the label for the clicker's card and whether it happened.</summary>
-public sealed record ActionOutcome(bool Done, string Label);
+/// <summary>
+/// The outcome of an action: whether it happened and the label for the clicker's passive reply. An empty label means no
+/// passive reply: the card keeps its buttons (a refused or unfinished action never leaves a dead card; the chat says why).
+/// </summary>
+public sealed record ActionOutcome(bool Done, string Label)
+{
+    public static ActionOutcome NotDone => new(false, "");
+}
 
 /// <summary>
 /// Performs what a card button (or the words that follow it) asks: checks role and jurisdiction, moves the case,
 /// audits with the message id, starts and cards the next stage, updates the card for the other holders and tells the farmer.
 /// </summary>
 public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, TaskCards cards, Messenger messenger, FormStore forms,
-    DeferralFlow deferrals, EliminationFlow eliminations, ILogger<TaskActions> log)
+    DeferralFlow deferrals, CardUpdates updates, EliminationFlow eliminations, ILogger<TaskActions> log)
 {
     /// <summary>Keys whose action needs words from the clicker first.</summary>
     public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer
-        or CardKeys.ProposeElimination or CardKeys.DeclineElimination or CardKeys.ReferDepartment or CardKeys.DepartmentReply;
+        or CardKeys.Invalid or CardKeys.ProposeElimination or CardKeys.DeclineElimination or CardKeys.ReferDepartment or CardKeys.DepartmentReply;
 
     public async Task<ActionOutcome> ClickAsync(Inbound m, Staff s, CancellationToken ct)
     {
-        if (m.TaskId is null || m.Key is null) return new(false, "无效操作");
+        if (m.TaskId is null || m.Key is null) return ActionOutcome.NotDone;
         if (m.TaskId.StartsWith(DeferralFlow.TaskPrefix, StringComparison.Ordinal))
             return await deferrals.DecideAsync(m, s, ct);
-        var c = await workflow.LoadByTaskAsync(m.TaskId, ct);
-        if (c is null) { messenger.Reply(m, "staff.task_missing"); return new(false, "任务不存在"); }
-        var task = c.Stages.SelectMany(x => x.Assignments).First(a => a.TaskId == m.TaskId);
+        var taskId = CardRows.TaskOf(m.TaskId);
+        var c = await workflow.LoadByTaskAsync(taskId, ct);
+        if (c is null) { messenger.Reply(m, "staff.task_missing"); return ActionOutcome.NotDone; }
+        var task = c.Stages.SelectMany(x => x.Assignments).First(a => a.TaskId == taskId);
         var stage = c.Stages.First(x => x.Id == task.StageId || x.Assignments.Contains(task));
         var clock = workflow.ClockFor(c);
         var def = clock.Profile.Stage(stage.Kind);
         var allowed = await access.CanAct(s, c, task, def, ct);
-        if (!allowed.Allowed) { messenger.ReplyText(m, allowed.Reason); return new(false, "无权办理"); }
-        if (!stage.IsOpen || !task.IsOpen) { messenger.Reply(m, "staff.task_done", new { c.Number, Stage = def.Name, Result = task.Result.ToChinese() }); return new(false, "已办理"); }
+        if (!allowed.Allowed) { messenger.ReplyText(m, allowed.Reason); return ActionOutcome.NotDone; }
+        if (!stage.IsOpen || !task.IsOpen)
+        {
+            messenger.Reply(m, "staff.task_done", new { c.Number, Stage = def.Name, Result = task.Result.ToChinese() });
+            // The clicker's card still had buttons (its update may have been lost): it ends on the task's final state.
+            var done = $"已办理：{task.Result.ToChinese()}";
+            updates.FinishFor(s.UserId, m.TaskId, m.ResponseCode, done);
+            return new(false, done);
+        }
         // Refused at once (outside the window, no labour capacity) rather than after the clicker has typed the grounds.
         if (m.Key == CardKeys.ProposeElimination && await eliminations.RefusalAsync(c, ct) is { } refusal)
-        { messenger.ReplyText(m, refusal); return new(false, "未办理"); }
+        { messenger.ReplyText(m, refusal); return ActionOutcome.NotDone; }
         if (NeedsNote(m.Key))
         {
             await forms.SaveAsync(m, NotePrompt.FormName, new NotePrompt { TaskId = m.TaskId, Key = m.Key, ResponseCode = m.ResponseCode, CaseNumber = c.Number }, ct);
             messenger.Reply(m, "staff.ask_note", new { c.Number, Key = m.Key, Stage = def.Name });
-            return new(false, "请在对话中补充说明");
+            return ActionOutcome.NotDone;
         }
-        return await PerformAsync(m, s, c, task, m.Key, null, m.ResponseCode, ct);
+        return await PerformAsync(m, s, c, task, m.Key, null, m.TaskId, m.ResponseCode, ct);
     }
 
     /// <summary>The words that complete a pending click.</summary>
@@ -58,16 +72,16 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         await forms.ClearAsync(m, ct);
         if (p.Key == CardKeys.Defer) { await deferrals.RequestAsync(m, s, p.CaseNumber!, text, null, ct); return; }
         if (p.Key == CardKeys.ProposeElimination) { await eliminations.ProposeAsync(m, s, p.CaseNumber!, text, ct); return; }
-        var c = await workflow.LoadByTaskAsync(p.TaskId, ct);
-        var task = c?.Stages.SelectMany(x => x.Assignments).FirstOrDefault(a => a.TaskId == p.TaskId);
+        var c = await workflow.LoadByTaskAsync(CardRows.TaskOf(p.TaskId), ct);
+        var task = c?.Stages.SelectMany(x => x.Assignments).FirstOrDefault(a => a.TaskId == CardRows.TaskOf(p.TaskId));
         if (c is null || task is null) { messenger.Reply(m, "staff.task_missing"); return; }
         var def = workflow.ClockFor(c).Profile.Stage(c.Stages.First(x => x.Assignments.Contains(task)).Kind);
         var allowed = await access.CanAct(s, c, task, def, ct);
         if (!allowed.Allowed) { messenger.ReplyText(m, allowed.Reason); return; }
-        await PerformAsync(m, s, c, task, p.Key, text, p.ResponseCode, ct);
+        await PerformAsync(m, s, c, task, p.Key, text, p.TaskId, p.ResponseCode, ct);
     }
 
-    private async Task<ActionOutcome> PerformAsync(Inbound m, Staff s, Case c, StageAssignment task, string key, string? note, string? responseCode, CancellationToken ct)
+    private async Task<ActionOutcome> PerformAsync(Inbound m, Staff s, Case c, StageAssignment task, string key, string? note, string? cardTaskId, string? responseCode, CancellationToken ct)
     {
         var clock = workflow.ClockFor(c);
         var actor = new Actor(s.UserId, s.Role.ToString(), m.MessageId);
@@ -86,8 +100,14 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                 case (StageKind.AssistanceStart, CardKeys.StartAssistance):
                     c.StartAssistance(note!, actor, clock);
                     label = "已启动帮扶";
-                    if (c.ReporterChannel is { } ch && c.Channel == Channel.SelfReport)
+                    // The plan is the household's business: only a reporter who proved they belong to it reads it.
+                    if (c.ReporterChannel is { } ch && c.Channel == Channel.SelfReport && c.ReporterVerified)
                         messenger.ToPerson(ch, c.ReporterId!, c.ReporterKfId, "farmer.assistance_started", new { CaseNumber = c.Number, Plan = note });
+                    break;
+                case (StageKind.Intake, CardKeys.Invalid):
+                    c.SetAsideAsInvalid(note ?? "", actor, clock);
+                    label = "已标记无效/重复";
+                    NotifyFarmerOfDecision(c, clock, note);
                     break;
                 case (StageKind.Tracking, CardKeys.Visit):
                     c.RecordVisit(note!, actor, clock);
@@ -96,7 +116,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                 case (StageKind.EliminationReview or StageKind.EliminationConfirmation, CardKeys.ApproveElimination or CardKeys.DeclineElimination):
                     c.ReviewElimination(key == CardKeys.ApproveElimination, note, actor, clock);
                     label = key == CardKeys.ApproveElimination ? "已同意风险消除" : "已退回继续帮扶";
-                    if (c.Outcome == CaseOutcome.RiskEliminated) NotifyFarmer(c, "farmer.risk_eliminated", new { CaseNumber = c.Number });
+                    if (c.Outcome == CaseOutcome.RiskEliminated) NotifyFarmer(c, "farmer.risk_eliminated", new { CaseNumber = c.Number }, resultReadyIfUnverified: true);
                     break;
                 default:
                     var result = ResultOf(key) ?? throw new DomainException($"“{def.Name}”环节没有这个按钮");
@@ -106,6 +126,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                         CardKeys.Accept => "已受理",
                         CardKeys.Forward => "已反馈到村",
                         CardKeys.Problem => "已报告问题",
+                        CardKeys.NoAnomaly => "已比对无异常",
                         CardKeys.NoticeDone => "公示期满，已上报",
                         CardKeys.Reported => "已告知县级",
                         CardKeys.Implemented => "已落实",
@@ -124,29 +145,41 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         catch (DomainException e)
         {
             messenger.ReplyText(m, e.Message);
-            return new(false, "未办理");
+            return ActionOutcome.NotDone;
         }
         var next = await workflow.AdvanceAsync(c, actor, ct);
         if (next is not null) await cards.SendAsync(c, next, clock.Profile, ct);
-        // The clicker's card answers passively; the other holders of the same task get the update through the response code.
-        var holders = (await cards.HoldersAsync(task, ct)).Where(u => u != s.UserId).ToList();
-        if (holders.Count > 0 && responseCode is not null)
-            messenger.UpdateCard(new CardUpdateBody(task.TaskId, $"{label}（{s.Name}）", holders, responseCode));
+        // Every holder's card ends final with who did it — the clicker's too: the passive reply may come too late or on
+        // another instance (§12).
+        await updates.FinishAsync(task.TaskId, $"{label}（{s.Name}）", cardTaskId is null ? null : (cardTaskId, responseCode, s.UserId), ct);
         messenger.Reply(m, "staff.action_done", new { c.Number, Stage = def.Name, Label = label, Next = next is null ? null : clock.Profile.Stage(next.Kind).Name, Due = next?.DueAt });
         log.LogInformation("Case {Case} {Stage}: {Label} by {User}", c.Number, stage.Kind, label, s.UserId);
         return new(true, label);
     }
 
-    private void NotifyFarmer(Case c, string template, object model)
-    {
-        if (c.ReporterChannel is { } ch && c.ReporterId is not null && c.Channel == Channel.SelfReport)
-            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, template, model);
-    }
-
-    private void NotifyFarmerOfDecision(Case c, CaseClock clock)
+    /// <summary>
+    /// Progress or an outcome about the household, to a reporter verified as the household's only; anyone else hears at most
+    /// that there is a result (<paramref name="resultReadyIfUnverified"/>), to be told in person by the village.
+    /// </summary>
+    private void NotifyFarmer(Case c, string template, object model, bool resultReadyIfUnverified = false)
     {
         if (c.ReporterChannel is not { } ch || c.ReporterId is null || c.Channel != Channel.SelfReport) return;
-        if (c.Qualifies == true)
+        if (c.ReporterVerified) messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, template, model);
+        else if (resultReadyIfUnverified) messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.result_ready", new { CaseNumber = c.Number });
+    }
+
+    /// <summary>
+    /// Tells the farmer who filed the case how it ended. Decisions and reasons go only to a reporter verified as the
+    /// household's; anyone else hears that there is a result, to be told in person by the village.
+    /// </summary>
+    private void NotifyFarmerOfDecision(Case c, CaseClock clock, string? invalidReason = null)
+    {
+        if (c.ReporterChannel is not { } ch || c.ReporterId is null || c.Channel != Channel.SelfReport) return;
+        if (!c.ReporterVerified)
+            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.result_ready", new { CaseNumber = c.Number });
+        else if (c.Outcome == CaseOutcome.Invalid)
+            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.clue_invalid", new { CaseNumber = c.Number, Reason = invalidReason });
+        else if (c.Qualifies == true)
             messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.decision_qualifies",
                 new { CaseNumber = c.Number, Limit = clock.Profile.Has(StageKind.AssistanceStart) ? clock.Profile.Stage(StageKind.AssistanceStart).Deadline.Describe() : "1个月" });
         else

@@ -15,6 +15,8 @@ namespace RapidResponse.Bot.Conversations.Cards;
 public static class CardKeys
 {
     public const string Accept = "accept";
+    /// <summary>无效/重复线索 on the intake card (asks for the reason in chat).</summary>
+    public const string Invalid = "invalid";
     public const string NoAnomaly = "no_anomaly";
     public const string Problem = "problem";
     public const string Forward = "forward";
@@ -55,7 +57,7 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
     {
         List<CardButton> b = kind switch
         {
-            StageKind.Intake => [new(CardKeys.Accept, "受理")],
+            StageKind.Intake => [new(CardKeys.Accept, "受理"), new(CardKeys.Invalid, "无效/重复线索", 2)],
             StageKind.Comparison => [new(CardKeys.NoAnomaly, "比对无异常"), new(CardKeys.Problem, "发现问题", 2)],
             StageKind.ForwardToVillage => [new(CardKeys.Forward, "已反馈到村")],
             StageKind.HouseholdCheck => [new(CardKeys.Qualifies, "核查符合"), new(CardKeys.NotQualifies, "核查不符合", 2)],
@@ -76,13 +78,50 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
         return b;
     }
 
-    /// <summary>Sends a card for every open assignment of the stage to every person holding it.</summary>
+    /// <summary>
+    /// Sends the card of every open assignment of the stage: one send per task to all its holders (a department's officers
+    /// share one task_id; WeCom refuses a task_id sent twice, 42014).
+    /// </summary>
     public async Task SendAsync(Case c, CaseStage stage, TimelineProfile profile, CancellationToken ct = default)
     {
         var card = await BuildAsync(c, stage, profile, ct);
         foreach (var a in stage.Assignments.Where(a => a.IsOpen))
-            foreach (var user in await HoldersAsync(a, ct))
-                messenger.Card(user, card with { TaskId = a.TaskId });
+            messenger.Card(await HoldersAsync(a, ct), card with { TaskId = a.TaskId });
+    }
+
+    /// <summary>
+    /// Officers added to a department after its open tasks were carded get a fresh card of each (a new task_id,
+    /// <c>{task}@{n}</c>): a sent card cannot gain holders. Returns how many cards were written.
+    /// </summary>
+    public async Task<int> SendToNewHoldersAsync(Func<Case, TimelineProfile> profileOf, Func<string, CancellationToken, Task<Case?>> load, CancellationToken ct = default)
+    {
+        var open = await db.Assignments.AsNoTracking().Where(a => a.CompletedAt == null && a.AssigneeKind == AssigneeKind.Department && a.Stage!.CompletedAt == null)
+            .Select(a => new { a.TaskId, Number = a.Stage!.Case!.Number }).ToListAsync(ct);
+        var written = 0;
+        foreach (var group in open.GroupBy(x => x.Number))
+        {
+            var c = await load(group.Key, ct);
+            if (c is null || !c.IsOpen) continue;
+            foreach (var stage in c.Stages.Where(s => s.IsOpen))
+            {
+                CardBody? card = null;
+                foreach (var a in stage.Assignments.Where(a => a.IsOpen && a.AssigneeKind == AssigneeKind.Department))
+                {
+                    var key = CardRows.DedupeKey(a.TaskId);
+                    var sent = await db.Outbox.AsNoTracking().Where(o => o.Kind == OutboundKind.Card && o.DedupeKey != null && (o.DedupeKey == key || o.DedupeKey.StartsWith(key + "@")))
+                        .Select(o => o.Recipient).ToListAsync(ct);
+                    if (sent.Count == 0) continue;
+                    var had = sent.SelectMany(r => r.Split('|')).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                    var fresh = (await HoldersAsync(a, ct)).Where(u => !had.Contains(u)).ToList();
+                    if (fresh.Count == 0) continue;
+                    card ??= await BuildAsync(c, stage, profileOf(c), ct);
+                    messenger.Card(fresh, card with { TaskId = $"{a.TaskId}@{sent.Count + 1}" });
+                    written++;
+                }
+            }
+        }
+
+        return written;
     }
 
     /// <summary>The WeCom userids holding an assignment (a department's officers for a department task).</summary>
@@ -104,6 +143,8 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
         var who = household is not null
             ? $"{household.HeadName}（{Mask.IdNumber(household.IdNumber)}）"
             : $"{c.ApplicantName ?? "未登记"}（{Mask.IdNumber(c.ApplicantIdNumber)}）";
+        // The cadre checks in person who is behind a report the bot could not tie to a roster household.
+        if (c.Channel == Channel.SelfReport && !c.ReporterVerified) who += "，申报人身份未核对";
         var fields = new List<CardField>
         {
             new("案件编号", c.Number),

@@ -13,7 +13,7 @@ namespace RapidResponse.Bot.Conversations.Commands;
 
 /// <summary>
 /// Text commands of cadres and officers: 我的任务, 案件 &lt;编号&gt;, 走访 &lt;编号&gt; &lt;情况&gt;, 延期 &lt;编号&gt; [N天] &lt;原因&gt;,
-/// 消除 &lt;编号&gt; &lt;理由&gt; [知情同意：谁 [日期] 方式], 帮助.
+/// 消除 &lt;编号&gt; &lt;理由&gt; [知情同意：谁 [日期] 方式], 重开 &lt;编号&gt; &lt;理由&gt; (county office), 帮助.
 /// </summary>
 public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, DeferralFlow deferrals, TaskCards cards,
     ProfileRegistry profiles, TimeProvider time, EliminationFlow eliminations)
@@ -34,6 +34,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
             case "案件": await ShowCase(m, s, number, ct); return true;
             case "走访": await Visit(m, s, number, rest, ct); return true;
             case "消除": await eliminations.ProposeAsync(m, s, number, rest, ct); return true;
+            case "重开": await Reopen(m, s, number, rest, ct); return true;
             default:
                 var days = DaysRe().Match(rest);
                 int? n = days.Success ? int.Parse(days.Groups[1].Value) : null;
@@ -107,6 +108,27 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
         messenger.Reply(m, "staff.visit_recorded", new { c.Number, Next = next?.DueAt is { } d ? TaskActions.DueText(d) : null });
     }
 
+    /// <summary>"重开 编号 理由": the county office takes back a clue set aside as invalid or repeated; intake starts again.</summary>
+    private async Task Reopen(Inbound m, Staff s, string number, string reason, CancellationToken ct)
+    {
+        if (s.Role != StaffRole.CountyOffice) { messenger.ReplyText(m, $"重开案件由县级办公室办理（您是{Jurisdiction.RoleName(s.Role)}）。如需重开，请联系县级办公室"); return; }
+        var c = await workflow.LoadAsync(number, ct);
+        if (c is null) { messenger.Reply(m, "staff.case_missing", new { Number = number }); return; }
+        var may = await access.CanView(s, c, ct);
+        if (!may.Allowed) { messenger.ReplyText(m, may.Reason); return; }
+        if (reason.Length < 2) { messenger.Reply(m, "staff.reopen_usage"); return; }
+        if (c.HouseholdId is { } h && await db.Cases.AsNoTracking().Where(x => x.HouseholdId == h && x.State != CaseState.Closed && x.Id != c.Id)
+                .Select(x => x.Number).FirstOrDefaultAsync(ct) is { } other)
+        { messenger.ReplyText(m, $"该户已有正在办理的案件{other}，请在那个案件中一并办理，不需要重开{c.Number}"); return; }
+        var actor = new Actor(s.UserId, s.Role.ToString(), m.MessageId);
+        CaseStage intake;
+        try { intake = await workflow.ReopenAsync(c, reason, actor, ct); }
+        catch (DomainException e) { messenger.ReplyText(m, e.Message); return; }
+        var clock = workflow.ClockFor(c);
+        await cards.SendAsync(c, intake, clock.Profile, ct);
+        messenger.Reply(m, "staff.case_reopened", new { c.Number, Due = TaskActions.DueText(intake.DueAt), Assignees = string.Join("、", intake.Assignments.Select(a => a.AssigneeId)) });
+    }
+
     /// <summary>"月报 [2026-10] 内容": a department's monthly self-check report (方城: by the 5th of the next month).</summary>
     private async Task MonthlyReport(Inbound m, Staff s, string rest, CancellationToken ct)
     {
@@ -125,7 +147,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
     }
 
     [GeneratedRegex(@"^\d{4}-\d{1,2}")] private static partial Regex PeriodRe();
-    [GeneratedRegex(@"^(案件|走访|延期|消除)\s*([A-Za-z]{1,6}-\d{4}-\d{6})\s*(.*)$", RegexOptions.Singleline)] private static partial Regex CommandRe();
-    [GeneratedRegex(@"^(案件|走访|延期|消除)")] private static partial Regex UsageRe();
+    [GeneratedRegex(@"^(案件|走访|延期|消除|重开)\s*([A-Za-z]{1,6}-\d{4}-\d{6})\s*(.*)$", RegexOptions.Singleline)] private static partial Regex CommandRe();
+    [GeneratedRegex(@"^(案件|走访|延期|消除|重开)")] private static partial Regex UsageRe();
     [GeneratedRegex(@"^(\d{1,2})\s*(个工作日|天|日)?")] private static partial Regex DaysRe();
 }

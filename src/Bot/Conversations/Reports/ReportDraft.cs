@@ -7,9 +7,14 @@ public sealed class ReportDraft
         DescriptionStep = "description", PhoneStep = "phone", ConfirmStep = "confirm";
 
     public string? IdNumber { get; set; }
+    /// <summary>The roster household, set only once the sender proved they belong to it (<see cref="Verified"/>).</summary>
     public long? HouseholdId { get; set; }
-    /// <summary>Fields taken from the roster (最多报一次): not asked again.</summary>
+    /// <summary>Fields taken from the roster (最多报一次) after the identity check: not asked again.</summary>
     public bool FromRoster { get; set; }
+    /// <summary>ID number, name and phone were checked against the roster (once per set of answers).</summary>
+    public bool Checked { get; set; }
+    /// <summary>The check proved the sender belongs to the household: the report is linked and hears decisions.</summary>
+    public bool Verified { get; set; }
     public string? Name { get; set; }
     public string? VillageCode { get; set; }
     public string? VillageName { get; set; }
@@ -21,16 +26,23 @@ public sealed class ReportDraft
     /// <summary>Villages offered with "是否是…", awaiting a choice.</summary>
     public List<VillageRef>? Suggestions { get; set; }
 
+    /// <summary>
+    /// The same questions for everyone, in the same order (ID, name, phone, then the rest), so the questions asked never tell
+    /// whether an ID number is on the roster; the check runs once the first three are in.
+    /// </summary>
     public string Step =>
         IdNumber is null ? IdStep
         : Name is null ? NameStep
+        : Phone is null ? PhoneStep
         : VillageCode is null ? VillageStep
         : RiskTypes is null ? RiskStep
         : Description is null ? DescriptionStep
-        : Phone is null ? PhoneStep
         : ConfirmStep;
 
-    /// <summary>Clears the last answered step (and what the roster filled in with an ID number).</summary>
+    /// <summary>Ready for the identity check and not checked yet.</summary>
+    public bool NeedsCheck => !Checked && IdNumber is not null && Name is not null && Phone is not null;
+
+    /// <summary>Clears the last answered step; an answer the check used also clears the check and what the roster filled in.</summary>
     public bool Back()
     {
         Suggestions = null;
@@ -39,16 +51,22 @@ public sealed class ReportDraft
         Answered.RemoveAt(Answered.Count - 1);
         switch (last)
         {
-            case IdStep:
-                IdNumber = null;
-                if (FromRoster) { HouseholdId = null; Name = null; VillageCode = null; VillageName = null; Phone = null; FromRoster = false; }
-                break;
-            case NameStep: Name = null; break;
+            case IdStep: IdNumber = null; Uncheck(); break;
+            case NameStep: Name = null; Uncheck(); break;
+            case PhoneStep: Phone = null; Uncheck(); break;
             case VillageStep: VillageCode = null; VillageName = null; break;
             case RiskStep: RiskTypes = null; break;
             case DescriptionStep: Description = null; break;
-            case PhoneStep: Phone = null; break;
         }
         return true;
+    }
+
+    /// <summary>Forgets the identity check and the roster's village (the person answers again).</summary>
+    public void Uncheck()
+    {
+        Checked = false;
+        Verified = false;
+        HouseholdId = null;
+        if (FromRoster) { VillageCode = null; VillageName = null; FromRoster = false; }
     }
 }

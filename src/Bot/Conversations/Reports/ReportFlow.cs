@@ -11,8 +11,12 @@ namespace RapidResponse.Bot.Conversations.Reports;
 /// <summary>
 /// Farmer self-report (自主申报): a one-shot `字段：值` message or a guided form, one field at a time, each answer
 /// checked; 返回 / 取消 / 帮助 work at every step; a summary to confirm; a receipt with the promised dates.
+/// Nothing from the roster is shown, and the report is not linked to a household, until the sender proved they belong to it
+/// (<see cref="SelfReports.Proves"/>); a sender files at most <see cref="ConversationOptions.MaxReportsPerDay"/> a day, and a
+/// repeat for a household with an open case joins that case.
 /// </summary>
-public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, VillageMatcher villages, CaseWorkflow workflow, TaskCards cards, TimeProvider time)
+public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, VillageMatcher villages, CaseWorkflow workflow, TaskCards cards,
+    ConversationOptions options, TimeProvider time)
 {
     public const string FormName = "report";
 
@@ -23,6 +27,7 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
 
     public async Task StartAsync(Inbound m, CancellationToken ct)
     {
+        if (await OverLimitAsync(m, ct)) return;
         var d = new ReportDraft();
         await forms.SaveAsync(m, FormName, d, ct);
         messenger.Reply(m, "report.start");
@@ -32,20 +37,23 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
     /// <summary>A structured message: every valid field kept; problems listed; the form continues with what is missing.</summary>
     public async Task OneShotAsync(Inbound m, CancellationToken ct)
     {
+        if (await OverLimitAsync(m, ct)) return;
         var f = FieldParsers.Fields(m.Text!)!;
         var d = new ReportDraft();
         var problems = new List<string>();
-        if (FieldParsers.Get(f, "身份证号", "身份证", "身份证号码") is { } id) problems.AddRange(await TakeId(d, id, ct));
-        if (!d.FromRoster)
-        {
-            if (FieldParsers.Get(f, "姓名", "申请人", "户主") is { } name) problems.AddRange(TakeName(d, name));
-            if (FieldParsers.Get(f, "村", "所在村", "村名", "村庄") is { } v) problems.AddRange(await TakeVillage(d, v, ct));
-            if (FieldParsers.Get(f, "联系电话", "电话", "手机", "手机号") is { } p) problems.AddRange(TakePhone(d, p));
-        }
+        if (FieldParsers.Get(f, "身份证号", "身份证", "身份证号码") is { } id) problems.AddRange(TakeId(d, id));
+        if (FieldParsers.Get(f, "姓名", "申请人", "户主", "户主姓名") is { } name) problems.AddRange(TakeName(d, name));
+        if (FieldParsers.Get(f, "联系电话", "电话", "手机", "手机号") is { } p) problems.AddRange(TakePhone(d, p));
+        if (FieldParsers.Get(f, "村", "所在村", "村名", "村庄") is { } v) problems.AddRange(await TakeVillage(d, v, ct));
         if (FieldParsers.Get(f, "困难类型", "类型", "风险类型") is { } r) problems.AddRange(TakeRisk(d, r));
         if (FieldParsers.Get(f, "情况说明", "说明", "情况", "困难情况") is { } desc) problems.AddRange(TakeDescription(d, desc));
-        await forms.SaveAsync(m, FormName, d, ct);
+        // 返回 after a one-shot undoes its answers in the order the guided form asks them.
+        d.Answered = [.. new (string Step, bool Given)[] { (ReportDraft.IdStep, d.IdNumber is not null), (ReportDraft.NameStep, d.Name is not null),
+            (ReportDraft.PhoneStep, d.Phone is not null), (ReportDraft.VillageStep, d.VillageCode is not null), (ReportDraft.RiskStep, d.RiskTypes is not null),
+            (ReportDraft.DescriptionStep, d.Description is not null) }.Where(x => x.Given).Select(x => x.Step)];
         if (problems.Count > 0) messenger.Reply(m, "report.oneshot_problems", new { Problems = problems });
+        if (d.NeedsCheck) await CheckIdentityAsync(m, d, ct);
+        await forms.SaveAsync(m, FormName, d, ct);
         Ask(m, d);
     }
 
@@ -78,7 +86,7 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
         }
         IEnumerable<string> problems = step switch
         {
-            ReportDraft.IdStep => await TakeId(d, text, ct),
+            ReportDraft.IdStep => TakeId(d, text),
             ReportDraft.NameStep => TakeName(d, text),
             ReportDraft.VillageStep => await TakeVillage(d, text, ct),
             ReportDraft.RiskStep => TakeRisk(d, text),
@@ -87,8 +95,9 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
         };
         var list = problems.ToList();
         if (list.Count == 0 && d.Step != step) d.Answered.Add(step);
-        await forms.SaveAsync(m, FormName, d, ct);
         if (list.Count > 0) messenger.Reply(m, "report.invalid", new { Problem = list[0] });
+        else if (d.NeedsCheck) await CheckIdentityAsync(m, d, ct);
+        await forms.SaveAsync(m, FormName, d, ct);
         Ask(m, d);
     }
 
@@ -109,20 +118,44 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
         });
     }
 
-    private async Task<IEnumerable<string>> TakeId(ReportDraft d, string text, CancellationToken ct)
+    private IEnumerable<string> TakeId(ReportDraft d, string text)
     {
         var id = IdNumber.Normalize(text.Replace(" ", ""));
         if (IdNumber.Validate(id, ChinaTime.DateOf(time.GetUtcNow())) is { } problem) return [problem];
         d.IdNumber = id;
-        var h = await db.Households.AsNoTracking().FirstOrDefaultAsync(x => x.IdNumber == id, ct);
-        if (h is not null)
-        {
-            // 最多报一次: what the roster knows is not asked again.
-            var v = (await villages.AllAsync(ct)).FirstOrDefault(x => x.Code == h.VillageCode);
-            d.HouseholdId = h.Id; d.FromRoster = true; d.Name = h.HeadName; d.VillageCode = h.VillageCode; d.VillageName = v?.Display ?? h.VillageCode;
-            if (!string.IsNullOrEmpty(h.Phone)) d.Phone = h.Phone;
-        }
         return [];
+    }
+
+    /// <summary>
+    /// Checks ID number, name and phone against the roster. Proven: the report is linked and what the roster knows is not
+    /// asked again (最多报一次). Otherwise one answer whether the ID is not on the roster or the name or phone is wrong, so
+    /// nobody can probe the roster; the form goes on as an unlinked report. A sender has a few checks a day.
+    /// </summary>
+    private async Task CheckIdentityAsync(Inbound m, ReportDraft d, CancellationToken ct)
+    {
+        d.Checked = true;
+        var now = time.GetUtcNow();
+        var exhausted = await SelfReports.FailedChecksTodayAsync(db, m.SenderId, now, ct) >= options.MaxIdentityChecksPerDay;
+        var h = exhausted ? null : await db.Households.AsNoTracking().FirstOrDefaultAsync(x => x.IdNumber == d.IdNumber, ct);
+        if (h is not null && SelfReports.Proves(h, d.Name, d.Phone))
+        {
+            var v = (await villages.AllAsync(ct)).FirstOrDefault(x => x.Code == h.VillageCode);
+            d.Verified = true; d.HouseholdId = h.Id; d.FromRoster = true;
+            d.Name = h.HeadName; d.VillageCode = h.VillageCode; d.VillageName = v?.Display ?? h.VillageCode;
+            d.Suggestions = null;
+            return;
+        }
+        if (!exhausted) SelfReports.RecordFailedCheck(db, new Actor(m.SenderId, "farmer", m.MessageId), d.IdNumber!, now);
+        messenger.Reply(m, "report.identity_unverified", new { Exhausted = exhausted });
+    }
+
+    /// <summary>The daily cap (a flood from one sender buries the village's real work): the answer says why and what to do.</summary>
+    private async Task<bool> OverLimitAsync(Inbound m, CancellationToken ct)
+    {
+        var count = await SelfReports.CountTodayAsync(db, m.SenderId, time.GetUtcNow(), ct);
+        if (count < options.MaxReportsPerDay) return false;
+        messenger.Reply(m, "report.limit", new { Count = count, Max = options.MaxReportsPerDay });
+        return true;
     }
 
     private static IEnumerable<string> TakeName(ReportDraft d, string text)
@@ -174,10 +207,19 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
 
     private async Task SubmitAsync(Inbound m, ReportDraft d, CancellationToken ct)
     {
+        if (await OverLimitAsync(m, ct)) return;
         var reporter = new Actor(m.SenderId, "farmer", m.MessageId);
+        var household = d.Verified ? d.HouseholdId : null;
+        if (await SelfReports.OpenCaseToJoinAsync(db, household, m.SenderId, d.IdNumber!, ct) is { } number
+            && await workflow.LoadAsync(number, ct) is { IsOpen: true } open)
+        {
+            await JoinAsync(m, d, open, reporter, ct);
+            return;
+        }
         var c = await workflow.OpenAsync(Channel.SelfReport, d.VillageCode!, d.RiskTypes!, d.Description!, Severity.General, reporter, x =>
         {
-            x.HouseholdId = d.HouseholdId;
+            x.HouseholdId = household;
+            x.ReporterVerified = household is not null;
             x.ApplicantName = d.Name;
             x.ApplicantIdNumber = d.IdNumber;
             x.ApplicantPhone = d.Phone;
@@ -188,5 +230,24 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
         var clock = workflow.ClockFor(c);
         if (c.CurrentStage is { } stage) await cards.SendAsync(c, stage, clock.Profile, ct);
         messenger.Reply(m, "report.receipt", Receipts.Model(c, clock));
+    }
+
+    /// <summary>A repeat for an open case: appended and audited, no second case and no second set of cards; the people working the stage are told.</summary>
+    private async Task JoinAsync(Inbound m, ReportDraft d, Case open, Actor reporter, CancellationToken ct)
+    {
+        var clock = workflow.ClockFor(open);
+        open.JoinReport(d.Description!, d.RiskTypes!, reporter, clock);
+        // The case's own reporter, now proven, hears its decision from here on.
+        if (d.Verified && open.ReporterId == m.SenderId && !open.ReporterVerified && (open.HouseholdId is null || open.HouseholdId == d.HouseholdId))
+            open.VerifyReporter(d.HouseholdId!.Value, reporter, clock);
+        await forms.ClearAsync(m, ct);
+        if (open.CurrentStage is { } stage)
+        {
+            var model = new { open.Number, Stage = clock.Profile.Stage(stage.Kind).Name, RiskTypes = string.Join("、", d.RiskTypes!), Description = Mask.Text(d.Description) };
+            var users = new HashSet<string>();
+            foreach (var a in stage.Assignments.Where(a => a.IsOpen)) users.UnionWith(await cards.HoldersAsync(a, ct));
+            foreach (var user in users.Order(StringComparer.Ordinal)) messenger.ToStaff(user, "staff.report_joined", model);
+        }
+        messenger.Reply(m, "report.joined", new { CaseNumber = open.Number });
     }
 }

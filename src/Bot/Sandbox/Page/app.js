@@ -75,6 +75,12 @@
     return '<div class="bubble">' + textWithMentions(r) + '</div>';
   }
 
+  // What WeCom refused (or silently dropped), as a real corp would: the errcode and its meaning, in red.
+  function refusal(item) {
+    if (!item || !item.error) return '';
+    return '<div class="refused">企业微信未送达：' + esc(item.error) + '</div>';
+  }
+
   function wecom(item) {
     if (!item || !item.endpoint) return '';
     return '<details class="wecom"><summary>企业微信接口 ' + esc(item.endpoint) + '</summary><pre>' +
@@ -98,7 +104,7 @@
       var who = l.dir === 'in' ? (p ? p.name : '我') : '机器人';
       return '<div class="msg ' + l.dir + ' ' + l.rendered.type + '" data-id="' + esc(l.id) + '">' +
         '<div class="meta">' + esc(who) + ' · ' + time(l.at) + '</div>' +
-        (l.dir === 'in' ? '<div class="bubble">' + esc(l.rendered.text) + '</div>' : bubble(l.rendered, p && p.channel === 'app') + wecom(l.out)) +
+        (l.dir === 'in' ? '<div class="bubble">' + esc(l.rendered.text) + '</div>' : bubble(l.rendered, p && p.channel === 'app') + refusal(l.out) + wecom(l.out)) +
         '</div>';
     }).join('') : '<div class="empty">还没有消息。' + (p && p.channel === 'kf' ? '农户可以发“申报”开始申请帮扶。' : '工作人员可以发“我的任务”或“帮助”。') + '</div>';
     render($('chat'), html, JSON.stringify(lines.map(function (l) { return [l.id, l.rendered.replacedBy]; })), 'chatSig');
@@ -106,7 +112,7 @@
 
   function renderGroup(items) {
     var html = items.length ? items.map(function (m) {
-      return '<div class="msg out" data-id="g' + m.id + '"><div class="meta">机器人 · ' + time(m.at) + '</div>' + bubble(m.rendered, false) + wecom(m) + '</div>';
+      return '<div class="msg out" data-id="g' + m.id + '"><div class="meta">机器人 · ' + time(m.at) + '</div>' + bubble(m.rendered, false) + refusal(m) + wecom(m) + '</div>';
     }).join('') : '<div class="empty">这个群还没有消息。逾期升级和通报会出现在这里。</div>';
     render($('group-messages'), html, JSON.stringify(items.map(function (m) { return m.id; })), 'groupSig');
   }

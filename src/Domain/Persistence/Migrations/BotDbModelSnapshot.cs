@@ -184,6 +184,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<string>("ReporterKfId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ReporterVerified")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RiskEliminatedAt")
                         .HasColumnType("INTEGER");
 
@@ -569,6 +572,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResponseCode")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER");
 
@@ -598,6 +604,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.Property<int>("Channel")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");

@@ -63,6 +63,7 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     ReporterId = table.Column<string>(type: "TEXT", nullable: true),
                     ReporterChannel = table.Column<int>(type: "INTEGER", nullable: true),
                     ReporterKfId = table.Column<string>(type: "TEXT", nullable: true),
+                    ReporterVerified = table.Column<bool>(type: "INTEGER", nullable: false),
                     ActiveScreening = table.Column<bool>(type: "INTEGER", nullable: false),
                     ProfileName = table.Column<string>(type: "TEXT", nullable: false),
                     ProfileVersion = table.Column<int>(type: "INTEGER", nullable: false),
@@ -253,6 +254,7 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     SentAt = table.Column<long>(type: "INTEGER", nullable: true),
                     DedupeKey = table.Column<string>(type: "TEXT", nullable: true),
                     PlatformMessageId = table.Column<string>(type: "TEXT", nullable: true),
+                    ResponseCode = table.Column<string>(type: "TEXT", nullable: true),
                     ClaimedBy = table.Column<string>(type: "TEXT", nullable: true),
                     ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
                 },
@@ -287,7 +289,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     WeComJson = table.Column<string>(type: "TEXT", nullable: false),
                     At = table.Column<long>(type: "INTEGER", nullable: false),
                     OutboxId = table.Column<long>(type: "INTEGER", nullable: true),
-                    TaskId = table.Column<string>(type: "TEXT", nullable: true)
+                    TaskId = table.Column<string>(type: "TEXT", nullable: true),
+                    Endpoint = table.Column<string>(type: "TEXT", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {

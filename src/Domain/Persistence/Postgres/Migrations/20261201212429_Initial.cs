@@ -64,6 +64,7 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     ReporterId = table.Column<string>(type: "text", nullable: true),
                     ReporterChannel = table.Column<int>(type: "integer", nullable: true),
                     ReporterKfId = table.Column<string>(type: "text", nullable: true),
+                    ReporterVerified = table.Column<bool>(type: "boolean", nullable: false),
                     ActiveScreening = table.Column<bool>(type: "boolean", nullable: false),
                     ProfileName = table.Column<string>(type: "text", nullable: false),
                     ProfileVersion = table.Column<int>(type: "integer", nullable: false),
@@ -254,6 +255,7 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     SentAt = table.Column<long>(type: "bigint", nullable: true),
                     DedupeKey = table.Column<string>(type: "text", nullable: true),
                     PlatformMessageId = table.Column<string>(type: "text", nullable: true),
+                    ResponseCode = table.Column<string>(type: "text", nullable: true),
                     ClaimedBy = table.Column<string>(type: "text", nullable: true),
                     ClaimedUntil = table.Column<long>(type: "bigint", nullable: true)
                 },
@@ -288,7 +290,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     WeComJson = table.Column<string>(type: "text", nullable: false),
                     At = table.Column<long>(type: "bigint", nullable: false),
                     OutboxId = table.Column<long>(type: "bigint", nullable: true),
-                    TaskId = table.Column<string>(type: "text", nullable: true)
+                    TaskId = table.Column<string>(type: "text", nullable: true),
+                    Endpoint = table.Column<string>(type: "text", nullable: true),
+                    Error = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
