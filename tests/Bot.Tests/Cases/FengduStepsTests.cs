@@ -72,7 +72,7 @@ public sealed class FengduStepsTests
         var township = new WeComUser(f, http, "to_a");
         var referredAt = new DateTimeOffset(2026, 10, 14, 15, 0, 0, TimeSpan.FromHours(8));   // Wednesday
         f.Time.SetUtcNow(referredAt);
-        Assert.Equal("请在对话中补充说明", await township.ClickAsync(await CaseWalker.TaskOfAsync(f, number, "to_a"), CardKeys.ReferDepartment));
+        Assert.Null(await township.ClickAsync(await CaseWalker.TaskOfAsync(f, number, "to_a"), CardKeys.ReferDepartment));   // no passive reply: the card keeps its buttons, the chat says why
         await township.SayAsync("临时救助申请，材料已备齐报县民政局");
         var c = await CaseWalker.LoadAsync(f, number);
         var reply = c.CurrentStage!;

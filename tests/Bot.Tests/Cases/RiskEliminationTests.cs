@@ -46,7 +46,7 @@ public sealed class RiskEliminationTests
         Assert.Contains(chat.CardsTo("vc_a1").Last().Buttons, b => b.Key == "propose_elimination");
 
         // September is no quarter's first month: refused at the click, and by the command, with the next window.
-        Assert.Equal("未办理", await contact.ClickAsync(tracking, "propose_elimination"));
+        Assert.Null(await contact.ClickAsync(tracking, "propose_elimination"));   // no passive reply: the card keeps its buttons, the chat says why
         Assert.Contains("每季度首月（1、4、7、10月）集中办理", chat.LastTextTo("vc_a1"));
         Assert.Contains("下一次从2026年10月1日开始", chat.LastTextTo("vc_a1"));
         await contact.SayAsync($"消除 {number} 收入稳定超过监测标准 知情同意：户主张大山 当面签字确认");
@@ -55,7 +55,7 @@ public sealed class RiskEliminationTests
 
         // October (after National Day): accepted. The grounds, then the consent, asked in chat.
         f.Time.SetUtcNow(Bj(2026, 10, 8));
-        Assert.Equal("请在对话中补充说明", await contact.ClickAsync(tracking, "propose_elimination"));
+        Assert.Null(await contact.ClickAsync(tracking, "propose_elimination"));   // no passive reply: the card keeps its buttons, the chat says why
         await contact.SayAsync("务工收入稳定超过监测标准，医疗支出已解决");
         Assert.Contains("农户对风险消除的知情同意", chat.LastTextTo("vc_a1"));
         await contact.SayAsync("同意");
@@ -105,7 +105,7 @@ public sealed class RiskEliminationTests
         await contact.SayAsync($"消除 {number} 收入稳定超过监测标准 知情同意：户主张大山 10月12日 电话确认");
         await new WeComUser(f, http, "to_a").ClickAsync(Card(chat, "to_a", "风险消除乡镇审核"), "approve_elimination");
         var county = new WeComUser(f, http, "co_1");
-        Assert.Equal("请在对话中补充说明", await county.ClickAsync(Card(chat, "co_1", "风险消除县级确认"), "decline_elimination"));
+        Assert.Null(await county.ClickAsync(Card(chat, "co_1", "风险消除县级确认"), "decline_elimination"));   // no passive reply: the card keeps its buttons, the chat says why
         await county.SayAsync("务工收入只稳定了两个月，继续帮扶");
 
         var c = await CaseWalker.LoadAsync(f, number);
@@ -126,7 +126,7 @@ public sealed class RiskEliminationTests
         var card = chat.CardsTo("vc_a1").Last();
         Assert.Contains(card.Fields, x => x.Label == "劳动能力" && x.Value.Contains("暂不消除风险"));
         var contact = new WeComUser(f, http, "vc_a1");
-        Assert.Equal("未办理", await contact.ClickAsync(card.TaskId, "propose_elimination"));
+        Assert.Null(await contact.ClickAsync(card.TaskId, "propose_elimination"));   // no passive reply: the card keeps its buttons, the chat says why
         Assert.Contains("整户丧失劳动能力", chat.LastTextTo("vc_a1"));
         Assert.Contains("继续长期跟踪监测", chat.LastTextTo("vc_a1"));
         await contact.SayAsync($"消除 {number} 收入稳定 知情同意：户主张大山 当面签字确认");
