@@ -111,6 +111,10 @@ public sealed class RiskEliminationTests
         var c = await CaseWalker.LoadAsync(f, number);
         Assert.Equal((CaseState.Tracking, CaseOutcome.None), (c.State, c.Outcome));
         Assert.Equal(Bj(2026, 10, 12, 0), c.ConsentAt);
+
+        // The township reviews and the county confirms; neither proposes (云龙 预警机制 二(九) 由乡村两级负责).
+        await new WeComUser(f, http, "to_a").SayAsync($"消除 {number} 收入稳定 知情同意：户主张大山 当面签字确认");
+        Assert.Contains("风险消除由帮扶联系人或村里提出", chat.LastTextTo("to_a"));
         Assert.Null(c.EliminationProposedAt);
         Assert.Contains(c.Audit, a => a.Action == "elimination.declined" && a.Detail.Contains("两个月"));
         Assert.StartsWith("跟踪帮扶任务", chat.CardsTo("vc_a1").Last().Title);   // tracking resumes with a new visit card

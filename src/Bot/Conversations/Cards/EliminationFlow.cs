@@ -80,13 +80,18 @@ public sealed partial class EliminationFlow(BotDb db, CaseWorkflow workflow, Jur
         });
     }
 
-    /// <summary>The contact person, the village's cadres, or whoever holds the open tracking visit (township and county office too).</summary>
+    /// <summary>
+    /// 云龙 预警机制 二(九) “由乡村两级负责……形成拟标注风险消除对象名单”: the household's contact person, the village's cadres, or
+    /// whoever holds the open tracking visit. The township and the county review and confirm; they do not propose.
+    /// </summary>
     private async Task<string?> MayPropose(Staff s, Case c, CancellationToken ct)
     {
         var may = await access.CanView(s, c, ct);
         if (!may.Allowed) return may.Reason;
-        if (s.Role is StaffRole.CountyLeader or StaffRole.DepartmentOfficer) return "风险消除由帮扶联系人或村里提出，县级领导和行业部门账号不能提出";
-        return null;
+        var villageCadre = s.Role is StaffRole.GridMonitor or StaffRole.VillageCadre or StaffRole.WorkTeam && s.RegionCode == c.VillageCode;
+        var visitHolder = c.CurrentStage is { Kind: StageKind.Tracking } t && t.Assignments.Any(a => Jurisdiction.IsHolder(s, a));
+        var contact = c.HouseholdId is { } id && await db.Households.AsNoTracking().AnyAsync(h => h.Id == id && h.ContactUserId == s.UserId, ct);
+        return villageCadre || visitHolder || contact ? null : "风险消除由帮扶联系人或村里提出，乡镇审核、县级确认；您的账号不能提出";
     }
 
     private async Task<bool> NoLabourAsync(Case c, CancellationToken ct) =>
