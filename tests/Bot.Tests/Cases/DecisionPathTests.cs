@@ -28,13 +28,13 @@ public sealed class DecisionPathTests
 
         var notice = chat.CardsTo("gm_a1").Last();
         Assert.StartsWith("村级公示任务", notice.Title);
-        Assert.Contains(notice.Fields, x => x.Label == "公示期" && x.Value == "至10月04日 23:59（5天）");
+        Assert.Contains(notice.Fields, x => x.Label == "公示期" && x.Value == "10月4日（星期日）24时期满（5天）");
         var ends = ChinaTime.EndOfDay(new DateOnly(2026, 10, 4));
         f.Time.SetUtcNow(ends.AddTicks(-1));
         Assert.Null(await village.ClickAsync(notice.TaskId, "notice_done"));   // no passive reply: the card keeps its buttons, the chat says why
         Assert.Contains("公示期未满：公示到2026-10-04 23:59结束", chat.LastTextTo("gm_a1"));
         await village.SayAsync($"案件 {number}");
-        Assert.Contains("- 村级公示：公示至10月4日 23:59，办理中", chat.LastTextTo("gm_a1"));
+        Assert.Contains("- 村级公示：公示至10月4日（星期日）24时，办理中", chat.LastTextTo("gm_a1"));
         f.Time.SetUtcNow(ends);
         Assert.Equal("公示期满，已上报", await village.ClickAsync(notice.TaskId, "notice_done"));
 
@@ -42,7 +42,7 @@ public sealed class DecisionPathTests
         var township = new WeComUser(f, http, "to_a");
         var review = chat.CardsTo("to_a").Last();
         Assert.StartsWith("乡镇审定公示任务", review.Title);
-        Assert.Contains(review.Fields, x => x.Label == "公示期" && x.Value == "至10月09日 23:59（5天）");
+        Assert.Contains(review.Fields, x => x.Label == "公示期" && x.Value == "10月9日（星期五）24时期满（5天）");
         f.Time.SetUtcNow(ChinaTime.EndOfDay(new DateOnly(2026, 10, 9)).AddTicks(-1));
         Assert.Null(await township.ClickAsync(review.TaskId, "notice_done"));   // no passive reply: the card keeps its buttons, the chat says why
         f.Time.SetUtcNow(Bj(2026, 10, 10, 9));   // the adjusted working Saturday

@@ -62,7 +62,7 @@ public sealed class RiskEliminationTests
         Assert.Contains("没有看懂知情同意的情况", chat.LastTextTo("vc_a1"));
         await contact.SayAsync("户主张大山 10月8日 当面签字确认");
         Assert.Contains("风险消除申请已提交", chat.LastTextTo("vc_a1"));
-        Assert.Contains("下一步“风险消除乡镇审核”已派发，期限10月31日 23:59", chat.LastTextTo("vc_a1"));
+        Assert.Contains("下一步“风险消除乡镇审核”已派发，期限10月31日（星期六）24时前", chat.LastTextTo("vc_a1"));
 
         var c = await CaseWalker.LoadAsync(f, number);
         Assert.Equal(CaseState.EliminationReview, c.State);

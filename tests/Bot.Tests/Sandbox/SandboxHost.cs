@@ -84,6 +84,7 @@ public sealed class SandboxHost : IAsyncDisposable
         builder.AddCases();
         builder.AddConversations();
         builder.AddChannels();
+        builder.AddHealth();
         builder.AddSandbox();
         builder.AddScheduler();
     }

@@ -75,7 +75,7 @@ public sealed partial class EliminationFlow(BotDb db, CaseWorkflow workflow, Jur
         {
             c.Number,
             Next = next is null ? null : clock.Profile.Stage(next.Kind).Name,
-            Due = next?.DueAt is { } d ? TaskActions.DueText(d) : null,
+            Due = next?.DueAt is { } d ? DueText.Of(d) : null,
             Eliminated = c.Outcome == CaseOutcome.RiskEliminated,
         });
     }

@@ -23,7 +23,7 @@ public sealed record ActionOutcome(bool Done, string Label)
 /// audits with the message id, starts and cards the next stage, updates the card for the other holders and tells the farmer.
 /// </summary>
 public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, TaskCards cards, Messenger messenger, FormStore forms,
-    DeferralFlow deferrals, CardUpdates updates, EliminationFlow eliminations, ILogger<TaskActions> log)
+    DeferralFlow deferrals, CardUpdates updates, FarmerNotices notices, EliminationFlow eliminations, ILogger<TaskActions> log)
 {
     /// <summary>Keys whose action needs words from the clicker first.</summary>
     public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer
@@ -34,6 +34,8 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         if (m.TaskId is null || m.Key is null) return ActionOutcome.NotDone;
         if (m.TaskId.StartsWith(DeferralFlow.TaskPrefix, StringComparison.Ordinal))
             return await deferrals.DecideAsync(m, s, ct);
+        if (m.TaskId.StartsWith(FarmerNotices.TaskPrefix, StringComparison.Ordinal))
+            return await notices.ToldAsync(m, s, updates, ct);
         var taskId = CardRows.TaskOf(m.TaskId);
         var c = await workflow.LoadByTaskAsync(taskId, ct);
         if (c is null) { messenger.Reply(m, "staff.task_missing"); return ActionOutcome.NotDone; }
@@ -88,6 +90,8 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         var stage = c.Stages.First(x => x.Assignments.Contains(task));
         var def = clock.Profile.Stage(stage.Kind);
         string label;
+        (string Template, object? Model, string Outcome)? farmer = null;
+        (string Template, object Model)? progress = null;
         try
         {
             switch (stage.Kind, key)
@@ -95,19 +99,19 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                 case (StageKind.Decision, CardKeys.Qualifies or CardKeys.NotQualifies):
                     c.Decide(key == CardKeys.Qualifies, note, actor, clock);
                     label = key == CardKeys.Qualifies ? "已认定符合" : "已认定不符合";
-                    NotifyFarmerOfDecision(c, clock);
+                    farmer = DecisionNotice(c, clock);
                     break;
                 case (StageKind.AssistanceStart, CardKeys.StartAssistance):
                     c.StartAssistance(note!, actor, clock);
                     label = "已启动帮扶";
                     // The plan is the household's business: only a reporter who proved they belong to it reads it.
-                    if (c.ReporterChannel is { } ch && c.Channel == Channel.SelfReport && c.ReporterVerified)
-                        messenger.ToPerson(ch, c.ReporterId!, c.ReporterKfId, "farmer.assistance_started", new { CaseNumber = c.Number, Plan = note });
+                    if (c.ReporterChannel is not null && c.Channel == Channel.SelfReport && c.ReporterVerified)
+                        farmer = ("farmer.assistance_started", new { CaseNumber = c.Number, Plan = note }, $"已启动帮扶：{note}");
                     break;
                 case (StageKind.Intake, CardKeys.Invalid):
                     c.SetAsideAsInvalid(note ?? "", actor, clock);
                     label = "已标记无效/重复";
-                    NotifyFarmerOfDecision(c, clock, note);
+                    farmer = DecisionNotice(c, clock, note);
                     break;
                 case (StageKind.Tracking, CardKeys.Visit):
                     c.RecordVisit(note!, actor, clock);
@@ -116,7 +120,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                 case (StageKind.EliminationReview or StageKind.EliminationConfirmation, CardKeys.ApproveElimination or CardKeys.DeclineElimination):
                     c.ReviewElimination(key == CardKeys.ApproveElimination, note, actor, clock);
                     label = key == CardKeys.ApproveElimination ? "已同意风险消除" : "已退回继续帮扶";
-                    if (c.Outcome == CaseOutcome.RiskEliminated) NotifyFarmer(c, "farmer.risk_eliminated", new { CaseNumber = c.Number }, resultReadyIfUnverified: true);
+                    if (c.Outcome == CaseOutcome.RiskEliminated) farmer = EliminationNotice(c);
                     break;
                 default:
                     var result = ResultOf(key) ?? throw new DomainException($"“{def.Name}”环节没有这个按钮");
@@ -135,10 +139,10 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                         _ => result.ToChinese(),
                     };
                     // The appraisal or a notice may find the household does not qualify: the farmer hears the reason, as at the decision.
-                    if (c.Outcome == CaseOutcome.NotQualified) NotifyFarmerOfDecision(c, clock);
+                    if (c.Outcome == CaseOutcome.NotQualified) farmer = DecisionNotice(c, clock);
                     // 村里核查符合 is progress, not a decision: the decision notice comes at the county's confirmation.
                     else if (stage.Kind == StageKind.HouseholdCheck && result == TaskResult.Qualifies)
-                        NotifyFarmer(c, "farmer.check_passed", new { CaseNumber = c.Number, Next = clock.Profile.Next(StageKind.HouseholdCheck, c.ActiveScreening) is { } n ? clock.Profile.Stage(n).Name : null });
+                        progress = ("farmer.check_passed", new { CaseNumber = c.Number, Next = clock.Profile.Next(StageKind.HouseholdCheck, c.ActiveScreening) is { } n ? clock.Profile.NameOf(n) : null });
                     break;
             }
         }
@@ -147,43 +151,53 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
             messenger.ReplyText(m, e.Message);
             return ActionOutcome.NotDone;
         }
+        // The farmer hears it through 微信客服 when their window is open; otherwise it waits and the village tells them.
+        if (farmer is { } f) await notices.NotifyAsync(c, f.Template, f.Model, f.Outcome, ct);
+        if (progress is { } pr) await ProgressAsync(c, pr.Template, pr.Model, ct);
         var next = await workflow.AdvanceAsync(c, actor, ct);
         if (next is not null) await cards.SendAsync(c, next, clock.Profile, ct);
         // Every holder's card ends final with who did it — the clicker's too: the passive reply may come too late or on
         // another instance (§12).
         await updates.FinishAsync(task.TaskId, $"{label}（{s.Name}）", cardTaskId is null ? null : (cardTaskId, responseCode, s.UserId), ct);
-        messenger.Reply(m, "staff.action_done", new { c.Number, Stage = def.Name, Label = label, Next = next is null ? null : clock.Profile.Stage(next.Kind).Name, Due = next?.DueAt });
+        messenger.Reply(m, "staff.action_done", new { c.Number, Stage = def.Name, Label = label, Next = next is null ? null : clock.Profile.NameOf(next.Kind), Due = DueText.Of(next?.DueAt) });
         log.LogInformation("Case {Case} {Stage}: {Label} by {User}", c.Number, stage.Kind, label, s.UserId);
         return new(true, label);
     }
 
     /// <summary>
-    /// Progress or an outcome about the household, to a reporter verified as the household's only; anyone else hears at most
-    /// that there is a result (<paramref name="resultReadyIfUnverified"/>), to be told in person by the village.
+    /// Progress about the household goes to a reporter verified as the household's only, and only when it can be sent now
+    /// (the app, or 微信客服 inside its window): unlike a result, progress is not held nor carded to the village.
     /// </summary>
-    private void NotifyFarmer(Case c, string template, object model, bool resultReadyIfUnverified = false)
+    private async Task ProgressAsync(Case c, string template, object model, CancellationToken ct)
     {
-        if (c.ReporterChannel is not { } ch || c.ReporterId is null || c.Channel != Channel.SelfReport) return;
-        if (c.ReporterVerified) messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, template, model);
-        else if (resultReadyIfUnverified) messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.result_ready", new { CaseNumber = c.Number });
+        if (c.ReporterChannel is not { } ch || c.ReporterId is null || c.Channel != Channel.SelfReport || !c.ReporterVerified) return;
+        if (ch == InboundChannel.Kf && (await notices.LastCustomerMessageAsync(c.ReporterId, ct) is not { } at
+                                        || workflow.ClockFor(c).Now - at >= FarmerNotices.KfWindow - FarmerNotices.Margin)) return;
+        messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, template, model);
     }
 
-    /// <summary>
-    /// Tells the farmer who filed the case how it ended. Decisions and reasons go only to a reporter verified as the
-    /// household's; anyone else hears that there is a result, to be told in person by the village.
-    /// </summary>
-    private void NotifyFarmerOfDecision(Case c, CaseClock clock, string? invalidReason = null)
+    /// <summary>The end of monitoring, told like a decision: in full to a verified reporter, else that there is a result.</summary>
+    private static (string Template, object? Model, string Outcome)? EliminationNotice(Case c)
     {
-        if (c.ReporterChannel is not { } ch || c.ReporterId is null || c.Channel != Channel.SelfReport) return;
+        if (c.ReporterChannel is null || c.ReporterId is null || c.Channel != Channel.SelfReport) return null;
+        return c.ReporterVerified
+            ? ("farmer.risk_eliminated", new { CaseNumber = c.Number }, "经村、乡镇审核和县级确认，返贫风险已消除，监测帮扶结束")
+            : ("farmer.result_ready", new { CaseNumber = c.Number }, "申报已有结果，请当面核对身份后告知");
+    }
+
+    /// <summary>What the reporting farmer is told of a decision (template, model, the line for the village's card), if anything.</summary>
+    private static (string Template, object? Model, string Outcome)? DecisionNotice(Case c, CaseClock clock, string? invalidReason = null)
+    {
+        if (c.ReporterChannel is null || c.ReporterId is null || c.Channel != Channel.SelfReport) return null;
         if (!c.ReporterVerified)
-            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.result_ready", new { CaseNumber = c.Number });
-        else if (c.Outcome == CaseOutcome.Invalid)
-            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.clue_invalid", new { CaseNumber = c.Number, Reason = invalidReason });
-        else if (c.Qualifies == true)
-            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.decision_qualifies",
-                new { CaseNumber = c.Number, Limit = clock.Profile.Has(StageKind.AssistanceStart) ? clock.Profile.Stage(StageKind.AssistanceStart).Deadline.Describe() : "1个月" });
-        else
-            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.decision_not_qualified", new { CaseNumber = c.Number, Reason = c.DecisionReason });
+            return ("farmer.result_ready", new { CaseNumber = c.Number }, "申报已有结果，请当面核对身份后告知");
+        if (c.Outcome == CaseOutcome.Invalid)
+            return ("farmer.clue_invalid", new { CaseNumber = c.Number, Reason = invalidReason }, $"线索无效或重复：{invalidReason}");
+        if (c.Qualifies == true)
+            return ("farmer.decision_qualifies",
+                new { CaseNumber = c.Number, Limit = clock.Profile.Has(StageKind.AssistanceStart) ? clock.Profile.Stage(StageKind.AssistanceStart).Deadline.Describe() : "1个月" },
+                "经核实认定：符合监测帮扶条件，1个月内启动帮扶");
+        return ("farmer.decision_not_qualified", new { CaseNumber = c.Number, Reason = c.DecisionReason }, $"经核实认定：不符合监测帮扶条件（{c.DecisionReason}）");
     }
 
     private static TaskResult? ResultOf(string key) => key switch
@@ -198,5 +212,4 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
     };
 
     /// <summary>For text commands: the due-date text of a stage.</summary>
-    public static string DueText(DateTimeOffset? due) => due is { } d ? ChinaTime.ToLocal(d).ToString("M月d日 HH:mm") : "不限时";
 }

@@ -154,8 +154,8 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
             new("办理事项", def.Action ?? def.Name),
         };
         if (c.NoticeEndsAt(stage, new CaseClock(profile, calendar, time.GetUtcNow())) is { } ends)
-            fields.Add(new("公示期", $"至{ChinaTime.ToLocal(ends):MM月dd日 HH:mm}（{def.Notice!.Describe()}）"));
-        if (stage.DueAt is { } due) fields.Add(new("办理期限", $"{ChinaTime.ToLocal(due):MM月dd日 HH:mm}（{Remaining(due, time.GetUtcNow())}）"));
+            fields.Add(new("公示期", $"{DueText.Of(ends).Replace("前", "")}期满（{def.Notice!.Describe()}）"));
+        if (stage.DueAt is { } due) fields.Add(new("办理期限", $"{DueText.Of(due)}（{Remaining(due, time.GetUtcNow())}）"));
         if (c.Severity == Severity.Serious) fields.Add(new("程度", "严重"));
         // 丰都 第五步: such a household is not marked risk-eliminated; the card says so before anyone proposes it.
         if (household?.NoLabourCapacity == true) fields.Add(new("劳动能力", "整户无劳动能力（含低保、特困），暂不消除风险"));
