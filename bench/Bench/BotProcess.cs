@@ -78,7 +78,7 @@ public sealed class BotProcess : IAsyncDisposable
     }
 
     /// <summary>The bot beside this assembly when it was built as an app there (bench/), else the bot project's own output of the same configuration (tests).</summary>
-    private static string BotDll()
+    public static string BotDll()
     {
         var here = Path.Combine(AppContext.BaseDirectory, "RapidResponse.Bot.dll");
         if (File.Exists(Path.Combine(AppContext.BaseDirectory, "RapidResponse.Bot.runtimeconfig.json"))) return here;

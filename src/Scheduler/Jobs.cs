@@ -32,7 +32,7 @@ public abstract class ScopedJob(IServiceScopeFactory scopes, TimeProvider time, 
     }
 }
 
-/// <summary>Every minute: fires due nags and escalations, and emergency reminders.</summary>
+/// <summary>Every minute: fires due nags and escalations, and creates and verifies the automatic score items.</summary>
 [DisallowConcurrentExecution]
 public sealed class DeadlineSweepJob(IServiceScopeFactory scopes, TimeProvider time, JobHeartbeat heartbeat, ILogger<DeadlineSweepJob> logger)
     : ScopedJob(scopes, time, heartbeat, logger)

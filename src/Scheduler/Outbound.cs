@@ -61,4 +61,17 @@ public sealed class SendWindow(IOptions<SchedulerOptions> options, WorkingCalend
         LadderPlanner.IsWithinWorkingHours(now, hours, calendar) && !IsQuiet(now);
 
     public bool IsQuiet(DateTimeOffset now) => options.Value.IsQuiet(ChinaTime.TimeOf(now));
+
+    /// <summary>
+    /// For a daily job with its own time of day (bulletins, duty reminders): open in working hours on a working day, and also in
+    /// the ten minutes from <paramref name="slot"/> on a working day (so a slot configured outside working hours still posts);
+    /// never in quiet hours. A run outside this — a start-up at 03:40 — leaves the work to the next slot.
+    /// </summary>
+    public bool IsOpenForSlot(DateTimeOffset now, WorkingHours hours, TimeOnly slot)
+    {
+        if (IsQuiet(now)) return false;
+        if (LadderPlanner.IsWithinWorkingHours(now, hours, calendar)) return true;
+        var t = ChinaTime.TimeOf(now);
+        return calendar.IsWorkingDay(ChinaTime.DateOf(now)) && t >= slot && t < slot.AddMinutes(10);
+    }
 }

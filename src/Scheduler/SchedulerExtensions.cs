@@ -36,7 +36,8 @@ public static class SchedulerExtensions
         s.AddSingleton<SendWindow>();
         s.AddSingleton<LadderTexts>();
         s.AddSingleton<BulletinViews>();
-        s.AddScoped<EmergencyReminders>();
+        s.AddScoped<Scoring.ScoreSweep>();
+        s.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section);
         s.AddScoped<DeadlineSweep>();
         s.AddScoped<FarmerNoticeSweep>();
         s.AddScoped<DutyReminders>();

@@ -58,8 +58,6 @@ public sealed class SchedulerOptions
     public int[] ReportReminderDays { get; set; } = [3];
     /// <summary>Last month's report is due by the end of this day of the month (方城: 5日前).</summary>
     public int ReportDueDay { get; set; } = 5;
-    /// <summary>Hours after an emergency report at which the department and county office are reminded while it is not accepted.</summary>
-    public int[] EmergencyReminderHours { get; set; } = [24, 44];
 
     /// <summary>True when <paramref name="t"/> lies in the quiet hours (which may wrap midnight).</summary>
     public bool IsQuiet(TimeOnly t) => QuietHoursStart == QuietHoursEnd ? false
@@ -93,8 +91,6 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
         Days(o.SelfCheckReminderDays, "SelfCheckReminderDays", 1, 31, p);
         Days(o.ReportReminderDays, "ReportReminderDays", 1, o.ReportDueDay, p);
         if (o.ReportDueDay is < 1 or > 28) p.Add($"Scheduler:ReportDueDay must be 1–28 (it is {o.ReportDueDay}).");
-        foreach (var h in o.EmergencyReminderHours ?? [])
-            if (h is < 1 or > 47) p.Add($"Scheduler:EmergencyReminderHours: {h} must be 1–47 (the report is due within 48 hours).");
         return p.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(p);
     }
 
@@ -103,4 +99,16 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
         foreach (var d in days ?? [])
             if (d < min || d > max) p.Add($"Scheduler:{key}: day {d} must be {min}–{max}.");
     }
+}
+
+/// <summary>The monthly screening list (section "Screening").</summary>
+public sealed class ScreeningOptions
+{
+    public const string Section = "Screening";
+
+    /// <summary>
+    /// 沈丘 二(一): “农村居民年人均纯收入低于6900元但未纳入监测对象的户” — roster households under this per-capita income (yuan a
+    /// year) that are not monitored go to their village's staff as the month's screening list.
+    /// </summary>
+    public decimal IncomeLine { get; set; } = 6900m;
 }

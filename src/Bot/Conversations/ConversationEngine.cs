@@ -117,16 +117,8 @@ public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger mess
         entry.Version++;
     }
 
-    /// <summary>App menu keys map onto the same words people type.</summary>
-    private static string? MenuText(string? key) => key switch
-    {
-        "report" => "申报",
-        "progress" => "进度",
-        "my_tasks" => "我的任务",
-        "alert" => "预警",
-        "help" => "帮助",
-        _ => key,
-    };
+    /// <summary>App menu keys map onto the same words people type (<see cref="AppMenu"/>, also what <c>wecom menu</c> sets).</summary>
+    private static string? MenuText(string? key) => AppMenu.TextOf(key);
 }
 
 /// <summary>

@@ -23,6 +23,7 @@ public static class ConversationsExtensions
         s.AddScoped<TaskCards>();
         s.AddScoped<DeferralFlow>();
         s.AddScoped<EliminationFlow>();
+        s.AddScoped<ScoreCardFlow>();
         s.AddScoped<TaskActions>();
         s.AddScoped<CardUpdates>();
         s.AddScoped<FarmerNotices>();
@@ -32,6 +33,9 @@ public static class ConversationsExtensions
         s.AddScoped<ProgressQuery>();
         s.AddScoped<ConversationEngine>();
         s.AddSingleton<CardReplies>();
+        s.AddScoped<InboxFailures>();
+        // Replaces the outbox's no-op, whichever of AddOutbox / AddConversations runs first.
+        s.AddSingleton<RapidResponse.Bot.Outbox.IRecipientFeedback, Delivery.UndeliverableStaff>();
         s.TryAddSingleton<InboxSignal>();
         s.TryAddSingleton<InboxWriteGate>();
         s.TryAddSingleton<InboxWriter>();

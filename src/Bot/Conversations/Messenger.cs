@@ -45,8 +45,9 @@ public sealed class Messenger(BotDb db, TemplateRenderer templates, TimeProvider
     public void KfWelcome(string externalUserId, string? openKfId, string welcomeCode, string text, IReadOnlyList<string> menu) =>
         Add(OutboundChannel.Kf, externalUserId, OutboundKind.Welcome, new WelcomeBody(welcomeCode, text, menu), openKfId);
 
-    public void ToStaff(string userId, string template, object? model = null) =>
-        Add(OutboundChannel.AppUser, userId, OutboundKind.Text, new TextBody(templates.Render(template, model)));
+    /// <param name="dedupeKey">Makes the notice once only: a second row with the same key is refused by the database.</param>
+    public void ToStaff(string userId, string template, object? model = null, string? dedupeKey = null) =>
+        Add(OutboundChannel.AppUser, userId, OutboundKind.Text, new TextBody(templates.Render(template, model)), dedupeKey: dedupeKey);
 
     /// <summary>
     /// One send of a task card to all its holders (WeCom: a task_id is used once per app, §12), keyed by the task_id so the

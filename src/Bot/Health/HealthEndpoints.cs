@@ -13,7 +13,11 @@ namespace RapidResponse.Bot.Health;
 public static class HealthEndpoints
 {
     public sealed record Readiness(string Status, bool Database, IReadOnlyList<string> PendingMigrations, IReadOnlyList<string> Warnings,
-        SchedulerStatus Scheduler, OutboxFigures Outbox, IReadOnlyDictionary<string, CheckResult> Checks);
+        SchedulerStatus Scheduler, OutboxFigures Outbox, IReadOnlyDictionary<string, CheckResult> Checks)
+    {
+        /// <summary>Sending channels stopped on a configuration fault, with the code and the fix (Outbox/OutboxCircuits); empty when all send.</summary>
+        public IReadOnlyList<Outbox.OpenCircuit> Circuits { get; init; } = [];
+    }
 
     /// <summary>
     /// The Quartz scheduler as the health check sees it: "disabled" (Scheduler:Enabled false or not registered), "starting"
@@ -82,7 +86,11 @@ public static class HealthEndpoints
                 scheduler?.GetValueOrDefault("lastSweepAt") as DateTimeOffset?, scheduler?.GetValueOrDefault("lastSweep") as string),
             new OutboxFigures(outbox?.GetValueOrDefault("pending") as int? ?? 0, outbox?.GetValueOrDefault("dead") as int? ?? 0),
             report.Entries.ToDictionary(e => e.Key, e => new CheckResult(e.Value.Status.ToString(), e.Value.Description,
-                e.Value.Data.Where(d => d.Key != HealthTags.Warnings).ToDictionary(d => d.Key, d => d.Value))));
+                e.Value.Data.Where(d => d.Key != HealthTags.Warnings).ToDictionary(d => d.Key, d => d.Value))))
+        {
+            Circuits = report.Entries.GetValueOrDefault(Outbox.OutboxCircuitsHealthCheck.Name).Data?
+                .GetValueOrDefault(Outbox.OutboxCircuitsHealthCheck.Circuits) as IReadOnlyList<Outbox.OpenCircuit> ?? [],
+        };
     }
 }
 

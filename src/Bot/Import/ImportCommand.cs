@@ -1,3 +1,4 @@
+using RapidResponse.Bot.Hosting;
 using RapidResponse.Domain.Import;
 using RapidResponse.Domain.Persistence;
 
@@ -23,11 +24,12 @@ public static class ImportCommand
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
-        if (args is not ["import", var kindText, var path])
+        if (args is not ["import", var kindText, var typed])
         {
             await error.WriteLineAsync(Usage);
             return 2;
         }
+        var path = CommandLinePaths.Resolve(typed);
         if (kindText.Equals("department-list", StringComparison.OrdinalIgnoreCase))
             return await DepartmentListAsync(services, path, output, error, ct);
         var samples = kindText.Equals("samples", StringComparison.OrdinalIgnoreCase);
@@ -39,7 +41,7 @@ public static class ImportCommand
         }
         if (samples ? !Directory.Exists(path) : !File.Exists(path))
         {
-            await error.WriteLineAsync($"找不到{(samples ? "目录" : "文件")}：{path}");
+            await error.WriteLineAsync($"找不到{(samples ? "目录" : "文件")}：{typed}（在 {path} 找过；相对路径从输入命令的目录算起）");
             return 2;
         }
 
@@ -50,7 +52,7 @@ public static class ImportCommand
         {
             IReadOnlyList<ImportResult> results = samples
                 ? await SampleCounty.LoadAsync(db, path, ct)
-                : [await new RosterImporter(db, time, scope.ServiceProvider.GetService<RapidResponse.Domain.Timelines.TimelineProfile>()?.MaxHouseholdsPerContact).ImportFileAsync(kind, path, ct)];
+                : [await new RosterImporter(db, time, scope.ServiceProvider.GetService<RapidResponse.Domain.Timelines.TimelineProfile>()?.MaxHouseholdsPerContact, scope.ServiceProvider.GetService<IStaffAccountLookup>()).ImportFileAsync(kind, path, ct)];
             foreach (var r in results) await PrintAsync(r, output);
             return results.All(r => r.Rejected == 0) ? 0 : 1;
         }
@@ -69,7 +71,7 @@ public static class ImportCommand
 
     private static async Task<int> DepartmentListAsync(IServiceProvider services, string path, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        if (!File.Exists(path)) { await error.WriteLineAsync($"找不到文件：{path}"); return 2; }
+        if (!File.Exists(path)) { await error.WriteLineAsync($"找不到文件：{path}（相对路径从输入命令的目录算起）"); return 2; }
         await using var scope = services.CreateAsyncScope();
         await using var file = File.OpenRead(path);
         var head = new byte[4];
@@ -84,6 +86,11 @@ public static class ImportCommand
             return r.Rejected == 0 ? 0 : 1;
         }
         catch (ImportFileException e)
+        {
+            await error.WriteLineAsync($"{path}：{e.Message}");
+            return 1;
+        }
+        catch (DepartmentListInterruptedException e)
         {
             await error.WriteLineAsync($"{path}：{e.Message}");
             return 1;

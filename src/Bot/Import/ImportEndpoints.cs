@@ -29,7 +29,7 @@ public static class ImportEndpoints
         if (upload is null) return TypedResults.BadRequest(new ImportProblem(problem!));
         try
         {
-            return TypedResults.Ok((await new RosterImporter(db, time, MaxPerContact(request.HttpContext.RequestServices)).ImportAsync(k, upload.Content, upload.Format, ct)).Masked());
+            return TypedResults.Ok((await new RosterImporter(db, time, MaxPerContact(request.HttpContext.RequestServices), request.HttpContext.RequestServices.GetService<IStaffAccountLookup>()).ImportAsync(k, upload.Content, upload.Format, ct)).Masked());
         }
         catch (ImportFileException e)
         {

@@ -15,7 +15,17 @@ namespace RapidResponse.Bot.Inbox;
 public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal signal, InboxWriteGate writeGate, CardReplies replies, ConversationOptions options,
     TimeProvider time, ILogger<InboxProcessor> log) : BackgroundService
 {
-    private const int MaxAttempts = 5;
+    /// <summary>Tries of a failing message before it is given up (the sender and the county office are told, see <see cref="InboxFailures"/>).</summary>
+    public const int MaxAttempts = 5;
+
+    /// <summary>Wait after the 1st, 2nd, … failed try: a passing fault (a locked file, a restarting database) heals by itself.</summary>
+    public static readonly IReadOnlyList<TimeSpan> Backoff = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
+
+    /// <summary>
+    /// Redos of a message whose save lost a race (another person changed the same case first); they are not failures and
+    /// do not count as tries. Past this the message counts one failed try and waits its backoff.
+    /// </summary>
+    private const int MaxConflictRetries = 8;
     private const int MaxChunk = 64;
     private static readonly TimeSpan ChunkBudget = TimeSpan.FromMilliseconds(10);
     private DateTimeOffset _nextExpirySweep;
@@ -52,7 +62,11 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
         {
             var db = scope.ServiceProvider.GetRequiredService<BotDb>();
             clustered = db.IsPostgres();
-            batch = (await db.Inbox.AsNoTracking().Where(x => x.Status == InboxStatus.Pending).OrderBy(x => x.Id).Take(200)
+            var now = time.GetUtcNow();
+            // A message waiting out its backoff holds back its sender's later ones too, so each person's stay in order.
+            batch = (await db.Inbox.AsNoTracking()
+                .Where(x => x.Status == InboxStatus.Pending && !db.Inbox.Any(y => y.SenderId == x.SenderId && y.Status == InboxStatus.Pending && y.Id <= x.Id && y.NextAttemptAt > now))
+                .OrderBy(x => x.Id).Take(200)
                 .Select(x => new { x.Id, x.SenderId }).ToListAsync(ct)).Select(x => (x.Id, x.SenderId)).ToList();
         }
         if (batch.Count == 0) return 0;
@@ -98,13 +112,10 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
                 if (row.Status != InboxStatus.Pending) continue;
                 var m = JsonSerializer.Deserialize<Inbound>(row.Payload, InboxWriter.Json)!;
                 var label = await engine.HandleAsync(m, ct);
-                row.Status = InboxStatus.Processed;
-                row.Payload = InboxRetention.Redact(row.Payload); // personal data kept no longer than needed (issue 12)
-                row.ProcessedAt = time.GetUtcNow();
-                row.Attempts++;
+                MarkProcessed(row);
                 await db.SaveChangesAsync(ct);
                 if (label is not null) labels.Add((row.DedupeKey, label));
-                lags.Add((row.ProcessedAt.Value - row.ReceivedAt).TotalSeconds);
+                lags.Add((row.ProcessedAt!.Value - row.ReceivedAt).TotalSeconds);
             }
             await tx.CommitAsync(ct);
             foreach (var lag in lags) Metrics.BotMetrics.InboxLag.Record(lag);
@@ -140,50 +151,96 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
 
     private enum Outcome { Done, HoldBack, Elsewhere }
 
+    /// <summary>
+    /// Handles one message. A save that lost a race (<see cref="DatabaseProviders.IsConcurrencyConflict"/>: two departments
+    /// clicking the same case at once, on PostgreSQL from two instances; or a unique key another writer took first) kept
+    /// nothing, so the message is handled again from
+    /// a fresh scope, which reads the case as the winner left it. Any other failure counts a try (<see cref="RecordFailureAsync"/>).
+    /// </summary>
     private async Task<Outcome> ProcessAsync(long id, string sender, CancellationToken ct)
     {
-        string? dedupeKey = null;
-        try
+        for (var conflicts = 0; ; conflicts++)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BotDb>();
-            // SQLite: one writer at a time, acknowledgements first (InboxWriteGate).
-            using var gate = db.IsPostgres() ? null : await writeGate.EnterAsync(ct);
-            // Several instances on one PostgreSQL: the sender's lock makes one of them work the person's messages, in order;
-            // the row is read after the lock, so a message another instance finished meanwhile is seen as done.
-            await using var tx = db.IsPostgres() ? await db.Database.BeginTransactionAsync(ct) : null;
-            if (tx is not null && !await InboxClaims.TryLockSenderAsync(db, sender, ct)) return Outcome.Elsewhere;
-            var row = await db.Inbox.FirstAsync(x => x.Id == id, ct);
-            if (row.Status != InboxStatus.Pending) return Outcome.Done;
-            dedupeKey = row.DedupeKey;
-            var m = JsonSerializer.Deserialize<Inbound>(row.Payload, InboxWriter.Json)!;
-            var engine = scope.ServiceProvider.GetRequiredService<ConversationEngine>();
-            var label = await engine.HandleAsync(m, ct);
-            row.Status = InboxStatus.Processed;
-            row.Payload = InboxRetention.Redact(row.Payload);
-            row.ProcessedAt = time.GetUtcNow();
-            row.Attempts++;
-            await db.SaveChangesAsync(ct);
-            if (tx is not null) await tx.CommitAsync(ct);
-            Metrics.BotMetrics.InboxLag.Record((row.ProcessedAt.Value - row.ReceivedAt).TotalSeconds);
-            if (label is not null) replies.Complete(row.DedupeKey, label);
-            return Outcome.Done;
+            try
+            {
+                return await TryProcessAsync(id, sender, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
+            // A unique key taken meanwhile is a lost race too: two first cases of a year both inserting the year's counter.
+            catch (Exception e) when ((DatabaseProviders.IsConcurrencyConflict(e) || DatabaseProviders.IsUniqueViolation(e)) && conflicts < MaxConflictRetries)
+            {
+                log.LogInformation("Inbound message {Id} lost a race to a concurrent change (redo {Redo}); handling it again from fresh state", id, conflicts + 1);
+                // A little jitter so two losers of the same race do not meet again at once.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 40) * (conflicts + 1)), ct);
+            }
+            catch (Exception e)
+            {
+                return await RecordFailureAsync(id, e, ct);
+            }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
-        catch (Exception e)
+    }
+
+    private async Task<Outcome> TryProcessAsync(long id, string sender, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+        // SQLite: one writer at a time, acknowledgements first (InboxWriteGate).
+        using var gate = db.IsPostgres() ? null : await writeGate.EnterAsync(ct);
+        // Several instances on one PostgreSQL: the sender's lock makes one of them work the person's messages, in order;
+        // the row is read after the lock, so a message another instance finished meanwhile is seen as done.
+        await using var tx = db.IsPostgres() ? await db.Database.BeginTransactionAsync(ct) : null;
+        if (tx is not null && !await InboxClaims.TryLockSenderAsync(db, sender, ct)) return Outcome.Elsewhere;
+        var row = await db.Inbox.FirstAsync(x => x.Id == id, ct);
+        if (row.Status != InboxStatus.Pending) return Outcome.Done;
+        if (row.NextAttemptAt > time.GetUtcNow()) return Outcome.HoldBack; // another instance failed it meanwhile
+        var m = JsonSerializer.Deserialize<Inbound>(row.Payload, InboxWriter.Json)!;
+        var engine = scope.ServiceProvider.GetRequiredService<ConversationEngine>();
+        var label = await engine.HandleAsync(m, ct);
+        MarkProcessed(row);
+        await db.SaveChangesAsync(ct);
+        if (tx is not null) await tx.CommitAsync(ct);
+        Metrics.BotMetrics.InboxLag.Record((row.ProcessedAt!.Value - row.ReceivedAt).TotalSeconds);
+        if (label is not null) replies.Complete(row.DedupeKey, label);
+        return Outcome.Done;
+    }
+
+    private void MarkProcessed(InboxMessage row)
+    {
+        row.Status = InboxStatus.Processed;
+        row.Payload = InboxRetention.Redact(row.Payload); // personal data kept no longer than needed (issue 12)
+        row.ProcessedAt = time.GetUtcNow();
+        row.NextAttemptAt = null;
+        row.Attempts++;
+    }
+
+    /// <summary>
+    /// Counts a failed try: the message waits its <see cref="Backoff"/>, holding back its sender's later messages; after
+    /// <see cref="MaxAttempts"/> it is failed, and the apology to the sender and the notice to the county office are saved
+    /// with that status (<see cref="InboxFailures"/>), so neither is lost nor sent twice.
+    /// </summary>
+    private async Task<Outcome> RecordFailureAsync(long id, Exception e, CancellationToken ct)
+    {
+        log.LogError(e, "Inbound message {Id} failed", id);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+        using var gate = await writeGate.EnterAsync(ct);
+        var row = await db.Inbox.FirstAsync(x => x.Id == id, ct);
+        if (row.Status != InboxStatus.Pending) return Outcome.Done;
+        row.Attempts++;
+        // The root cause too: "DbUpdateException: … See the inner exception" alone tells the county office nothing.
+        var cause = e.GetBaseException();
+        row.Error = Domain.Privacy.Mask.Text($"{e.GetType().Name}: {e.Message}" + (cause == e ? "" : $" ← {cause.GetType().Name}: {cause.Message}"));
+        if (row.Attempts >= MaxAttempts)
         {
-            log.LogError(e, "Inbound message {Id} failed", id);
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BotDb>();
-            using var gate = await writeGate.EnterAsync(ct);
-            var row = await db.Inbox.FirstAsync(x => x.Id == id, ct);
-            row.Attempts++;
-            row.Error = e.GetType().Name + ": " + Domain.Privacy.Mask.Text(e.Message);
-            if (row.Attempts >= MaxAttempts) row.Status = InboxStatus.Failed;
-            await db.SaveChangesAsync(ct);
-            if (dedupeKey is not null && row.Status == InboxStatus.Failed) replies.Complete(dedupeKey, "");
-            return row.Status == InboxStatus.Failed ? Outcome.Done : Outcome.HoldBack;
+            row.Status = InboxStatus.Failed;
+            row.NextAttemptAt = null;
+            await scope.ServiceProvider.GetRequiredService<InboxFailures>().GiveUpAsync(row, ct);
         }
+        else row.NextAttemptAt = time.GetUtcNow() + Backoff[Math.Min(row.Attempts, Backoff.Count) - 1];
+        await db.SaveChangesAsync(ct);
+        // No passive label for a failed click: the card keeps live buttons (the sender is told by the apology).
+        if (row.Status == InboxStatus.Failed) replies.Complete(row.DedupeKey, "");
+        return row.Status == InboxStatus.Failed ? Outcome.Done : Outcome.HoldBack;
     }
 
     /// <summary>Discards forms idle past the timeout and tells the person.</summary>

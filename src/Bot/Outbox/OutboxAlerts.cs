@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.WeCom.Api;
 using RapidResponse.Domain.Messaging;
@@ -9,8 +8,8 @@ namespace RapidResponse.Bot.Outbox;
 
 /// <summary>
 /// Tells the county office (Staff with role CountyOffice) that sending stopped on a configuration or permission error.
-/// At most one alert per error code per clock hour per person: the alert row's unique dedupe key says so, across
-/// restarts and instances. Alert rows never raise alerts themselves.
+/// Once per opening of a circuit per person: the alert row's unique dedupe key says so, across restarts and instances
+/// (and only the instance that opened the circuit raises it). Alert rows never raise alerts themselves.
 /// </summary>
 public sealed class OutboxAlerts(IServiceScopeFactory scopes, TimeProvider time, ILogger<OutboxAlerts> log)
 {
@@ -18,27 +17,27 @@ public sealed class OutboxAlerts(IServiceScopeFactory scopes, TimeProvider time,
 
     public static bool IsAlert(OutboxMessage row) => row.DedupeKey?.StartsWith(DedupePrefix, StringComparison.Ordinal) == true;
 
-    /// <summary>Writes one text row per county-office member unless this code was already alerted this hour.</summary>
-    public async Task RaiseAsync(string code, string reason, OutboxMessage failed)
+    /// <summary>Writes one text row per county-office member for this opening of the circuit.</summary>
+    public async Task RaiseAsync(OpenCircuit circuit, OutboxMessage failed)
     {
         var now = time.GetUtcNow();
-        var hour = now.ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
+        var code = circuit.Code;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BotDb>();
         var office = await db.Staff.AsNoTracking().Where(s => s.Role == StaffRole.CountyOffice && s.Active).Select(s => s.UserId).ToListAsync();
-        log.LogCritical("WeCom sending stopped on code {Code}: {Reason} (row {Id}, {Channel} to {Recipient})",
-            code, reason, failed.Id, failed.Channel, LogMask.Id(failed.Recipient));
+        log.LogCritical("WeCom sending stopped on {Channel}, code {Code}: {Reason} (row {Id} to {Recipient}); fix: {Fix}",
+            circuit.Key, code, circuit.Reason, failed.Id, LogMask.Id(failed.Recipient), circuit.Fix);
         if (office.Count == 0)
         {
             log.LogCritical("No active county-office staff to alert about code {Code}", code);
             return;
         }
 
-        var text = $"【系统告警】企业微信发送失败，错误码 {code}：{reason}。消息#{failed.Id}（{ChannelName(failed.Channel)}，接收方 {LogMask.Id(failed.Recipient)}）已停止发送。"
-                   + "请检查应用 Secret、企业可信IP、应用可见范围或群机器人设置；同一错误一小时内只提醒一次。";
+        var text = $"【系统告警】企业微信拒绝发送，错误码 {code}：{circuit.Reason}。{circuit.Channel}已暂停发送，消息#{failed.Id}（接收方 {LogMask.Id(failed.Recipient)}）及之后的消息都保留待发、不会丢失。"
+                   + $"请处理：{circuit.Fix}。修正后系统每隔一段时间自动试发一条，成功即恢复发送；/health/ready 显示当前状态。";
         foreach (var userId in office)
         {
-            var key = $"{DedupePrefix}{code}:{hour}:{userId}";
+            var key = $"{DedupePrefix}{code}:{circuit.Key}:{circuit.Opening}:{userId}";
             if (await db.Outbox.AnyAsync(x => x.DedupeKey == key)) continue;
             db.Outbox.Add(new OutboxMessage
             {

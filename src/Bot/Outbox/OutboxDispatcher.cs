@@ -14,11 +14,15 @@ namespace RapidResponse.Bot.Outbox;
 /// <c>Sent</c> status are written in one UPDATE. The only window for a repeat is a crash between WeCom's answer and that
 /// UPDATE; for app messages <c>enable_duplicate_check</c> (30 min, far longer than a claim) makes WeCom drop the repeat,
 /// 微信客服 replies carry our msgid, and a repeated card update fails harmlessly on its used response_code.
+/// Rows of a channel whose circuit is open (<see cref="OutboxCircuits"/>) are not claimed, except one probe per interval;
+/// recipients WeCom did not deliver to go to <see cref="IRecipientFeedback"/>.
 /// </summary>
-public sealed class OutboxDispatcher(
+public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IOutboundTransport transport,
     OutboxAlerts alerts,
+    OutboxCircuits circuits,
+    IRecipientFeedback recipients,
     IOptions<OutboxOptions> options,
     TimeProvider time,
     ILogger<OutboxDispatcher> log) : BackgroundService
@@ -58,18 +62,43 @@ public sealed class OutboxDispatcher(
         var o = options.Value;
         var now = time.GetUtcNow();
         var claim = $"{_instance}#{Interlocked.Increment(ref _batches)}";
+        // Open circuits (one small read per poll): their rows are not claimed; a due probe claims one of them alone.
+        var (open, stoppedHooks) = await circuits.SnapshotAsync();
+        var stoppedChannels = open.SelectMany(c => OutboxCircuits.ChannelsOf(c.Key)).Distinct().ToArray();
+        var probes = new Dictionary<long, string>();
         List<OutboxMessage> rows;
         // Database steps ignore the stop token: a claim half-written at shutdown would only wait out its lease.
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BotDb>();
             var until = now + o.ClaimDuration;
-            var claimed = db.IsPostgres() ? await ClaimSkipLockedAsync(db, claim, now, until, o.BatchSize) : await ClaimAsync(db, claim, now, until, o.BatchSize);
-            if (claimed == 0) return 0;
+            foreach (var c in open)
+            {
+                if (!await circuits.TryTakeProbeAsync(c)) continue;
+                var channels = OutboxCircuits.ChannelsOf(c.Key);
+                var hook = stoppedHooks.FirstOrDefault(h => OutboxCircuits.WebhookKey(h) == c.Key);
+                Expression<Func<OutboxMessage, bool>> ofCircuit = channels.Length > 0
+                    ? x => channels.Contains(x.Channel)
+                    : x => x.Channel == OutboundChannel.Webhook && x.Recipient == hook;
+                var probeClaim = $"{claim}p{probes.Count}";
+                if (await ClaimAsync(db, probeClaim, now, until, 1, ofCircuit) == 0) continue;
+                var id = await db.Outbox.Where(x => x.ClaimedBy == probeClaim).Select(x => x.Id).FirstAsync(CancellationToken.None);
+                // The probe joins this batch's claim, so it is sent and released like the rest.
+                await db.Outbox.Where(x => x.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedBy, claim), CancellationToken.None);
+                probes[id] = c.Key;
+                log.LogInformation("Outbox circuit {Key} ({Code}): probing with row {Id}", c.Key, c.Code, id);
+            }
+
+            var hooks = stoppedHooks.ToArray();
+            var claimed = db.IsPostgres()
+                ? await ClaimSkipLockedAsync(db, claim, now, until, o.BatchSize, stoppedChannels, hooks)
+                : await ClaimAsync(db, claim, now, until, o.BatchSize, NotStopped(stoppedChannels, hooks));
+            if (claimed == 0 && probes.Count == 0) return 0;
             rows = await db.Outbox.AsNoTracking().Where(x => x.ClaimedBy == claim && x.Status == OutboxStatus.Sending)
                 .OrderBy(x => x.Id).ToListAsync(CancellationToken.None);
         }
 
+        var batch = new Batch(claim, probes);
         var started = new ConcurrentBag<long>();
         try
         {
@@ -80,8 +109,10 @@ public sealed class OutboxDispatcher(
                 foreach (var row in group)
                 {
                     if (stop.IsCancellationRequested) return;
+                    // A circuit opened by a row earlier in this batch: the rest of its rows are handed back unsent.
+                    if (batch.Stopped.ContainsKey(OutboxCircuits.KeyOf(row)) && !probes.ContainsKey(row.Id)) continue;
                     started.Add(row.Id);
-                    await SendOneAsync(row, claim);
+                    await SendOneAsync(row, batch);
                 }
             });
         }
@@ -93,42 +124,15 @@ public sealed class OutboxDispatcher(
         return rows.Count;
     }
 
-    private static async Task<int> ClaimAsync(BotDb db, string claim, DateTimeOffset now, DateTimeOffset until, int batch)
+    /// <summary>One claimed batch: its claim token, its probe rows (row id → circuit key), the circuits it saw open.</summary>
+    private sealed record Batch(string Claim, IReadOnlyDictionary<long, string> Probes)
     {
-        var ids = await db.Outbox.Where(Due(now)).OrderBy(x => x.Id).Select(x => x.Id).Take(batch).ToListAsync(CancellationToken.None);
-        if (ids.Count == 0) return 0;
-        // The WHERE is evaluated again inside the UPDATE: a row another dispatcher claimed meanwhile no longer matches.
-        return await db.Outbox.Where(x => ids.Contains(x.Id)).Where(Due(now)).ExecuteUpdateAsync(s => s
-            .SetProperty(x => x.Status, OutboxStatus.Sending)
-            .SetProperty(x => x.ClaimedBy, claim)
-            .SetProperty(x => x.ClaimedUntil, until)
-            .SetProperty(x => x.Attempts, x => x.Attempts + 1), CancellationToken.None);
+        public ConcurrentDictionary<string, bool> Stopped { get; } = new(StringComparer.Ordinal);
     }
 
-    /// <summary>
-    /// PostgreSQL, several instances: one statement picks due rows, row-locks them and skips rows another dispatcher has
-    /// locked, so instances never wait on each other nor claim the same row (the lock re-checks the WHERE on the newest row).
-    /// Instants are UTC ticks and statuses integers, as the model stores them.
-    /// </summary>
-    private static Task<int> ClaimSkipLockedAsync(BotDb db, string claim, DateTimeOffset now, DateTimeOffset until, int batch)
+    private async Task SendOneAsync(OutboxMessage row, Batch batch)
     {
-        int pending = (int)OutboxStatus.Pending, sending = (int)OutboxStatus.Sending;
-        long nowTicks = now.UtcTicks, untilTicks = until.UtcTicks;
-        return db.Database.ExecuteSqlAsync($"""
-            UPDATE "Outbox" SET "Status" = {sending}, "ClaimedBy" = {claim}, "ClaimedUntil" = {untilTicks}, "Attempts" = "Attempts" + 1
-            WHERE "Id" IN (
-                SELECT "Id" FROM "Outbox"
-                WHERE ("Status" = {pending} AND "NotBefore" <= {nowTicks}) OR ("Status" = {sending} AND "ClaimedUntil" < {nowTicks})
-                ORDER BY "Id" LIMIT {batch}
-                FOR UPDATE SKIP LOCKED)
-            """, CancellationToken.None);
-    }
-
-    private static Expression<Func<OutboxMessage, bool>> Due(DateTimeOffset now) => x =>
-        (x.Status == OutboxStatus.Pending && x.NotBefore <= now) || (x.Status == OutboxStatus.Sending && x.ClaimedUntil < now);
-
-    private async Task SendOneAsync(OutboxMessage row, string claim)
-    {
+        var claim = batch.Claim;
         // Renew the claim right before sending, so a long batch never sends a row whose claim another dispatcher took over.
         var now = time.GetUtcNow();
         var until = now + options.Value.ClaimDuration;
@@ -150,11 +154,12 @@ public sealed class OutboxDispatcher(
             result = TransportResult.Retry($"发送异常 {e.GetType().Name}");
         }
 
-        await ApplyAsync(row, claim, result);
+        await ApplyAsync(row, batch, result);
     }
 
-    private async Task ApplyAsync(OutboxMessage row, string claim, TransportResult r)
+    private async Task ApplyAsync(OutboxMessage row, Batch batch, TransportResult r)
     {
+        var claim = batch.Claim;
         var o = options.Value;
         var now = time.GetUtcNow();
         var detail = Trim(r.Detail);
@@ -174,9 +179,12 @@ public sealed class OutboxDispatcher(
                 break;
             case TransportOutcome.Deferred:
                 var notBefore = r.NotBefore ?? now + o.BackoffBase;
+                // A 微信客服 row held for the farmer's next message says why it waits.
+                var heldReason = notBefore == OutboxMessage.HeldForCustomer ? detail : null;
                 changed = await Update(row.Id, claim, s => s
                     .SetProperty(x => x.Status, OutboxStatus.Pending)
                     .SetProperty(x => x.NotBefore, notBefore)
+                    .SetProperty(x => x.LastError, x => heldReason ?? x.LastError)
                     .SetProperty(x => x.Attempts, x => x.Attempts - 1)
                     .SetProperty(x => x.ClaimedBy, (string?)null)
                     .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null));
@@ -199,18 +207,51 @@ public sealed class OutboxDispatcher(
                     .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null));
                 log.LogInformation("Outbox row {Id} attempt {Attempt} failed ({Error}); next at {RetryAt}", row.Id, row.Attempts, detail, retryAt);
                 break;
-            case TransportOutcome.DeadAndAlert:
-                changed = await MarkDeadAsync(row, claim, detail);
-                // Alerts about alerts would loop: an alert that cannot be delivered is only logged.
-                if (changed > 0 && !OutboxAlerts.IsAlert(row)) await alerts.RaiseAsync(r.AlertCode ?? "unknown", detail ?? "", row);
-                else if (changed > 0) log.LogCritical("Outbox alert row {Id} cannot be delivered either: {Reason}", row.Id, detail);
+            case TransportOutcome.StopChannel:
+                // Not the row's fault: it stays pending (the attempt is not counted) and waits out the open circuit.
+                var key = OutboxCircuits.KeyOf(row);
+                batch.Stopped[key] = true;
+                changed = await Update(row.Id, claim, s => s
+                    .SetProperty(x => x.Status, OutboxStatus.Pending)
+                    .SetProperty(x => x.Attempts, x => x.Attempts - 1)
+                    .SetProperty(x => x.LastError, detail)
+                    .SetProperty(x => x.ClaimedBy, (string?)null)
+                    .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null));
+                if (await circuits.TryOpenAsync(row, r.AlertCode ?? "unknown", detail ?? "") is { } opened)
+                {
+                    // Alerts about alerts would loop: an alert row only waits like the others.
+                    if (!OutboxAlerts.IsAlert(row)) await alerts.RaiseAsync(opened, row);
+                }
+                else if (batch.Probes.ContainsKey(row.Id))
+                {
+                    log.LogWarning("Outbox circuit {Key}: probe row {Id} failed again ({Detail}); next probe in {Interval}", key, row.Id, detail, o.CircuitProbeInterval);
+                }
+
                 break;
             default:
                 changed = await MarkDeadAsync(row, claim, detail);
                 break;
         }
 
-        if (changed == 0) log.LogWarning("Outbox row {Id}: claim lost before the result ({Outcome}) was recorded", row.Id, r.Outcome);
+        if (changed == 0)
+        {
+            log.LogWarning("Outbox row {Id}: claim lost before the result ({Outcome}) was recorded", row.Id, r.Outcome);
+            return;
+        }
+
+        if (r.Outcome == TransportOutcome.Sent && batch.Probes.TryGetValue(row.Id, out var probed)) await circuits.CloseAsync(probed);
+        if (row.Channel == OutboundChannel.AppUser && (r.Outcome == TransportOutcome.Sent || r.Undelivered.Count > 0))
+        {
+            try
+            {
+                await recipients.ReportAsync(row, r);
+            }
+            catch (Exception e)
+            {
+                // The row's own result is recorded; a failure here must not make it look unsent.
+                log.LogError(e, "Outbox row {Id}: recording who could not be reached failed", row.Id);
+            }
+        }
     }
 
     private async Task<int> MarkDeadAsync(OutboxMessage row, string claim, string? reason)

@@ -20,6 +20,10 @@ public static class OutboxExtensions
         s.TryAddSingleton<KfReplyWindow>();
         s.TryAddSingleton<IOutboundTransport, WeComTransport>();
         s.TryAddSingleton<OutboxAlerts>();
+        s.TryAddSingleton<OutboxCircuits>();
+        s.TryAddSingleton<IOutboxCircuits>(sp => sp.GetRequiredService<OutboxCircuits>());
+        s.TryAddSingleton<IRecipientFeedback, NoRecipientFeedback>();
+        s.AddHealthChecks().AddCheck<OutboxCircuitsHealthCheck>(OutboxCircuitsHealthCheck.Name, tags: [Health.HealthTags.Ready]);
         s.TryAddSingleton<OutboxDispatcher>();
         s.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         return b;

@@ -29,6 +29,12 @@ public sealed class OutboxOptions
     /// is claimed again. Must exceed one send including the client's token retry (2 × WeCom:HttpTimeout).
     /// </summary>
     public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// While a channel is stopped on a configuration fault (60020, 40001, 48002 …), how often one of its rows is sent as a
+    /// probe; the first probe WeCom accepts resumes sending.
+    /// </summary>
+    public TimeSpan CircuitProbeInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Reports every problem of <see cref="OutboxOptions"/> at once.</summary>
@@ -43,6 +49,7 @@ public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         if (o.MaxAttempts < 1) problems.Add("Outbox:MaxAttempts must be at least 1.");
         if (o.BackoffBase <= TimeSpan.Zero) problems.Add("Outbox:BackoffBase must be positive.");
         if (o.BackoffCap < o.BackoffBase) problems.Add("Outbox:BackoffCap must not be below Outbox:BackoffBase.");
+        if (o.CircuitProbeInterval < TimeSpan.FromSeconds(10)) problems.Add("Outbox:CircuitProbeInterval must be at least 10 seconds (探测间隔).");
         if (o.ClaimDuration < TimeSpan.FromSeconds(30)) problems.Add("Outbox:ClaimDuration must be at least 30 seconds (longer than one send).");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using RapidResponse.Bot.WeCom.Api;
+using RapidResponse.Bot.WeCom.Api.Requests;
 using RapidResponse.Bot.WeCom.Kf;
 using RapidResponse.Domain.Messaging;
 
@@ -45,7 +46,8 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
         {
             var receipt = await call.Send(client, cancellationToken);
             _blocks.TryRemove(call.BlockKey, out _);
-            return TransportResult.Sent(receipt.MsgId) with { ResponseCode = receipt.ResponseCode, InvalidUsers = receipt.InvalidUsers, UnlicensedUsers = receipt.UnlicensedUsers };
+            var sent = TransportResult.Sent(receipt.MsgId) with { ResponseCode = receipt.ResponseCode, InvalidUsers = receipt.InvalidUsers, UnlicensedUsers = receipt.UnlicensedUsers };
+            return sent.Undelivered.Count == 0 ? sent : sent with { Detail = Undelivered(sent.Undelivered) };
         }
         catch (Exception e)
         {
@@ -83,8 +85,13 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
                 // The client already refreshed the token and retried once; a few spaced retries more, then give up.
                 return TransportResult.Retry(detail, maxAttempts: 3);
             case RetryAction.StopAndAlert:
-                return TransportResult.DeadAndAlert(detail, code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return TransportResult.StopChannel(detail, code.ToString(System.Globalization.CultureInfo.InvariantCulture));
             default:
+                // 81013: not one recipient can receive app messages (§4.2) — what a partial answer lists in invaliduser, for
+                // all of them. Nothing was delivered; the recipients are reported as in a partial failure.
+                if (code == 81013 && call.Request is AppMessageRequest app && app.ToUsers.Count > 0)
+                    return TransportResult.Dead(detail) with { InvalidUsers = app.ToUsers };
+
                 // A used or expired response_code means the card cannot change any more: nothing left to do (§4.4).
                 if (code == 60140 && row.Kind == OutboundKind.CardUpdate)
                 {
@@ -95,6 +102,10 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
                 return TransportResult.Dead(detail);
         }
     }
+
+    /// <summary>The row's note on a partial delivery: who did not get it, ids masked.</summary>
+    private static string Undelivered(IReadOnlyList<UndeliveredRecipient> list) =>
+        "部分接收人未送达：" + string.Join("、", list.Select(u => $"{LogMask.Id(u.UserId)}（{(u.Problem == RecipientProblem.Unlicensed ? "未分配许可" : "账号未激活或不在应用可见范围")}）"));
 
     /// <summary>
     /// The block after another 45009 on a key that has a block entry. While the block is still on, the answer belongs to the

@@ -21,12 +21,13 @@ public static class DatabaseExtensions
             if (string.IsNullOrWhiteSpace(configured))
                 throw new InvalidOperationException("Database:Provider is 'Postgres' but ConnectionStrings:Bot is empty; set it, e.g. \"Host=db;Database=rrb;Username=rrb;Password=…\".");
             // Registered as BotDb: everything that asks for BotDb gets the PostgreSQL context with its own migrations.
-            builder.Services.AddDbContext<BotDb, PostgresBotDb>(o => o.UseNpgsql(configured));
+            builder.Services.AddDbContext<BotDb, PostgresBotDb>((sp, o) => o.UseNpgsql(configured).AddInterceptors(sp.GetServices<IInterceptor>()));
             return builder;
         }
 
         var cs = SqliteFiles.ConnectionString(configured, builder.Environment.ContentRootPath);
-        builder.Services.AddDbContext<BotDb>(o => o.UseSqlite(cs).AddInterceptors(SqlitePragmas.Instance));
+        // Interceptors registered in the container join the context's own (tests inject faults through them).
+        builder.Services.AddDbContext<BotDb>((sp, o) => o.UseSqlite(cs).AddInterceptors(SqlitePragmas.Instance).AddInterceptors(sp.GetServices<IInterceptor>()));
         return builder;
     }
 

@@ -55,5 +55,8 @@ public sealed class WeComKfOptions
 
     public string EncodingAESKey { get; set; } = string.Empty;
 
+    /// <summary>The 微信客服 accounts (open_kfid) farmers write to; the first one gets the village links (<c>wecom kf-links</c>).</summary>
+    public List<string> OpenKfIds { get; set; } = [];
+
     public bool CallbackEnabled => Token.Length > 0 || EncodingAESKey.Length > 0;
 }

@@ -17,7 +17,8 @@ public sealed class MonthlyBulletinQuery(BotDb db, WorkingCalendar calendar, Tim
     /// <summary>Day of the month by which the previous month's department report is due.</summary>
     public int ReportDueDay { get; init; } = DepartmentReports.DueDay;
 
-    public async Task<MonthlyFigures> ComputeAsync(MonthPeriod period, CancellationToken ct = default)
+    /// <summary>The 通报 of <paramref name="period"/> (a month, or two under a bimonthly cadence), as of the end of its last day.</summary>
+    public async Task<MonthlyFigures> ComputeAsync(BulletinPeriod period, CancellationToken ct = default)
     {
         var start = period.Start;
         var end = period.End;
@@ -50,7 +51,7 @@ public sealed class MonthlyBulletinQuery(BotDb db, WorkingCalendar calendar, Tim
 
         var overdue = await OverdueAsync(asOf, ct);
 
-        var interviews = await (
+        var supervised = await (
             from st in db.LadderSteps
             where st.Kind == LadderStepKind.Overdue3 && !st.Cancelled && st.DoneAt >= start && st.DoneAt < end
             join s in db.Stages on st.StageId equals s.Id
@@ -59,8 +60,17 @@ public sealed class MonthlyBulletinQuery(BotDb db, WorkingCalendar calendar, Tim
             orderby st.DoneAt, c.Number
             select new { c.Number, v.ParentCode, Village = v.Name, s.Kind, s.DueAt, st.DoneAt }).ToListAsync(ct);
 
-        var reportPeriod = period.Previous;
-        var missing = (await DepartmentReports.MissingAsync(db, reportPeriod, asOf, ReportDueDay, ct)).Select(d => new MissingReport(d.Code, d.Name)).ToList();
+        // The reports due inside the period: last month's report is due by the 5th of each month of it.
+        var reportMonths = period.MonthsIn.Select(m => m.Previous).ToList();
+        var missingByMonth = new List<(MonthPeriod Month, string Code, string Name, bool Still)>();
+        foreach (var rm in reportMonths)
+        {
+            var key = rm.ToString();
+            var sent = (await db.DepartmentReports.AsNoTracking().Where(r => r.Period == key && r.SubmittedAt <= asOf).Select(r => r.DepartmentCode).ToListAsync(ct)).ToHashSet();
+            foreach (var d in await DepartmentReports.MissingAsync(db, rm, asOf, ReportDueDay, ct))
+                if (d.Kind != DepartmentKind.CountyOffice) missingByMonth.Add((rm, d.Code, d.Name, !sent.Contains(d.Code)));
+        }
+        var missing = missingByMonth.GroupBy(m => m.Code).Select(g => new MissingReport(g.Key, g.First().Name)).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
 
         var townshipName = townships.ToDictionary(t => t.Code, t => t.Name);
         var list = townships.OrderBy(t => t.Code, StringComparer.Ordinal).Select(t =>
@@ -81,22 +91,45 @@ public sealed class MonthlyBulletinQuery(BotDb db, WorkingCalendar calendar, Tim
             .Concat(missing.Select(m => (Key: ReportKey(m.Code), What: $"{m.Name}未按时报送月报"))).ToList();
         var referrals = await ReferralsAsync(period, named, ct);
 
-        return new MonthlyFigures(period, asOf, list, reportPeriod, missing,
-            [.. interviews.Select(i => new InterviewEntry(i.Number, i.ParentCode is { } p && townshipName.TryGetValue(p, out var n) ? n : "", i.Village,
+        var unitProblems = await InterviewQuery.ProblemsAsync(db, profile, period, asOf, [.. missingByMonth.Select(m => (m.Code, m.Month, m.Still))], ct);
+        var interviews = await InterviewQuery.CandidatesAsync(db, profile, period, unitProblems, ct);
+
+        TownshipEvaluation? evaluation = null, year = null;
+        if (profile.ShowRankings)
+        {
+            evaluation = await TownshipEvaluations.ComputeAsync(db, profile, start, end, asOf, ct);
+            if (period.Last.Month == 12)
+            {
+                // 沈丘 五(四) 月考评结果计入年底总成绩: every period of the year, added up.
+                var periods = new List<TownshipEvaluation>();
+                for (var m = 1; m <= 12; m += period.Months)
+                {
+                    var p = new BulletinPeriod(new MonthPeriod(period.First.Year, m), period.Months);
+                    periods.Add(p == period ? evaluation : await TownshipEvaluations.ComputeAsync(db, profile, p.Start, p.End, ChinaTime.EndOfDay(p.LastDay), ct));
+                }
+                year = TownshipEvaluation.Sum(periods);
+            }
+        }
+
+        return new MonthlyFigures(period, asOf, list, reportMonths[0], missing,
+            [.. supervised.Select(i => new InterviewEntry(i.Number, i.ParentCode is { } p && townshipName.TryGetValue(p, out var n) ? n : "", i.Village,
                 StageName(i.Kind), i.DueAt ?? default, i.DoneAt ?? default))],
-            referrals);
+            referrals)
+        {
+            ReportMonths = reportMonths, UnitProblems = unitProblems, InterviewUnits = interviews, Evaluation = evaluation, YearTotal = year,
+        };
     }
 
     /// <summary>The problems this bulletin names (at most <paramref name="listedPerTownship"/> overdue items per township), as ledger rows written when it is posted.</summary>
     public static IEnumerable<BulletinItem> LedgerRows(MonthlyFigures f, int listedPerTownship, DateTimeOffset postedAt) =>
         f.Townships.SelectMany(t => t.Overdue.Take(listedPerTownship).Select(o => new BulletinItem
             {
-                Bulletin = "monthly", Period = f.Period.ToString(), ItemKey = o.Key, PostedAt = postedAt,
+                Bulletin = f.Period.Name, Period = f.Period.ToString(), ItemKey = o.Key, PostedAt = postedAt,
                 TownshipCode = t.Code, Description = $"{o.CaseNumber} {o.Stage}（{o.Owners}）",
             }))
             .Concat(f.MissingReports.Select(m => new BulletinItem
             {
-                Bulletin = "monthly", Period = f.Period.ToString(), ItemKey = ReportKey(m.Code), PostedAt = postedAt, Description = $"{m.Name}未按时报送月报",
+                Bulletin = f.Period.Name, Period = f.Period.ToString(), ItemKey = ReportKey(m.Code), PostedAt = postedAt, Description = $"{m.Name}未按时报送月报",
             }));
 
     public static string StageKey(long stageId) => $"stage:{stageId}";
@@ -134,14 +167,24 @@ public sealed class MonthlyBulletinQuery(BotDb db, WorkingCalendar calendar, Tim
         })];
     }
 
-    private async Task<IReadOnlyList<ReferralCandidate>> ReferralsAsync(MonthPeriod period, List<(string Key, string What)> named, CancellationToken ct)
+    /// <summary>The listings of the 约谈 list, written with the ledger when the 通报 is posted.</summary>
+    public static IEnumerable<InterviewListing> InterviewRows(MonthlyFigures f, DateTimeOffset postedAt) =>
+        f.InterviewUnits.Select(u => new InterviewListing
+        {
+            Period = f.Period.ToString(), UnitKind = u.UnitKind, UnitCode = u.Code, UnitName = u.Name, Problems = u.Problems,
+            Unrectified = u.Unrectified, Level = u.Level, ListedAt = postedAt,
+        });
+
+    private async Task<IReadOnlyList<ReferralCandidate>> ReferralsAsync(BulletinPeriod period, List<(string Key, string What)> named, CancellationToken ct)
     {
         if (named.Count == 0) return [];
-        // 云龙: "连续通报3次以上" — named in this bulletin and in each of the two before it.
+        // 云龙 四(四) "同一个问题连续通报3次以上": named in this 通报 and in each of the two before it — 通报, not months
+        // (under 双月一通报 the two before are the two previous two-month periods).
         string[] previous = [period.Previous.ToString(), period.Previous.Previous.ToString()];
+        var name = period.Name;
         var keys = named.Select(n => n.Key).ToList();
         var prior = await db.BulletinItems.AsNoTracking()
-            .Where(i => i.Bulletin == "monthly" && previous.Contains(i.Period) && keys.Contains(i.ItemKey))
+            .Where(i => i.Bulletin == name && previous.Contains(i.Period) && keys.Contains(i.ItemKey))
             .GroupBy(i => i.ItemKey).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
         var times = prior.ToDictionary(p => p.Key, p => p.N);
         return [.. named.Where(n => times.GetValueOrDefault(n.Key) >= 2).Select(n => new ReferralCandidate(n.Key, n.What, times[n.Key] + 1))];

@@ -8,69 +8,50 @@ using RapidResponse.Domain.Scoring;
 
 namespace RapidResponse.Domain.Bulletins;
 
-/// <summary>A township's line in the on-time ranking (沈丘 月考评: top 3 commended, last 1 self-criticism).</summary>
-public sealed record TownshipScore(int Rank, string Code, string Name, int Completed, int OnTime)
+/// <summary>A deduction still waiting for the department's check (待核实) or the county office's decision: listed, not counted.</summary>
+public sealed record PendingScore(string DepartmentCode, string Department, string Rule, int Points, string Reason, ScoreStatus Status);
+
+/// <summary>The unit hosting the 5+2 office: not ranked with the units, shown with the higher level's 后评估 result.</summary>
+public sealed record CountyOfficeResult(string Code, string Name, string? Result);
+
+/// <summary>
+/// The quarterly bulletin: both department rankings of 方城 annex 3 (verified items only), the items still being checked, and the
+/// 5+2 office's unit with its 后评估 result. The township evaluation is monthly (沈丘 五(四)) and lives in the 通报.
+/// </summary>
+public sealed record QuarterlyFigures(QuarterPeriod Quarter, DepartmentRankings Departments, bool ShowRankings)
 {
-    public string Rate => BulletinMath.Percent(OnTime, Completed);
+    public IReadOnlyList<PendingScore> Pending { get; init; } = [];
+    public IReadOnlyList<CountyOfficeResult> CountyOffices { get; init; } = [];
 }
 
-/// <summary>The quarterly bulletin: both department rankings of 方城 annex 3 and the township ranking.</summary>
-public sealed record QuarterlyFigures(QuarterPeriod Quarter, DepartmentRankings Departments, IReadOnlyList<TownshipScore> Townships, bool ShowRankings)
-{
-    public IReadOnlyList<TownshipScore> Top => [.. Townships.Take(3)];
-    /// <summary>The last township, when there are more than three to rank.</summary>
-    public TownshipScore? Last => Townships.Count > 3 ? Townships[^1] : null;
-}
-
-/// <summary>Computes the quarterly ranking from score events and the cases (aggregated in SQL).</summary>
+/// <summary>Computes the quarterly ranking from the score items.</summary>
 public sealed class QuarterlyBulletinQuery(BotDb db)
 {
+    /// <summary>KeyValues key of a unit's 后评估 result for a quarter, entered by the county office.</summary>
+    public static string PostEvaluationKey(QuarterPeriod q, string code) => $"post-evaluation:{q}:{code}";
+
     public async Task<QuarterlyFigures> ComputeAsync(QuarterPeriod quarter, bool showRankings, CancellationToken ct = default)
     {
         var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
-        var items = new List<ScoreItem>();
-        items.AddRange(await LateComparisonsAsync(quarter, ct));
         var q = quarter.ToString();
         var entered = await db.ScoreEvents.AsNoTracking().Where(e => e.Quarter == q).OrderBy(e => e.Id).ToListAsync(ct);
-        items.AddRange(entered.Select(e => new ScoreItem(e.DepartmentCode, e.RuleCode, e.Points, e.Reason)));
-        return new QuarterlyFigures(quarter, DepartmentRanking.Rank(departments, items), await TownshipsAsync(quarter, ct), showRankings);
-    }
-
-    /// <summary>
-    /// 附件3 ②: each comparison task (a department's assignment) due in the quarter and finished after the stage's deadline,
-    /// or not finished at all, is an assigned problem not rectified in time (−3). Counted per department in SQL.
-    /// </summary>
-    public async Task<IReadOnlyList<ScoreItem>> LateComparisonsAsync(QuarterPeriod quarter, CancellationToken ct = default)
-    {
-        var start = quarter.Start;
-        var end = quarter.End;
-        var late = await (
-            from a in db.Assignments
-            join s in db.Stages on a.StageId equals s.Id
-            where a.AssigneeKind == AssigneeKind.Department && s.Kind == StageKind.Comparison && s.DueAt >= start && s.DueAt < end
-                  && (a.CompletedAt > s.DueAt || (a.CompletedAt == null && (s.CompletedAt == null || s.CompletedAt > s.DueAt)))
-            group a by a.AssigneeId into g
-            select new { Dept = g.Key, N = g.Count() }).ToListAsync(ct);
-        var rule = ScoreRules.Find(ScoreRules.AssignedNotRectified)!;
-        return [.. late.OrderBy(x => x.Dept, StringComparer.Ordinal)
-            .Select(x => new ScoreItem(x.Dept, rule.Code, rule.Points * x.N, $"信息比对任务逾期未完成{x.N}件（自动计入：{rule.Name}）", x.N))];
-    }
-
-    /// <summary>Townships by on-time rate of the stages completed in the quarter; ties by more completed, then by name.</summary>
-    public async Task<IReadOnlyList<TownshipScore>> TownshipsAsync(QuarterPeriod quarter, CancellationToken ct = default)
-    {
-        var start = quarter.Start;
-        var end = quarter.End;
-        var rows = await (
-            from s in db.Stages
-            where s.CompletedAt >= start && s.CompletedAt < end && s.DueAt != null
-            join c in db.Cases on s.CaseId equals c.Id
-            join v in db.Regions on c.VillageCode equals v.Code
-            group s by v.ParentCode into g
-            select new { Code = g.Key, Completed = g.Count(), OnTime = g.Count(x => !x.CompletedLate) }).ToListAsync(ct);
-        var names = await db.Regions.AsNoTracking().Where(r => r.Level == RegionLevel.Township).ToDictionaryAsync(r => r.Code, r => r.Name, ct);
-        return [.. rows.Where(r => r.Code != null && names.ContainsKey(r.Code))
-            .OrderByDescending(r => (double)r.OnTime / r.Completed).ThenByDescending(r => r.Completed).ThenBy(r => names[r.Code!], StringComparer.Ordinal)
-            .Select((r, i) => new TownshipScore(i + 1, r.Code!, names[r.Code!], r.Completed, r.OnTime))];
+        // 附件3 ①: only items verified (经核实属实) count; a voided item never does.
+        var items = entered.Where(e => e.Status == ScoreStatus.Verified).GroupBy(e => (e.DepartmentCode, e.RuleCode, Auto: e.SourceKey != null))
+            .SelectMany(g => g.Key.Auto
+                ? [new ScoreItem(g.Key.DepartmentCode, g.Key.RuleCode, g.Sum(e => e.Points), $"{ScoreRules.Find(g.Key.RuleCode)?.Name ?? g.Key.RuleCode}{g.Count()}件（自动计入，已核实）", g.Count())]
+                : g.Select(e => new ScoreItem(e.DepartmentCode, e.RuleCode, e.Points, e.Reason)))
+            .ToList();
+        var names = departments.ToDictionary(d => d.Code, d => d.Name);
+        var pending = entered.Where(e => e.Status is ScoreStatus.Pending or ScoreStatus.Contested)
+            .Select(e => new PendingScore(e.DepartmentCode, names.GetValueOrDefault(e.DepartmentCode, e.DepartmentCode), ScoreRules.Find(e.RuleCode)?.Name ?? e.RuleCode, e.Points, e.Reason, e.Status))
+            .ToList();
+        var offices = new List<CountyOfficeResult>();
+        foreach (var d in departments.Where(d => d.Kind == DepartmentKind.CountyOffice).OrderBy(d => d.Code, StringComparer.Ordinal))
+        {
+            var key = PostEvaluationKey(quarter, d.Code);
+            var json = await db.KeyValues.AsNoTracking().Where(k => k.Key == key).Select(k => k.Value).FirstOrDefaultAsync(ct);
+            offices.Add(new CountyOfficeResult(d.Code, d.Name, json is null ? null : System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("result").GetString()));
+        }
+        return new QuarterlyFigures(quarter, DepartmentRanking.Rank(departments, items), showRankings) { Pending = pending, CountyOffices = offices };
     }
 }

@@ -62,6 +62,13 @@ public partial class Case
     /// <summary>Idempotency key of the source (e.g. a department list row), unique when set.</summary>
     public string? SourceKey { get; set; }
 
+    /// <summary>
+    /// Concurrency token: raised by every change to the case or its stages (each one is audited, see <c>Record</c>), so two
+    /// people acting on one case at the same moment cannot both save what they saw; the later one is redone from fresh state.
+    /// An integer rather than a rowversion: SQLite has none, and the same model serves PostgreSQL.
+    /// </summary>
+    public long Version { get; set; }
+
     public List<CaseStage> Stages { get; set; } = [];
     public List<Visit> Visits { get; set; } = [];
     public List<AuditEvent> Audit { get; set; } = [];

@@ -38,6 +38,16 @@ public class StageAssignment
     public string? CompletedBy { get; set; }
     public TaskResult Result { get; set; }
     public string? Note { get; set; }
+
+    /// <summary>
+    /// Staff member one level up who holds the task because no holder could be reached (WeCom reported them all
+    /// undeliverable); the assignee stays the one responsible. Null when not moved.
+    /// </summary>
+    public string? EscalatedTo { get; set; }
+
+    /// <summary>Why the task moved up (who could not be reached and why).</summary>
+    public string? EscalationReason { get; set; }
+
     public bool IsOpen => CompletedAt is null;
 }
 

@@ -266,8 +266,12 @@ public partial class Case
     /// <summary>An audit-only event on the case (a request, a refusal, a notice) that changes no state.</summary>
     public void RecordEvent(Actor actor, DateTimeOffset at, string action, string detail) => Record(actor, at, action, detail);
 
-    internal void Record(Actor actor, DateTimeOffset at, string action, string detail) =>
+    internal void Record(Actor actor, DateTimeOffset at, string action, string detail)
+    {
+        // Every change is audited, so this is where the concurrency token moves: the save then checks nobody saved between.
+        Version++;
         Audit.Add(new AuditEvent { At = at, Actor = actor.Id, ActorRole = actor.Role, Action = action, Detail = detail, SourceMessageId = actor.SourceMessageId });
+    }
 
     private string NewTaskId(int sequence) => $"{Number}-S{sequence}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}";
 

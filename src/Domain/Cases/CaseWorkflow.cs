@@ -18,6 +18,13 @@ public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry p
     /// </summary>
     public bool TrackNewCases { get; set; } = true;
 
+    /// <summary>Audit action of a stage the roster could not fully staff: its detail names what is missing.</summary>
+    public const string UnroutedAction = "stage.unrouted";
+
+    /// <summary>What the roster could not staff in the stage, when it went to the county office instead (the audit's words).</summary>
+    public static string? GapsOf(Case c, CaseStage stage) =>
+        c.Audit.Where(a => a.Action == UnroutedAction && a.At == stage.StartedAt).Select(a => a.Detail).LastOrDefault();
+
     public CaseClock ClockFor(Case c) => new(profiles.Get(c.ProfileName, c.ProfileVersion), calendar, time.GetUtcNow());
 
     public CaseClock ClockForNew() => new(profiles.Current, calendar, time.GetUtcNow());
@@ -46,12 +53,15 @@ public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry p
     {
         var clock = ClockFor(c);
         if (c.NextStage(clock.Profile) is not { } next) return null;
-        var assignees = await router.RouteAsync(c, clock.Profile.Stage(next), ct);
+        var (assignees, gaps) = await router.RouteOrRefer(c, clock.Profile.Stage(next), ct);
         // 湘阴 二(二)2(3): visits by household category (未脱贫 monthly, 已脱贫 quarterly) when the profile sets them.
         DeadlineRule? rule = null;
         if (next == StageKind.Tracking && clock.Profile.TrackingByCategory is { Count: > 0 } && c.HouseholdId is { } hid)
             rule = clock.Profile.TrackingFor(await db.Households.Where(h => h.Id == hid).Select(h => (Roster.HouseholdCategory?)h.Category).FirstOrDefaultAsync(ct));
-        return c.StartStage(next, assignees, actor, clock, rule);
+        var stage = c.StartStage(next, assignees, actor, clock, rule);
+        // The county office holds what the roster could not staff; the audit says what is missing (the card shows it too).
+        if (gaps.Count > 0) c.RecordEvent(Actor.System(), clock.Now, UnroutedAction, string.Join("；", gaps));
+        return stage;
     }
 
     /// <summary>
@@ -88,6 +98,12 @@ public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry p
 
     // The counter row is tracked once per scope; DbSet.Local would scan every tracked entity (DetectChanges) per new case.
     private readonly Dictionary<(string, int), CaseCounter> _counters = [];
+
+    /// <summary>
+    /// Reads the case-number counters again at the next case: a bulk operation committing in chunks calls this at each
+    /// chunk, inside its transaction, so numbers others drew between its chunks are seen (the counter's token checks the rest).
+    /// </summary>
+    public void ForgetCounters() => _counters.Clear();
 
     private async Task<string> NextNumberAsync(string prefix, int year, CancellationToken ct)
     {

@@ -16,25 +16,23 @@ public sealed record DepartmentListResult(int Created, int AlreadyImported, int 
     public DepartmentListResult Masked() => this with { Errors = [.. Errors.Select(e => e with { Reason = Privacy.Mask.Text(e.Reason) })] };
 }
 
+/// <summary>One row of a department list that will open a case: the household it matched and its source key.</summary>
+public sealed record PlannedCase(Household Household, string Department, string WarningType, DateOnly Date, string Note, string SourceKey);
+
+/// <summary>What a department list will do, worked out before anything is written: the cases to open, what was imported before, what was rejected.</summary>
+public sealed record DepartmentListPlan(IReadOnlyList<PlannedCase> Rows, int AlreadyImported, IReadOnlyList<ImportError> Errors);
+
 /// <summary>
 /// A department's month-end warning list (部门预警名单, 云龙 YL-10): each row opens a triage case routed to the
-/// household's village. Rows matching no household are reported by line; re-importing the same list creates nothing new.
-/// Changes are left in the context for the caller to save with its task cards (all at the end, or in chunks through
-/// <see cref="DepartmentListImporter.OnBatch"/>).
+/// household's village. Rows matching no household are reported by line; re-importing the same list creates nothing new
+/// (each row's source key is unique on the case). <see cref="PlanAsync"/> reads and matches the list without writing;
+/// <see cref="OpenAsync"/> opens one planned case, leaving it in the context (or untracked, see
+/// <see cref="CaseWorkflow.TrackNewCases"/>) for the caller to save, in whatever chunks and transactions it chooses.
 /// </summary>
 public sealed class DepartmentListImporter(BotDb db, CaseWorkflow workflow)
 {
     /// <summary>When set, every household the import looks up is added to it (routing and cards then need no query per case).</summary>
     public RosterSnapshot? Snapshot { get; init; }
-
-    /// <summary>
-    /// When set, called with every <see cref="BatchSize"/> opened cases and with the last ones, so the caller can card
-    /// and save them in chunks (inside its transaction) instead of tracking the whole list in one context; with
-    /// <see cref="CaseWorkflow.TrackNewCases"/> off the cases are not tracked at all and the caller must save them here.
-    /// </summary>
-    public Func<IReadOnlyList<Case>, CancellationToken, Task>? OnBatch { get; init; }
-
-    public int BatchSize { get; init; } = 2_000;
 
     public static readonly IReadOnlyList<string> Columns = ["department_code", "id_number", "household_no", "warning_type", "date", "note"];
 
@@ -45,7 +43,17 @@ public sealed class DepartmentListImporter(BotDb db, CaseWorkflow workflow)
         ("务工", "务工就业不稳"), ("就业", "务工就业不稳"), ("失业", "务工就业不稳"), ("产业", "产业失败"),
     ];
 
+    /// <summary>Plans and opens every case in the caller's context (small lists; large ones go through <see cref="PlanAsync"/> in chunks).</summary>
     public async Task<DepartmentListResult> ImportAsync(Stream content, ImportFormat format, Actor importer, CancellationToken ct = default)
+    {
+        var plan = await PlanAsync(content, format, ct);
+        var created = new List<string>();
+        foreach (var row in plan.Rows) created.Add((await OpenAsync(row, importer, ct)).Number);
+        return new DepartmentListResult(created.Count, plan.AlreadyImported, plan.Errors.Count, created, plan.Errors);
+    }
+
+    /// <summary>Reads the list and matches its rows to households and to what was imported before; writes nothing.</summary>
+    public async Task<DepartmentListPlan> PlanAsync(Stream content, ImportFormat format, CancellationToken ct = default)
     {
         var rows = await TableReader.ReadAsync(content, format, ct);
         var headerIndex = rows.FindIndex(r => !r.IsBlank);
@@ -91,25 +99,27 @@ public sealed class DepartmentListImporter(BotDb db, CaseWorkflow workflow)
         var existing = new HashSet<string>();
         foreach (var chunk in keys.Chunk(500))
             existing.UnionWith(await db.Cases.AsNoTracking().Where(c => c.SourceKey != null && chunk.Contains(c.SourceKey)).Select(c => c.SourceKey!).ToListAsync(ct));
-        var created = new List<string>();
-        var batch = new List<Case>();
+        var planned = new List<PlannedCase>();
         var already = 0;
         foreach (var p in pending)
         {
             if (!existing.Add(p.Key)) { already++; continue; }
-            var risk = WarningRisks.FirstOrDefault(w => p.Type.Contains(w.Word, StringComparison.Ordinal)).Risk ?? "其他";
-            var c = await workflow.OpenAsync(Channel.DepartmentList, p.H.VillageCode, [risk], $"{p.Dept}预警：{p.Type}（{p.Date:yyyy-MM-dd}）{(p.Note.Length > 0 ? "，" + p.Note : "")}",
-                Severity.General, importer, x =>
-                {
-                    x.HouseholdId = p.H.Id; x.ApplicantName = p.H.HeadName; x.ApplicantIdNumber = p.H.IdNumber; x.ApplicantPhone = p.H.Phone; x.SourceKey = p.Key;
-                }, ct: ct);
-            created.Add(c.Number);
-            if (OnBatch is null) continue;
-            batch.Add(c);
-            if (batch.Count >= BatchSize) { await OnBatch(batch, ct); batch = []; }
+            planned.Add(new PlannedCase(p.H, p.Dept, p.Type, p.Date, p.Note, p.Key));
         }
-        if (OnBatch is not null && batch.Count > 0) await OnBatch(batch, ct);
-        return new DepartmentListResult(created.Count, already, errors.Count, created, errors);
+        return new DepartmentListPlan(planned, already, errors);
+    }
+
+    /// <summary>Opens the case of one planned row (routed, first stage started); the caller cards and saves it.</summary>
+    public Task<Case> OpenAsync(PlannedCase p, Actor importer, CancellationToken ct = default)
+    {
+        var risk = WarningRisks.FirstOrDefault(w => p.WarningType.Contains(w.Word, StringComparison.Ordinal)).Risk ?? "其他";
+        var h = p.Household;
+        return workflow.OpenAsync(Channel.DepartmentList, h.VillageCode, [risk],
+            $"{p.Department}预警：{p.WarningType}（{p.Date:yyyy-MM-dd}）{(p.Note.Length > 0 ? "，" + p.Note : "")}",
+            Severity.General, importer, x =>
+            {
+                x.HouseholdId = h.Id; x.ApplicantName = h.HeadName; x.ApplicantIdNumber = h.IdNumber; x.ApplicantPhone = h.Phone; x.SourceKey = p.SourceKey;
+            }, ct: ct);
     }
 
     private static bool TryDate(string s, out DateOnly d) =>

@@ -3,7 +3,7 @@ using RapidResponse.Domain.Roster;
 
 namespace RapidResponse.Domain.Import;
 
-/// <summary>groups: region_code, purpose, chat_id, webhook_key — exactly one of chat_id (app group chat) and webhook_key (group robot).</summary>
+/// <summary>groups: region_code, purpose, chat_id, webhook_key — at most one of chat_id (app group chat) and webhook_key (group robot); neither: created by <c>wecom groups create</c>.</summary>
 internal static class GroupImport
 {
     private sealed record Row(int Line, string RegionCode, GroupPurpose Purpose, string? ChatId, string? WebhookKey)
@@ -12,6 +12,9 @@ internal static class GroupImport
     }
 
     private static string KeyOf(string region, GroupPurpose purpose) => $"{region}|{purpose}";
+
+    internal const string ExactlyOne =
+        "chat_id 和 webhook_key 最多填一个：应用群聊填 chat_id，群机器人填 webhook_key（机器人地址中 key= 后面的部分）；两项都留空则由 wecom groups create 创建应用群聊";
 
     public static async Task RunAsync(ImportRun run, List<TableRow> rows)
     {
@@ -31,8 +34,9 @@ internal static class GroupImport
             if (!hasPurpose)
                 problems.Add(purposeText.Length == 0 ? $"群用途不能为空，可填 {RosterValues.PurposeChoices}" : $"群用途“{purposeText}”不认识，可填 {RosterValues.PurposeChoices}");
             else if (regions.ContainsKey(region) && LevelFits(purpose, level) is { } misfit) problems.Add(misfit);
-            if ((chat.Length == 0) == (webhook.Length == 0))
-                problems.Add("chat_id 和 webhook_key 要填且只填一个：应用群聊填 chat_id，群机器人填 webhook_key（机器人地址中 key= 后面的部分）");
+            // Both empty: an app group chat that `wecom groups create` creates and writes back (issue 14).
+            if (chat.Length > 0 && webhook.Length > 0)
+                problems.Add(ExactlyOne);
             if (hasPurpose && region.Length > 0 && run.SeenBefore("key", KeyOf(region, purpose), r.Line) is { } first)
                 problems.Add($"区域 {region} 的{purpose.Chinese()}与第{first}行重复");
             if (problems.Count > 0) run.Reject(r.Line, problems);
@@ -49,6 +53,8 @@ internal static class GroupImport
             x => new GroupBinding { RegionCode = x.RegionCode, Purpose = x.Purpose, ChatId = x.ChatId, WebhookKey = x.WebhookKey },
             (e, x) =>
             {
+                // A row with neither keeps the chat that `wecom groups create` made for it.
+                if (x.ChatId is null && x.WebhookKey is null) return false;
                 if (e.ChatId == x.ChatId && e.WebhookKey == x.WebhookKey) return false;
                 (e.ChatId, e.WebhookKey) = (x.ChatId, x.WebhookKey);
                 return true;

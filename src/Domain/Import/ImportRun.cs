@@ -17,6 +17,9 @@ internal sealed class ImportRun(BotDb db, ImportKind kind, IReadOnlyDictionary<s
     public DateOnly Today { get; } = today;
     /// <summary>The profile's cap on households per contact person (丰都 2, 湘阴 5), or null for none.</summary>
     public int? MaxHouseholdsPerContact { get; init; }
+
+    /// <summary>Finds accounts for staff rows that give only a phone; null: such rows are rejected.</summary>
+    public IStaffAccountLookup? Accounts { get; init; }
     public int Added { get; private set; }
     public int Updated { get; private set; }
     public int Unchanged { get; private set; }

@@ -10,7 +10,7 @@ namespace RapidResponse.Domain.Import;
 /// Runs in one transaction (unless the caller has one) and clears the context's change tracker after each batch,
 /// so give it a context of its own.
 /// </summary>
-public sealed class RosterImporter(BotDb db, TimeProvider? time = null, int? maxHouseholdsPerContact = null)
+public sealed class RosterImporter(BotDb db, TimeProvider? time = null, int? maxHouseholdsPerContact = null, IStaffAccountLookup? accounts = null)
 {
     private readonly TimeProvider time = time ?? TimeProvider.System;
 
@@ -36,7 +36,7 @@ public sealed class RosterImporter(BotDb db, TimeProvider? time = null, int? max
         var (columns, warnings) = ReadHeader(kind, header);
         var data = rows.Skip(headerIndex + 1).Where(r => !r.IsBlank).ToList();
 
-        var run = new ImportRun(db, kind, columns, ChinaTime.DateOf(time.GetUtcNow()), ct) { MaxHouseholdsPerContact = maxHouseholdsPerContact };
+        var run = new ImportRun(db, kind, columns, ChinaTime.DateOf(time.GetUtcNow()), ct) { MaxHouseholdsPerContact = maxHouseholdsPerContact, Accounts = accounts };
         // One transaction: an import that fails half-way (a crash, a lost disk) leaves the roster as it was.
         var own = db.Database.CurrentTransaction is null;
         await using var tx = own ? await db.Database.BeginTransactionAsync(ct) : null;

@@ -16,6 +16,7 @@ public static class RosterValues
     [
         (["close", "密切监测", "close_monitoring", "密切监测单位", "紧密型", "动态监测紧密型"], DepartmentKind.CloseMonitoring),
         (["related", "相关", "相关单位", "相关部门"], DepartmentKind.Related),
+        (["county_office", "牵头单位", "办公室", "联动小组办公室"], DepartmentKind.CountyOffice),
     ];
 
     private static readonly (string[] Names, StaffRole Value)[] Roles =

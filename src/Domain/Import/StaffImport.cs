@@ -24,7 +24,20 @@ internal static class StaffImport
             var roleText = run.Cell(r, "role");
             var region = run.Cell(r, "region_code");
             var department = run.Cell(r, "department_code");
-            if (Codes.CheckUserId(userId, "企业微信账号（wecom_userid）") is { } bad) problems.Add(bad);
+            if (userId.Length == 0 && phone.Length > 0 && PhoneNumber.Validate(phone) is null)
+            {
+                // Issue 14: a row may give the phone only; the account comes from the corp's address book.
+                var found = run.Accounts is null
+                    ? StaffAccount.Missing("企业微信账号（wecom_userid）为空：这里不能按手机号查找账号，请填写企业微信账号，例如 gm_lishu")
+                    : await run.Accounts.FindByPhoneAsync(PhoneNumber.Normalize(phone), run.Ct);
+                if (found.UserId is null)
+                {
+                    run.Reject(r.Line, $"按手机号 {Privacy.Mask.Phone(PhoneNumber.Normalize(phone))} 找不到企业微信账号：{found.Problem}");
+                    continue;
+                }
+                userId = found.UserId;
+            }
+            if (Codes.CheckUserId(userId, "企业微信账号（wecom_userid）") is { } bad) problems.Add(userId.Length == 0 ? bad + "，或填写手机号（phone）由系统查找" : bad);
             else if (run.SeenBefore("userid", userId, r.Line) is { } first) problems.Add($"企业微信账号 {userId} 与第{first}行重复");
             if (name.Length == 0) problems.Add("姓名不能为空");
             if (phone.Length > 0 && PhoneNumber.Validate(phone) is { } badPhone) problems.Add(badPhone + Codes.PhoneHint(phone));
@@ -46,8 +59,11 @@ internal static class StaffImport
             x => new Staff { UserId = x.UserId, Name = x.Name, Phone = x.Phone, Role = x.Role, RegionCode = x.RegionCode, DepartmentCode = x.DepartmentCode },
             (e, x) =>
             {
-                if (e.Name == x.Name && e.Phone == x.Phone && e.Role == x.Role && e.RegionCode == x.RegionCode && e.DepartmentCode == x.DepartmentCode && e.Active) return false;
+                if (e.Name == x.Name && e.Phone == x.Phone && e.Role == x.Role && e.RegionCode == x.RegionCode && e.DepartmentCode == x.DepartmentCode && e.Active
+                    && e.UndeliverableSince is null) return false;
                 (e.Name, e.Phone, e.Role, e.RegionCode, e.DepartmentCode, e.Active) = (x.Name, x.Phone, x.Role, x.RegionCode, x.DepartmentCode, true);
+                // A re-import is the county saying the account is fixed (activated, licensed, in range): try it again.
+                (e.UndeliverableReason, e.UndeliverableSince) = (null, null);
                 return true;
             });
     }

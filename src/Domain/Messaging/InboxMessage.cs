@@ -19,6 +19,8 @@ public class InboxMessage
     public DateTimeOffset ReceivedAt { get; set; }
     public InboxStatus Status { get; set; }
     public int Attempts { get; set; }
+    /// <summary>After a failed attempt: not tried again before this instant (backoff); null when due at once.</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
     public DateTimeOffset? ProcessedAt { get; set; }
     public string? Error { get; set; }
 }

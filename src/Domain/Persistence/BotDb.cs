@@ -63,10 +63,9 @@ public partial class BotDb : DbContext
             e.HasIndex(x => x.Number).IsUnique();
             e.HasIndex(x => x.SourceKey).IsUnique();
             e.HasIndex(x => new { x.State, x.VillageCode });
-            // Serves the emergency reminders in every deadline sweep: emergencies still in intake, reported in a time range.
-            e.HasIndex(x => new { x.Channel, x.State, x.CreatedAt });
             e.HasIndex(x => x.ReporterId);
             e.HasIndex(x => x.HouseholdId);
+            e.Property(x => x.Version).IsConcurrencyToken();
             e.HasMany(x => x.Stages).WithOne(s => s.Case).HasForeignKey(s => s.CaseId);
             e.HasMany(x => x.Visits).WithOne().HasForeignKey(v => v.CaseId);
             e.HasMany(x => x.Audit).WithOne().HasForeignKey(a => a.CaseId);

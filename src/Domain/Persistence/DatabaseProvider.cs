@@ -36,6 +36,21 @@ public static class DatabaseProviders
         return false;
     }
 
+    /// <summary>
+    /// True when a save lost a race and nothing of it was kept: a concurrency token moved (someone saved the same case or
+    /// counter first), or PostgreSQL chose this transaction as the victim of a deadlock or a serialization failure. Work
+    /// that failed this way can be redone from fresh state.
+    /// </summary>
+    public static bool IsConcurrencyConflict(Exception e)
+    {
+        for (var x = (Exception?)e; x is not null; x = x.InnerException)
+        {
+            if (x is DbUpdateConcurrencyException) return true;
+            if (x is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }) return true;
+        }
+        return false;
+    }
+
     /// <summary>True when the context runs on PostgreSQL (several instances may share the database).</summary>
     public static bool IsPostgres(this DbContext db) => db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 }

@@ -40,6 +40,9 @@ public sealed class RosterSnapshot
     public IEnumerable<Staff> ActiveIn(string regionCode, StaffRole[] roles) =>
         _activeByRegion.TryGetValue(regionCode, out var list) ? list.Where(s => roles.Contains(s.Role)) : [];
 
+    /// <summary>Active staff in a role, anywhere.</summary>
+    public IEnumerable<Staff> ActiveWithRole(StaffRole role) => _activeByRegion.Values.SelectMany(l => l).Where(s => s.Role == role);
+
     /// <summary>A department's active officers by userid, as the database orders them.</summary>
     public IReadOnlyList<string> OfficersOf(string departmentCode) =>
         _officersByDepartment.TryGetValue(departmentCode, out var list) ? list : [];

@@ -32,4 +32,13 @@ public class Staff
     public required string RegionCode { get; set; }
     public string? DepartmentCode { get; set; }
     public bool Active { get; set; } = true;
+
+    /// <summary>
+    /// Why WeCom did not deliver to this person (账号未激活或不在应用可见范围 / 未分配许可), from a send's
+    /// <c>invaliduser</c> / <c>unlicenseduser</c>; null when reachable. Cleared by a later successful send or a re-import.
+    /// </summary>
+    public string? UndeliverableReason { get; set; }
+
+    /// <summary>When WeCom first reported the person undeliverable (null when reachable).</summary>
+    public DateTimeOffset? UndeliverableSince { get; set; }
 }

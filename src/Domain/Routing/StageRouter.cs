@@ -29,7 +29,41 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
         _departments = await db.Departments.AsNoTracking().ToListAsync(ct);
     }
 
-    public async Task<IReadOnlyList<Assignee>> RouteAsync(Case c, StageDefinition stage, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Assignee>> RouteAsync(Case c, StageDefinition stage, CancellationToken ct = default) =>
+        (await RouteOrRefer(c, stage, ct)).Assignees;
+
+    /// <summary>
+    /// Assignees of the stage; what the roster cannot staff goes to the county office instead, with what is missing
+    /// (a village with no active village staff and no township officer, a department with no active officer), so a case
+    /// is never left without someone to act and the county office learns what to fix. Gaps is empty when all was routed;
+    /// Assignees is empty only when the county has no active county-office staff either.
+    /// </summary>
+    public async Task<(IReadOnlyList<Assignee> Assignees, IReadOnlyList<string> Gaps)> RouteOrRefer(Case c, StageDefinition stage, CancellationToken ct = default)
+    {
+        var routed = await RouteRosterAsync(c, stage, ct);
+        var gaps = new List<string>();
+        var list = new List<Assignee>();
+        foreach (var a in routed)
+        {
+            if (a.Kind == AssigneeKind.Department && !await HasOfficer(a.Id, ct))
+                gaps.Add($"{_departments!.FirstOrDefault(d => d.Code == a.Id)?.Name ?? a.Id}（{a.Id}）没有在岗的部门工作人员");
+            else list.Add(a);
+        }
+        if (routed.Count == 0) gaps.Add(stage.Actor switch
+        {
+            StageActor.Departments => $"没有部门负责比对“{string.Join("、", c.RiskTypes)}”",
+            StageActor.Township => $"{RegionName(_regions!.GetValueOrDefault(c.VillageCode)?.ParentCode)}没有在岗的乡镇干部",
+            StageActor.County => "县级办公室没有在岗人员",
+            _ => $"{RegionName(c.VillageCode)}没有在岗的网格员、村两委干部或驻村工作队员，乡镇也没有乡镇干部",
+        });
+        if (gaps.Count == 0) return (routed, gaps);
+        var office = await StaffIn(RegionChain.Of(c.VillageCode, _regions!).County, [StaffRole.CountyOffice], 1, ct);
+        if (office.Count == 0) office = await AnyCountyOffice(ct);
+        list.AddRange(office.Where(o => list.All(x => x.Id != o.Id)));
+        return (list, gaps);
+    }
+
+    private async Task<IReadOnlyList<Assignee>> RouteRosterAsync(Case c, StageDefinition stage, CancellationToken ct)
     {
         await LoadRosterAsync(ct);
         var chain = RegionChain.Of(c.VillageCode, _regions!);
@@ -85,6 +119,21 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
         return [.. staff.OrderBy(s => Array.IndexOf(roles, s.Role)).ThenBy(s => s.UserId, StringComparer.Ordinal).Take(count)
             .Select(s => new Assignee(AssigneeKind.Staff, s.UserId))];
     }
+
+    private async Task<bool> HasOfficer(string departmentCode, CancellationToken ct) =>
+        Snapshot is { } snapshot
+            ? snapshot.OfficersOf(departmentCode).Count > 0
+            : await db.Staff.AnyAsync(s => s.DepartmentCode == departmentCode && s.Active && s.Role == StaffRole.DepartmentOfficer, ct);
+
+    private async Task<IReadOnlyList<Assignee>> AnyCountyOffice(CancellationToken ct)
+    {
+        var first = Snapshot is { } snapshot
+            ? snapshot.ActiveWithRole(StaffRole.CountyOffice).Select(s => s.UserId).Order(StringComparer.Ordinal).FirstOrDefault()
+            : await db.Staff.AsNoTracking().Where(s => s.Active && s.Role == StaffRole.CountyOffice).OrderBy(s => s.UserId).Select(s => s.UserId).FirstOrDefaultAsync(ct);
+        return first is null ? [] : [new Assignee(AssigneeKind.Staff, first)];
+    }
+
+    private string RegionName(string? code) => code is null ? "所在乡镇" : _regions!.GetValueOrDefault(code)?.Name ?? code;
 
     private Task<bool> IsActive(string userId, CancellationToken ct) =>
         Snapshot is { } snapshot ? Task.FromResult(snapshot.IsActive(userId)) : db.Staff.AnyAsync(s => s.UserId == userId && s.Active, ct);

@@ -119,8 +119,16 @@ public static class ProfileLoader
         var measures = root.ContainsKey("measuresWithin") ? Deadline(root, "measuresWithin", p, "") : null;
         if (measures is { Kind: DeadlineKind.None }) measures = null;
         if (byCategory is { Count: > 0 } && stages.All(x => x.Kind != StageKind.Tracking)) p.Add("'trackingByCategory' needs a 'tracking' stage");
+        var cadence = Bulletins.BulletinCadence.Monthly;
+        if (Str(root, "bulletinCadence", p) is { } cad && !(TryEnum(cad, out cadence)))
+            p.Add($"'bulletinCadence': '{cad}' is not one of monthly, bimonthly");
+        var threshold = Int(root, "interviewThreshold", p) ?? 3;
+        if (threshold < 1) p.Add("'interviewThreshold' must be at least 1 (problems in one 通报 period that list a unit for 约谈)");
         if (p.Count > 0) throw new InvalidProfileException(source, p);
-        return new TimelineProfile(name, version, title, prefix, closing, hours, stages, order, show, maxContact, source2, window, byCategory, measures);
+        return new TimelineProfile(name, version, title, prefix, closing, hours, stages, order, show, maxContact, source2, window, byCategory, measures)
+        {
+            BulletinCadence = cadence, InterviewThreshold = threshold,
+        };
     }
 
     private static EliminationWindow Window(JsonObject o, List<string> p)
@@ -219,7 +227,7 @@ public static class ProfileLoader
 
     private static readonly string[] RootKeys =
         ["name", "version", "title", "casePrefix", "source", "officeClosing", "workingHours", "showRankings", "maxHouseholdsPerContact", "defaultLadder", "stages", "activeScreeningOrder",
-         "eliminationWindow", "trackingByCategory", "measuresWithin"];
+         "eliminationWindow", "trackingByCategory", "measuresWithin", "bulletinCadence", "interviewThreshold"];
     private static readonly string[] WindowKeys = ["months", "lastDays", "source"];
     private static readonly string[] HoursKeys = ["start", "end", "dueMorningNagAt"];
     private static readonly string[] StageKeys = ["kind", "name", "actor", "assignees", "deadline", "activeScreeningDeadline", "ladder", "action", "source", "notice", "when"];

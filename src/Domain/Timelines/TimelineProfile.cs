@@ -1,3 +1,4 @@
+using RapidResponse.Domain.Bulletins;
 using RapidResponse.Domain.Cases;
 using RapidResponse.Domain.Roster;
 
@@ -23,7 +24,7 @@ public enum EscalationTarget
     TownshipGroup = 1,
     /// <summary>The county leaders' group.</summary>
     CountyGroup = 2,
-    /// <summary>Listed for interview (约谈) in the county group and the next bulletin.</summary>
+    /// <summary>Listed for supervision (列入督办) in the county group and the next bulletin; counts towards the unit's 约谈 problems.</summary>
     Interview = 3,
 }
 
@@ -115,6 +116,15 @@ public sealed record TimelineProfile(
     IReadOnlyDictionary<HouseholdCategory, DeadlineRule>? TrackingByCategory = null,
     DeadlineRule? MeasuresWithin = null)
 {
+    /// <summary>How often the 通报 goes out (profile key <c>bulletinCadence</c>; 云龙 三(一) 双月一通报).</summary>
+    public BulletinCadence BulletinCadence { get; init; } = BulletinCadence.Monthly;
+
+    /// <summary>
+    /// 云龙 责任追溯 四(三) “问题较多且整改落实不到位”: a township or department with at least this many problems in one 通报 period,
+    /// one of them still not rectified at its end, is listed for 约谈 (profile key <c>interviewThreshold</c>).
+    /// </summary>
+    public int InterviewThreshold { get; init; } = 3;
+
     public StageDefinition Stage(StageKind kind) =>
         Stages.FirstOrDefault(s => s.Kind == kind) ?? throw new DomainException($"时限方案“{Title}”没有“{kind.ToChinese()}”环节");
 

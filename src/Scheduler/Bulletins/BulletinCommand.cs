@@ -11,7 +11,7 @@ public static class BulletinCommand
 {
     public const string Usage = """
         用法 / usage:
-          bulletin preview monthly 2026-10     预览2026年10月的月度通报（不发送）
+          bulletin preview monthly 2026-10     预览2026年10月（双月通报时为含10月的两个月）的通报（不发送）
           bulletin preview quarterly 2026-Q3   预览2026年第三季度的季度通报（不发送）
         """;
 
@@ -32,7 +32,8 @@ public static class BulletinCommand
         switch (a[1].ToLowerInvariant())
         {
             case "monthly" when MonthPeriod.TryParse(a[2], out var m):
-                draft = await publisher.DraftMonthlyAsync(m);
+                // Under a bimonthly cadence "2026-10" previews the two-month 通报 that contains October.
+                draft = await publisher.DraftMonthlyAsync(publisher.PeriodOf(m));
                 break;
             case "quarterly" when QuarterPeriod.TryParse(a[2], out var q):
                 draft = await publisher.DraftQuarterlyAsync(q);

@@ -16,14 +16,19 @@ namespace RapidResponse.Scheduler.Bulletins;
 public sealed record BulletinDraft(string LedgerKey, string Markdown, IReadOnlyList<(Target To, IReadOnlyList<string> Parts)> Posts);
 
 /// <summary>
-/// Posts the monthly bulletin on the first working day of the month (for the month before) and the quarterly one at a
-/// quarter's start, at the configured time. Each is posted once per period across restarts: the ledger entry
-/// ("bulletin:monthly:2026-10"), the outbox rows and the named-problem rows are saved in one transaction.
+/// Posts the 通报 on the first working day of the month after its period (monthly: the month before; bimonthly, 云龙 双月一通报:
+/// the two months before, in March, May, July …) and the quarterly one at a quarter's start, at the configured time. Each is
+/// posted once per period across restarts: the ledger entry ("bulletin:monthly:2026-10", "bulletin:bimonthly:2026-09~10"), the
+/// outbox rows, the named-problem rows and the 约谈 listings are saved in one transaction. A catch-up after downtime posts only
+/// inside working hours on a working day, never in quiet hours: a host started at 03:40 posts at the next bulletin time.
 /// </summary>
 public sealed class BulletinPublisher(BotDb db, MonthlyBulletinQuery monthly, QuarterlyBulletinQuery quarterly, BulletinViews views,
-    WorkingCalendar calendar, ProfileRegistry profiles, IOptions<SchedulerOptions> options, ILogger<BulletinPublisher> log)
+    WorkingCalendar calendar, ProfileRegistry profiles, SendWindow window, IOptions<SchedulerOptions> options, ILogger<BulletinPublisher> log)
 {
-    public static string MonthlyKey(MonthPeriod p) => $"bulletin:monthly:{p}";
+    public static string MonthlyKey(BulletinPeriod p) => $"bulletin:{p.Name}:{p}";
+
+    /// <summary>The 通报 period of the running profile's cadence that contains <paramref name="m"/>.</summary>
+    public BulletinPeriod PeriodOf(MonthPeriod m) => BulletinPeriod.Containing(m, profiles.Current.BulletinCadence);
     public static string QuarterlyKey(QuarterPeriod q) => $"bulletin:quarterly:{q}";
 
     /// <summary>Posts whatever is due and not yet posted: this month's monthly bulletin (for last month) once its time has come; likewise the quarterly.</summary>
@@ -33,9 +38,12 @@ public sealed class BulletinPublisher(BotDb db, MonthlyBulletinQuery monthly, Qu
         var today = ChinaTime.DateOf(now);
         var postAt = ChinaTime.At(calendar.FirstWorkingDayOfMonth(today.Year, today.Month), o.BulletinTime);
         if (now < postAt) return "not yet";
+        // Quiet hours for catch-up: a start-up run at night, or after hours, leaves it to the next bulletin time.
+        if (!window.IsOpenForSlot(now, window.HoursFor(profiles.Current), o.BulletinTime)) return "held until working hours";
         var done = new List<string>();
         var month = MonthPeriod.Of(today).Previous;
-        if (o.MonthlyBulletin && await PostMonthlyAsync(month, now, ct)) done.Add($"monthly {month}");
+        if (o.MonthlyBulletin && BulletinPeriod.EndingWith(month, profiles.Current.BulletinCadence) is { } period && await PostMonthlyAsync(period, now, ct))
+            done.Add($"{period.Name} {period}");
         if (o.QuarterlyBulletin && today.Month % 3 == 1)
         {
             var quarter = QuarterPeriod.Of(today).Previous;
@@ -44,14 +52,14 @@ public sealed class BulletinPublisher(BotDb db, MonthlyBulletinQuery monthly, Qu
         return done.Count == 0 ? "nothing due" : "posted " + string.Join(", ", done);
     }
 
-    public async Task<BulletinDraft> DraftMonthlyAsync(MonthPeriod period, CancellationToken ct = default) =>
+    public async Task<BulletinDraft> DraftMonthlyAsync(BulletinPeriod period, CancellationToken ct = default) =>
         await DraftMonthlyAsync(period, await monthly.ComputeAsync(period, ct), ct);
 
     /// <summary>
     /// The county-wide text to the bulletin group(s), and to each township's work group only that township's section
     /// (bulletin.township), under the same ledger key; a township group that is also a bulletin target gets the county text only.
     /// </summary>
-    private async Task<BulletinDraft> DraftMonthlyAsync(MonthPeriod period, MonthlyFigures f, CancellationToken ct)
+    private async Task<BulletinDraft> DraftMonthlyAsync(BulletinPeriod period, MonthlyFigures f, CancellationToken ct)
     {
         var draft = await DraftAsync(MonthlyKey(period), views.Monthly(f), ct);
         var townshipGroups = (await db.Groups.AsNoTracking().Where(g => g.Purpose == GroupPurpose.TownshipWork).OrderBy(g => g.Id).ToListAsync(ct))
@@ -71,8 +79,8 @@ public sealed class BulletinPublisher(BotDb db, MonthlyBulletinQuery monthly, Qu
         return await DraftAsync(QuarterlyKey(quarter), views.Quarterly(f), ct);
     }
 
-    /// <summary>Posts the monthly bulletin of <paramref name="period"/> unless its ledger entry exists. True when posted now.</summary>
-    public async Task<bool> PostMonthlyAsync(MonthPeriod period, DateTimeOffset now, CancellationToken ct = default)
+    /// <summary>Posts the 通报 of <paramref name="period"/> unless its ledger entry exists. True when posted now.</summary>
+    public async Task<bool> PostMonthlyAsync(BulletinPeriod period, DateTimeOffset now, CancellationToken ct = default)
     {
         var key = MonthlyKey(period);
         if (await db.KeyValues.AnyAsync(k => k.Key == key, ct)) return false;
@@ -80,6 +88,7 @@ public sealed class BulletinPublisher(BotDb db, MonthlyBulletinQuery monthly, Qu
         var draft = await DraftMonthlyAsync(period, f, ct);
         if (draft.Posts.Count == 0) { log.LogWarning("Monthly bulletin {Period}: no bulletin or county leaders group is bound; not posted", period); return false; }
         db.BulletinItems.AddRange(MonthlyBulletinQuery.LedgerRows(f, BulletinViews.ListedPerTownship, now));
+        db.InterviewListings.AddRange(MonthlyBulletinQuery.InterviewRows(f, now));
         return await SaveAsync(draft, now, ct);
     }
 

@@ -21,15 +21,38 @@ public sealed class BulletinViews(TemplateRenderer templates)
         ["rate"] = f.Rate,
         ["overdue_total"] = f.OverdueTotal,
         ["townships"] = f.Townships.Select(TownshipModel).ToList(),
-        ["report_period"] = f.ReportPeriod.ToChinese(),
+        ["report_period"] = string.Join("、", (f.ReportMonths.Count > 0 ? f.ReportMonths : [f.ReportPeriod]).Select(m => m.ToChinese())),
         ["missing_reports"] = f.MissingReports.Select(m => m.Name).ToList(),
-        ["interviews"] = f.Interviews.Select(i => new Dictionary<string, object?>
+        ["supervised"] = f.Supervised.Select(i => new Dictionary<string, object?>
         {
             ["case_number"] = i.CaseNumber, ["township"] = i.Township, ["village"] = i.Village, ["stage"] = i.Stage,
             ["due"] = ChinaTime.DateOf(i.DueAt).ToString("MM-dd"),
         }).ToList(),
+        ["interviews"] = f.InterviewUnits.Select(u => new Dictionary<string, object?>
+        {
+            ["name"] = u.Name, ["who"] = u.Who, ["problems"] = u.Problems, ["unrectified"] = u.Unrectified,
+            ["principal"] = u.Level == Domain.Bulletins.InterviewLevel.Principal,
+        }).ToList(),
+        ["show_rankings"] = f.Evaluation is not null,
+        ["evaluation"] = Evaluation(f.Evaluation),
+        ["year_total"] = Evaluation(f.YearTotal),
+        ["year"] = f.Period.First.Year,
         ["referrals"] = f.Referrals.Select(r => new Dictionary<string, object?> { ["what"] = r.What, ["times"] = r.Times }).ToList(),
     }));
+
+    private static Dictionary<string, object?>? Evaluation(TownshipEvaluation? e) => e is null ? null : new()
+    {
+        ["ranked"] = e.Ranked.Select(Line).ToList(),
+        ["no_due"] = e.NoDueWork.Select(l => l.Name).ToList(),
+        ["top"] = e.Top.Select(l => l.Name).ToList(),
+        ["last"] = e.Last?.Name,
+    };
+
+    private static Dictionary<string, object?> Line(TownshipEvaluationLine l) => new()
+    {
+        ["rank"] = l.Rank, ["name"] = l.Name, ["rate"] = l.Rate, ["on_time"] = l.OnTime, ["completed"] = l.Completed,
+        ["open_overdue"] = l.OpenOverdue, ["due"] = l.Due,
+    };
 
     /// <summary>
     /// One township's part of the monthly bulletin, for its own work group: its section only, with the county's on-time
@@ -72,9 +95,8 @@ public sealed class BulletinViews(TemplateRenderer templates)
         ["show_rankings"] = f.ShowRankings,
         ["close_monitoring"] = Order(f.Departments.CloseMonitoring, f.ShowRankings).Select(Dept).ToList(),
         ["related"] = Order(f.Departments.Related, f.ShowRankings).Select(Dept).ToList(),
-        ["townships"] = f.ShowRankings ? f.Townships.Select(Town).ToList() : [],
-        ["top"] = f.ShowRankings ? f.Top.Select(Town).ToList() : [],
-        ["last"] = f.ShowRankings && f.Last is { } l ? Town(l) : null,
+        ["pending"] = f.Pending.Select(p => $"{p.Department}：{p.Rule}（{p.Points}分，{(p.Status == Domain.Scoring.ScoreStatus.Contested ? "有异议待裁定" : "待核实")}）").ToList(),
+        ["county_offices"] = f.CountyOffices.Select(o => new Dictionary<string, object?> { ["name"] = o.Name, ["result"] = o.Result }).ToList(),
     }));
 
     private static IEnumerable<Domain.Scoring.DepartmentScore> Order(IReadOnlyList<Domain.Scoring.DepartmentScore> list, bool ranked) =>
@@ -85,10 +107,5 @@ public sealed class BulletinViews(TemplateRenderer templates)
         ["rank"] = d.Rank, ["name"] = d.Name, ["score"] = d.Score, ["deductions"] = d.Deductions,
         ["deducted"] = d.DeductedPoints, ["bonus"] = d.BonusPoints,
         ["items"] = d.Items.Select(i => $"{i.Reason}（{(i.Points > 0 ? "+" : "")}{i.Points}）").ToList(),
-    };
-
-    private static Dictionary<string, object?> Town(TownshipScore t) => new()
-    {
-        ["rank"] = t.Rank, ["name"] = t.Name, ["completed"] = t.Completed, ["on_time"] = t.OnTime, ["rate"] = t.Rate,
     };
 }

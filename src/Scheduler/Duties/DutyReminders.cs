@@ -6,6 +6,7 @@ using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Reports;
 using RapidResponse.Domain.Roster;
 using RapidResponse.Domain.Templates;
+using RapidResponse.Domain.Timelines;
 
 namespace RapidResponse.Scheduler.Duties;
 
@@ -22,7 +23,8 @@ namespace RapidResponse.Scheduler.Duties;
 /// on the first working day after the due day, and the monthly bulletin, still name whoever did not report).
 /// </para>
 /// </summary>
-public sealed class DutyReminders(BotDb db, WorkingCalendar calendar, TemplateRenderer templates, IOptions<SchedulerOptions> options)
+public sealed class DutyReminders(BotDb db, WorkingCalendar calendar, TemplateRenderer templates, IOptions<SchedulerOptions> options,
+    IOptions<ScreeningOptions> screening, SendWindow window, ProfileRegistry profiles)
 {
     private static readonly StaffRole[] VillageRoles = [StaffRole.GridMonitor, StaffRole.VillageCadre, StaffRole.WorkTeam];
 
@@ -61,6 +63,8 @@ public sealed class DutyReminders(BotDb db, WorkingCalendar calendar, TemplateRe
         var today = ChinaTime.DateOf(now);
         if (!calendar.IsWorkingDay(today)) return "not a working day";
         if (ChinaTime.TimeOf(now) < o.DutyReminderTime) return "not yet";
+        // A start-up run after hours (or in quiet hours) leaves the day's reminders to the next duty time.
+        if (!window.IsOpenForSlot(now, window.HoursFor(profiles.Current), o.DutyReminderTime)) return "held until working hours";
         var rows = new List<OutboxMessage>();
         var month = MonthPeriod.Of(today);
         var lastMonth = month.Previous;
@@ -77,6 +81,10 @@ public sealed class DutyReminders(BotDb db, WorkingCalendar calendar, TemplateRe
                     ["due"] = $"{today.Month}月{ScreeningDueDay}日", ["days_left"] = calendar.WorkingDaysBetween(today, due),
                 }), null, $"duty:screening:{today:yyyy-MM-dd}:{s.UserId}", now));
         }
+        // 沈丘 二(一): with the month's first screening reminder, each village gets its list of households under the income line
+        // that are not monitored — the month's screening task.
+        if (ReminderDate(calendar, today.Year, today.Month, (o.ScreeningReminderDays ?? []).DefaultIfEmpty(1).Min(), ScreeningDueDay) == today)
+            rows.AddRange(await ScreeningListsAsync(today, now, ct));
         if (IsReminderDay(calendar, today, o.SelfCheckReminderDays, month.LastDay.Day))
         {
             var officers = await DepartmentOfficersAsync(null, ct);
@@ -121,6 +129,40 @@ public sealed class DutyReminders(BotDb db, WorkingCalendar calendar, TemplateRe
         db.Outbox.AddRange(fresh);
         await db.SaveChangesAsync(ct);
         return $"{fresh.Count} reminder(s)";
+    }
+
+    /// <summary>Per village: the roster households under the income line, not monitored and with no open case, to its staff.</summary>
+    private async Task<List<OutboxMessage>> ScreeningListsAsync(DateOnly today, DateTimeOffset now, CancellationToken ct)
+    {
+        var line = screening.Value.IncomeLine;
+        HouseholdCategory[] monitored = [HouseholdCategory.UnstableLiftedOut, HouseholdCategory.MarginalAtRisk, HouseholdCategory.SuddenHardship];
+        var open = db.Cases.Where(c => c.State != Domain.Cases.CaseState.Closed && c.HouseholdId != null).Select(c => c.HouseholdId!.Value);
+        var households = await db.Households.AsNoTracking()
+            .Where(h => h.IncomePerCapita < line && !monitored.Contains(h.Category) && !open.Contains(h.Id))
+            .OrderBy(h => h.VillageCode).ThenBy(h => h.HouseholdNo).ToListAsync(ct);
+        if (households.Count == 0) return [];
+        var villages = households.Select(h => h.VillageCode).Distinct().ToList();
+        var staff = (await db.Staff.AsNoTracking().Where(s => s.Active && VillageRoles.Contains(s.Role) && villages.Contains(s.RegionCode))
+            .OrderBy(s => s.UserId).ToListAsync(ct)).ToLookup(s => s.RegionCode);
+        var names = await db.Regions.AsNoTracking().Where(r => villages.Contains(r.Code)).ToDictionaryAsync(r => r.Code, r => r.Name, ct);
+        var month = MonthPeriod.Of(today);
+        var rows = new List<OutboxMessage>();
+        foreach (var v in households.GroupBy(h => h.VillageCode))
+        {
+            var text = Domain.Privacy.Mask.Text(templates.Render("duty.screening_list", new Dictionary<string, object?>
+            {
+                ["village"] = names.GetValueOrDefault(v.Key, v.Key), ["month"] = today.Month, ["due"] = $"{today.Month}月{ScreeningDueDay}日",
+                ["line"] = line.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture), ["count"] = v.Count(),
+                ["households"] = v.Select(h => new Dictionary<string, object?>
+                {
+                    ["no"] = h.HouseholdNo, ["head"] = h.HeadName, ["members"] = h.Members,
+                    ["income"] = h.IncomePerCapita.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+                }).ToList(),
+            }));
+            foreach (var s in staff[v.Key])
+                rows.Add(Outbound.Text(Target.User(s.UserId), text, null, $"duty:screening-list:{month}:{s.UserId}", now));
+        }
+        return rows;
     }
 
     private async Task<List<(Staff Staff, string Department)>> DepartmentOfficersAsync(IReadOnlyList<string>? only, CancellationToken ct)

@@ -8,7 +8,7 @@ using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Roster;
 using RapidResponse.Domain.Timelines;
-using RapidResponse.Scheduler.Duties;
+using RapidResponse.Scheduler.Scoring;
 
 namespace RapidResponse.Scheduler.Escalation;
 
@@ -23,7 +23,7 @@ public sealed record SweepResult(int Fired, int Held, int Stale, int Dropped, in
 /// at most once however often the sweep runs, fails or restarts; the steps are rows, so a step missed during downtime fires
 /// once when the host is back, never once per missed minute.
 /// </summary>
-public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow window, LadderTexts texts, EmergencyReminders emergencies,
+public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow window, LadderTexts texts, ScoreSweep scores,
     IOptions<SchedulerOptions> options, ILogger<DeadlineSweep> log)
 {
     public async Task<SweepResult> RunAsync(DateTimeOffset now, CancellationToken ct = default)
@@ -80,7 +80,7 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
             lastId = batch[^1].Id;
             if (batch.Count < size) break;
         }
-        messages += await emergencies.RunAsync(now, ct);
+        messages += await scores.RunAsync(now, ct);
         var result = new SweepResult(fired, held, stale, dropped, messages);
         if (fired + stale + dropped + messages > 0) log.LogInformation("Deadline sweep at {Now}: {Result}", now, result);
         return result;
@@ -111,7 +111,7 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
                     Assignments = s.Stage.Assignments.Select(a => new StageAssignment
                     {
                         Id = a.Id, StageId = a.StageId, AssigneeKind = a.AssigneeKind, AssigneeId = a.AssigneeId, TaskId = a.TaskId,
-                        CompletedAt = a.CompletedAt, CompletedBy = a.CompletedBy, Result = a.Result, Note = a.Note,
+                        CompletedAt = a.CompletedAt, CompletedBy = a.CompletedBy, Result = a.Result, Note = a.Note, EscalatedTo = a.EscalatedTo,
                     }).ToList(),
                 },
             })
@@ -138,7 +138,9 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
         var rows = new List<OutboxMessage>();
         foreach (var a in stage.Assignments.Where(a => a.IsOpen))
         {
-            var users = a.AssigneeKind == AssigneeKind.Department ? ctx.OfficersOf(a.AssigneeId) : [a.AssigneeId];
+            // A task moved up because nobody could be reached (UndeliverableStaff) nags the one who holds it now.
+            IReadOnlyList<string> own = a.AssigneeKind == AssigneeKind.Department ? ctx.OfficersOf(a.AssigneeId) : [a.AssigneeId];
+            var users = a.EscalatedTo is { } up && !own.Contains(up) ? [.. own, up] : own;
             if (users.Count == 0) continue;
             // One text per assignment: a department's officers all get the same one.
             var text = texts.Nag(step, c, stage, profile, ctx, a, now);
@@ -171,7 +173,7 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
         audit.Add(new AuditEvent
         {
             CaseId = c.Id, At = now, Actor = "system", ActorRole = "system", Action = $"escalation.level{level}",
-            Detail = $"{profile.NameOf(stage.Kind)}逾期{(level == 3 ? "，列入约谈名单" : "")}，发送至{(group is null ? "县级办公室" : group.Channel == OutboundChannel.Webhook ? "群机器人" : "群聊")}",
+            Detail = $"{profile.NameOf(stage.Kind)}逾期{(level == 3 ? "，列入督办" : "")}，发送至{(group is null ? "县级办公室" : group.Channel == OutboundChannel.Webhook ? "群机器人" : "群聊")}",
         });
         if (group is not null) return [Outbound.Text(group, text, mentions.Distinct().ToList(), $"ladder:{step.Id}", now)];
         // No group bound: the county office gets it 1:1 rather than nobody.

@@ -30,6 +30,7 @@ public sealed class SampleSettingsTests
         { RapidResponse.Bot.Inbox.PrivacyOptions.Section, typeof(RapidResponse.Bot.Inbox.PrivacyOptions) },
         { "Outbox", typeof(OutboxOptions) },
         { "Scheduler", typeof(SchedulerOptions) },
+        { ScreeningOptions.Section, typeof(ScreeningOptions) },
         { "Conversations", typeof(ConversationOptions) },
         { SandboxOptions.Section, typeof(SandboxOptions) },
         { RapidResponse.Bot.Metrics.MetricsOptions.Section, typeof(RapidResponse.Bot.Metrics.MetricsOptions) },

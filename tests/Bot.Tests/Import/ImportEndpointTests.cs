@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace RapidResponse.Bot.Tests.Import;
 
@@ -94,5 +96,28 @@ public sealed class ImportEndpointTests
         Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
         var problem = await res.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains(message, problem.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task PostImport_ShouldClearTheUndeliverableMark_WhenTheStaffRowIsImportedAgain()
+    {
+        await using var host = await ImportHost.StartAsync();
+        var admin = host.AdminClient();
+        await admin.PostAsync("/api/import/regions", Csv(Regions));
+        const string staff = "wecom_userid,name,phone,role,region_code,department_code\ncadre_t,陈石,13800001111,村两委,990101001001,\ncadre_u,王木,,村两委,990101001001,\n";
+        await admin.PostAsync("/api/import/staff", Csv(staff));
+        using (var scope = host.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RapidResponse.Domain.Persistence.BotDb>();
+            await db.Staff.ExecuteUpdateAsync(u => u.SetProperty(s => s.UndeliverableReason, "账号未激活或不在应用可见范围").SetProperty(s => s.UndeliverableSince, DateTimeOffset.UnixEpoch));
+        }
+
+        // The county fixed 陈石's account and imports the roster again: the same row is an update that clears the mark.
+        var body = await (await admin.PostAsync("/api/import/staff", Csv("wecom_userid,name,phone,role,region_code,department_code\ncadre_t,陈石,13800001111,村两委,990101001001,\n"))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, body.GetProperty("updated").GetInt32());
+        using var check = host.Services.CreateScope();
+        var rows = await check.ServiceProvider.GetRequiredService<RapidResponse.Domain.Persistence.BotDb>().Staff.AsNoTracking().OrderBy(s => s.UserId).ToListAsync();
+        Assert.Equal((null, null), (rows[0].UndeliverableReason, rows[0].UndeliverableSince));
+        Assert.NotNull(rows[1].UndeliverableSince); // not in this import: still marked
     }
 }

@@ -36,6 +36,9 @@ public sealed class BotFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(Directory, "bot.db");
 
+    /// <summary>More test services (e.g. a database interceptor that injects a fault), set before the host starts.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     /// <summary>The fake WeCom (WireMock answered by the rule-keeper; started by <see cref="WithWeCom()"/>); every outbound call lands here.</summary>
     public FakeWeCom? WeCom { get; private set; }
 
@@ -98,6 +101,7 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         {
             s.RemoveAll<TimeProvider>();
             s.AddSingleton<TimeProvider>(Time);
+            TestServices?.Invoke(s);
         });
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using RapidResponse.Bot.Outbox;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Roster;
@@ -149,46 +150,76 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     [InlineData(40001)]
     [InlineData(60020)]
     [InlineData(48002)]
-    [InlineData(81013)]
-    public async Task Dispatch_ShouldMarkDeadAndAlertCountyOfficeOnce_WhenCodeNeedsAnOperator(int code)
+    public async Task Dispatch_ShouldStopTheChannelKeepTheRowsAndAlertCountyOfficeOnce_WhenCodeNeedsAnOperator(int code)
     {
         await SeedStaffAsync();
         _host.Given(OutboxTestHost.SendPath, Ok);
         _host.Given(OutboxTestHost.SendPath, new { errcode = code, errmsg = "from ip: 1.2.3.4, more info at https://open.work.weixin.qq.com/devtool/query?e=" + code }, "\"touser\":\"zhangsan\"", priority: 1);
 
         var rows = await _host.SeedAsync(OutboxTestHost.Text("zhangsan", "甲"), OutboxTestHost.Text("zhangsan", "乙"));
-        await _host.WaitForStatusAsync(rows[0].Id, OutboxStatus.Dead);
-        await _host.WaitForStatusAsync(rows[1].Id, OutboxStatus.Dead);
-        await _host.WaitUntilAsync(async db => await db.Outbox.AnyAsync(x => x.Recipient == "office1" && x.Status == OutboxStatus.Sent), "alert sent");
+        await _host.WaitUntilAsync(async db => await db.Outbox.AnyAsync(x => x.DedupeKey != null && x.DedupeKey.StartsWith(OutboxAlerts.DedupePrefix)), "alert written");
         await OutboxTestHost.SettleAsync();
 
-        var dead = await _host.RowAsync(rows[0].Id);
-        Assert.Contains($"errcode {code}", dead.LastError);
-        Assert.DoesNotContain("more info", dead.LastError);
+        // Not the rows' fault: both wait, no attempt counted, the error kept without WeCom's help link.
+        var first = await _host.RowAsync(rows[0].Id);
+        Assert.Equal(OutboxStatus.Pending, first.Status);
+        Assert.Equal(0, first.Attempts);
+        Assert.Contains($"errcode {code}", first.LastError);
+        Assert.DoesNotContain("more info", first.LastError);
+        Assert.Equal(OutboxStatus.Pending, (await _host.RowAsync(rows[1].Id)).Status);
         await using var db = _host.NewDb();
+        Assert.Equal(0, await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Dead));
         var alerts = await db.Outbox.AsNoTracking().Where(x => x.DedupeKey != null && x.DedupeKey.StartsWith(OutboxAlerts.DedupePrefix)).ToListAsync();
         var alert = Assert.Single(alerts);
         Assert.Equal("office1", alert.Recipient);
         Assert.Contains($"错误码 {code}", OutboundPayload.Deserialize<TextBody>(alert.Payload).Content);
         Assert.Contains("zh***an", OutboundPayload.Deserialize<TextBody>(alert.Payload).Content);
-        // 40001 is retried once by the client after a token refresh; the others are sent once.
-        Assert.Equal(code == 40001 ? 4 : 2, Sends("\"touser\":\"zhangsan\""));
+        // 40001 is retried once by the client after a token refresh; the second row is never sent into the stopped channel.
+        Assert.Equal(code == 40001 ? 2 : 1, Sends("\"touser\":\"zhangsan\""));
+        Assert.Equal(0, Sends("\"touser\":\"office1\""));
     }
 
     [Fact]
-    public async Task Dispatch_ShouldNotLoop_WhenTheAlertFailsWithTheSameCode()
+    public async Task Dispatch_ShouldNotLoop_WhenTheAlertWouldFailWithTheSameCode()
     {
         await SeedStaffAsync();
         _host.Given(OutboxTestHost.SendPath, new { errcode = 60020, errmsg = "not allow to access from your ip" });
 
         var rows = await _host.SeedAsync(OutboxTestHost.Text("zhangsan", "甲"));
-        await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Dead) == 2, "row and alert dead");
+        await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync() == 2, "alert written");
         await OutboxTestHost.SettleAsync();
+        Assert.Single(_host.Requests(OutboxTestHost.SendPath));
 
+        // Each probe sends one row and, failing, writes no second alert.
+        for (var probe = 1; probe <= 3; probe++)
+        {
+            _host.Time.Advance(TimeSpan.FromMinutes(5));
+            await _host.WaitUntilAsync(_ => Task.FromResult(_host.Requests(OutboxTestHost.SendPath).Count == 1 + probe), $"probe {probe}");
+        }
+
+        await OutboxTestHost.SettleAsync();
         await using var db = _host.NewDb();
         Assert.Equal(2, await db.Outbox.CountAsync());
-        Assert.Equal(2, _host.Requests(OutboxTestHost.SendPath).Count);
-        Assert.Equal(OutboxStatus.Dead, (await _host.RowAsync(rows[0].Id)).Status);
+        Assert.Equal(4, _host.Requests(OutboxTestHost.SendPath).Count);
+        Assert.Equal(0, await db.Outbox.CountAsync(x => x.Status != OutboxStatus.Pending));
+        Assert.Equal(OutboxStatus.Pending, (await _host.RowAsync(rows[0].Id)).Status);
+    }
+
+    [Fact]
+    public async Task Dispatch_ShouldMarkDeadWithoutStoppingOrAlert_WhenAllRecipientsAreInvalid()
+    {
+        await SeedStaffAsync();
+        _host.Given(OutboxTestHost.SendPath, Ok);
+        _host.Given(OutboxTestHost.SendPath, new { errcode = 81013, errmsg = "user & party & tag all invalid" }, "\"touser\":\"gone\"", priority: 1);
+        var rows = await _host.SeedAsync(OutboxTestHost.Text("gone", "给离职的人"), OutboxTestHost.Text("lisi", "给在职的人"));
+
+        await _host.WaitForStatusAsync(rows[0].Id, OutboxStatus.Dead);
+        await _host.WaitForStatusAsync(rows[1].Id, OutboxStatus.Sent);
+        await OutboxTestHost.SettleAsync();
+        Assert.Contains("errcode 81013", (await _host.RowAsync(rows[0].Id)).LastError);
+        await using var db = _host.NewDb();
+        Assert.Equal(2, await db.Outbox.CountAsync());
+        Assert.Empty(await _host.Services.GetRequiredService<IOutboxCircuits>().OpenCircuitsAsync());
     }
 
     [Fact]
@@ -238,7 +269,7 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Dispatch_ShouldMarkKfReplyDead_When48HourWindowClosed()
+    public async Task Dispatch_ShouldHoldKfReplyForTheCustomersNextMessage_When48HourWindowClosed()
     {
         await using (var db = _host.NewDb())
         {
@@ -250,9 +281,12 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
         row.OpenKfId = OutboxTestHost.OpenKfId;
         await _host.SeedAsync(row);
 
-        await _host.WaitForStatusAsync(row.Id, OutboxStatus.Dead);
+        // Never dead because the window closed: held (pending, not before the farmer writes again), nothing sent.
+        await _host.WaitUntilAsync(async db => (await db.Outbox.AsNoTracking().FirstAsync(x => x.Id == row.Id)).NotBefore == OutboxMessage.HeldForCustomer, "row held");
+        var held = await _host.RowAsync(row.Id);
+        Assert.Equal(OutboxStatus.Pending, held.Status);
         Assert.Empty(_host.Requests("/cgi-bin/kf/send_msg"));
-        Assert.Contains("48小时", (await _host.RowAsync(row.Id)).LastError);
+        Assert.Contains("48小时", held.LastError);
     }
 
     private async Task SeedStaffAsync()

@@ -74,7 +74,7 @@ public sealed class ClusterBulletinTests
     [PostgresFact]
     public async Task MonthlyBulletin_ShouldBePostedOnce_WhenEveryInstanceRunsTheBulletinJobAtOnce()
     {
-        // 2026-11-02 (Monday) is November's first working day; 09:15 is after the bulletin time.
+        // 2026-11-02 (Monday) is November's first working day; 09:15 is after the bulletin time. 云龙 posts September–October then.
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Scheduler.Seed.Bj(11, 2, 9, 15));
         await using var c = await Cluster.StartAsync(1, time: time);
         await using (var db = c.NewDb())
@@ -95,13 +95,13 @@ public sealed class ClusterBulletinTests
         // At least the three fired by hand (a start-up trigger replaced by the next instance's start may not fire).
         await c.WaitUntilAsync(_ => Task.FromResult(clustered.Sum(n => Runs(n).Count) >= 3), "three bulletin runs");
         await Task.Delay(500);
-        await c.WaitUntilAsync(async db => await db.Outbox.Where(o => o.DedupeKey!.StartsWith("bulletin:monthly:2026-10")).AllAsync(o => o.Status == Domain.Messaging.OutboxStatus.Sent), "bulletin sent");
+        await c.WaitUntilAsync(async db => await db.Outbox.Where(o => o.DedupeKey!.StartsWith("bulletin:bimonthly:2026-09~10")).AllAsync(o => o.Status == Domain.Messaging.OutboxStatus.Sent), "bulletin sent");
 
         var runs = clustered.SelectMany(Runs).ToList();
         Assert.All(runs, r => Assert.False(r.Failed, r.Summary));
         await using var check = c.NewDb();
-        Assert.Single(await check.KeyValues.Where(k => k.Key == "bulletin:monthly:2026-10").ToListAsync());
-        var rows = await check.Outbox.Where(o => o.DedupeKey!.StartsWith("bulletin:monthly:2026-10")).ToListAsync();
+        Assert.Single(await check.KeyValues.Where(k => k.Key == "bulletin:bimonthly:2026-09~10").ToListAsync());
+        var rows = await check.Outbox.Where(o => o.DedupeKey!.StartsWith("bulletin:bimonthly:2026-09~10")).ToListAsync();
         Assert.NotEmpty(rows);
         Assert.All(rows, r => Assert.Equal("chatbulletin", r.Recipient));
         // WeCom received each part exactly once.

@@ -43,7 +43,7 @@ public sealed class PostgresProviderTests
     }
 
     [PostgresFact]
-    public async Task DepartmentList_ShouldOpenCardAndSaveCasesInOneTransaction_WhenImportedIntoPostgres()
+    public async Task DepartmentList_ShouldOpenCardAndSaveCasesInChunks_WhenImportedIntoPostgres()
     {
         await using var c = await Cluster.StartAsync(1);
         await using (var db = c.NewDb()) TestRoster.Seed(db);

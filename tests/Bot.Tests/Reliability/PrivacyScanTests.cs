@@ -32,13 +32,15 @@ public sealed partial class PrivacyScanTests
 
         await using var scope = host.App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BotDb>();
-        // Wait for the escalation and the bulletin to be delivered to the mailbox.
-        for (var i = 0; i < 200 && !await db.SandboxMailbox.AnyAsync(m => m.WeComJson.Contains("通报")); i++) await Task.Delay(100);
+        // Wait for the escalation and the September–October 通报 (posted 11-02) to be delivered to the mailbox; the quarterly
+        // bulletin posted at start-up also says 通报, so wait for the 通报 that lists overdue work.
+        for (var i = 0; i < 200 && !(await db.SandboxMailbox.AnyAsync(m => m.WeComJson.Contains("逾期提醒"))
+                 && await db.SandboxMailbox.AnyAsync(m => m.WeComJson.Contains("快速反应工作通报"))); i++) await Task.Delay(100);
         var sent = await db.SandboxMailbox.AsNoTracking().ToListAsync();
         var outbox = await db.Outbox.AsNoTracking().ToListAsync();
 
-        Assert.Contains(sent, m => m.WeComJson.Contains("逾期"));
-        Assert.Contains(sent, m => m.WeComJson.Contains("通报"));
+        Assert.Contains(sent, m => m.WeComJson.Contains("逾期提醒"));
+        Assert.Contains(sent, m => m.WeComJson.Contains("快速反应工作通报"));
         var texts = sent.Select(m => $"mailbox to {m.To}: {m.WeComJson}")
             .Concat(outbox.Select(o => $"outbox to {o.Recipient}: {o.Payload}"))
             .Concat(logs.Entries.Select(e => $"log {e.Category}: {e.Message}"))

@@ -89,7 +89,7 @@ public sealed class BulletinTests
         Assert.Equal((1, 2, 1, 1, 0, "50%"), (t2.NewCases, t2.AssistanceStarted, t2.AssistanceWithinMonth, t2.RiskEliminated, t2.OverdueTotal, t2.Rate));
         Assert.Equal(new MonthPeriod(2026, 9), f.ReportPeriod);
         Assert.Equal(["MZ", "ZJ"], f.MissingReports.Select(m => m.Code));
-        Assert.Equal("YL-2026-000101", Assert.Single(f.Interviews).CaseNumber);
+        Assert.Equal("YL-2026-000101", Assert.Single(f.Supervised).CaseNumber);
         var referral = Assert.Single(f.Referrals);
         Assert.Equal(($"stage:{cmpId}", 3), (referral.Key, referral.Times));
 
@@ -102,6 +102,7 @@ public sealed class BulletinTests
         Assert.Contains("启动帮扶：2户，其中纳入后1个月内启动1户", text);
     }
 
+    /// <summary>云龙 三(一) 双月一通报: the yunlong profile posts September–October together on the first working day of November.</summary>
     [Fact]
     public async Task MonthlyBulletin_ShouldBePostedOnce_WhenSchedulerRunsOnFirstWorkingDayAndAfterRestart()
     {
@@ -114,13 +115,13 @@ public sealed class BulletinTests
             Assert.Equal("not yet", early.Summary);
             Assert.DoesNotContain(await h.OutboxAsync(), o => o.DedupeKey!.StartsWith("bulletin:"));
             var run = await h.RunAtAsync(BulletinJob.Key, Bj(11, 2, 9, 10));
-            Assert.Equal("posted monthly 2026-10", run.Summary);
+            Assert.Equal("posted bimonthly 2026-09~10", run.Summary);
         }
         await using var h2 = await SchedulerHost.StartAsync(dir, Bj(11, 3, 9));
         var again = await h2.RunAtAsync(BulletinJob.Key, Bj(11, 3, 9, 10));
         Assert.Equal("nothing due", again.Summary);
 
-        var all = (await h2.OutboxAsync()).Where(o => o.DedupeKey!.StartsWith("bulletin:monthly:2026-10")).ToList();
+        var all = (await h2.OutboxAsync()).Where(o => o.DedupeKey!.StartsWith("bulletin:bimonthly:2026-09~10")).ToList();
         Assert.All(all, r => Assert.True(Encoding.UTF8.GetByteCount(OutboundPayload.Deserialize<MarkdownBody>(r.Payload).Content) <= 2048));
         var rows = all.Where(r => r.Recipient == "chat-bulletin").ToList();
         Assert.NotEmpty(rows);
@@ -129,7 +130,7 @@ public sealed class BulletinTests
         var township = Assert.Single(all, r => r.Recipient != "chat-bulletin");
         Assert.Equal((OutboundChannel.AppChat, "chat-t1", OutboundKind.Markdown), (township.Channel, township.Recipient, township.Kind));
         var text = OutboundPayload.Deserialize<MarkdownBody>(township.Payload).Content;
-        Assert.Contains("# 2026年10月诺邓镇快速反应工作情况", text);
+        Assert.Contains("# 2026年9—10月诺邓镇快速反应工作情况", text);
         Assert.Contains("本乡镇按时办结率**50%**（全县50%）", text);
         Assert.Contains("YL-2026-000101 天池村 信息比对，期限10-14，逾期12个工作日，责任人：县教体局", text);
         Assert.DoesNotContain("功果桥镇", text);
@@ -137,8 +138,9 @@ public sealed class BulletinTests
         Assert.DoesNotContain("未按时报送", text);
         await using var scope = h2.Scope();
         var db = scope.ServiceProvider.GetRequiredService<BotDb>();
-        Assert.True(await db.KeyValues.AnyAsync(k => k.Key == "bulletin:monthly:2026-10"));
-        Assert.Equal(["report:MZ", "report:ZJ", "stage:"], (await db.BulletinItems.Where(i => i.Period == "2026-10").Select(i => i.ItemKey).ToListAsync())
+        Assert.True(await db.KeyValues.AnyAsync(k => k.Key == "bulletin:bimonthly:2026-09~10"));
+        // Two report months fall in the period: August's (due 09-05, nobody sent it) and September's.
+        Assert.Equal(["report:JT", "report:MZ", "report:ZJ", "stage:"], (await db.BulletinItems.Where(i => i.Bulletin == "bimonthly" && i.Period == "2026-09~10").Select(i => i.ItemKey).ToListAsync())
             .Select(k => k.StartsWith("stage:") ? "stage:" : k).Order());
     }
 
@@ -153,7 +155,8 @@ public sealed class BulletinTests
         Assert.Contains("逾期12个工作日", o.ToString());
         Assert.Contains("AppChat", o.ToString());
         Assert.Equal(0, await BulletinCommand.RunAsync(h.Services, ["bulletin", "preview", "quarterly", "2026-Q4"], o, e));
-        Assert.Contains("县教体局：97分", o.ToString());
+        // No automatic item yet (the scheduler is off here, and items are created only once past due): nothing counts.
+        Assert.Contains("县教体局：100分", o.ToString());
         Assert.Equal(2, await BulletinCommand.RunAsync(h.Services, ["bulletin", "preview", "monthly", "10月"], o, e));
         Assert.Contains("monthly 2026-10", e.ToString());
         Assert.Empty(await h.OutboxAsync());
@@ -182,10 +185,11 @@ public sealed class BulletinTests
         // The actor is the admin token's name; who typed it is in the detail.
         Assert.Equal(2, await db.AuditEvents.CountAsync(a => a.Action == "score.entered" && a.Actor == Infrastructure.BotFactory.AdminTokenName && a.Detail.Contains("录入人：孙办公室")));
         var q = await scope.ServiceProvider.GetRequiredService<QuarterlyBulletinQuery>().ComputeAsync(new QuarterPeriod(2026, 4), showRankings: true);
-        // 教体: comparison due 10-14 still open → −3 automatically. 民政: answered 10-13, on time; −2 entered. 住建: +10.
-        Assert.Equal(["1 县民政局 98", "2 县教体局 97"], q.Departments.CloseMonitoring.Select(d => $"{d.Rank} {d.Name} {d.Score}"));
+        // 附件3 ①: 民政's −2 waits for its 佐证核实 (待核实) and does not count yet; 住建's bonus counts when entered.
+        Assert.Equal(["1 县教体局 100", "2 县民政局 100"], q.Departments.CloseMonitoring.Select(d => $"{d.Rank} {d.Name} {d.Score}"));
         Assert.Equal(["1 县住建局 110"], q.Departments.Related.Select(d => $"{d.Rank} {d.Name} {d.Score}"));
-        // Both townships 50% with 2 completed: the tie goes by name, ordinal.
-        Assert.Equal(["功果桥镇", "诺邓镇"], q.Townships.Select(t => t.Name));
+        Assert.Equal(("MZ", -2), (Assert.Single(q.Pending).DepartmentCode, q.Pending[0].Points));
+        // The department gets its card at once.
+        Assert.Single(await db.Outbox.Where(o => o.Recipient == "mz1" && o.Kind == OutboundKind.Card).ToListAsync());
     }
 }

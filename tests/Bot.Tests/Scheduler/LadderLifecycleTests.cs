@@ -139,7 +139,7 @@ public sealed class LadderLifecycleTests
             await ComparisonCaseAsync(h1);
             await h1.SweepAtAsync(Bj(9, 30, 9));
         }
-        // Down from 09-30 to 11-03 09:30: the comparison deadline (end of 10-08) and the October bulletin (11-02 09:10) passed.
+        // Down from 09-30 to 11-03 09:30: the comparison deadline (end of 10-08) and the September–October 通报 (11-02 09:10) passed.
         int bulletinRows;
         await using (var h2 = await SchedulerHost.StartAsync(dir, Bj(11, 3, 9, 30)))
         {
@@ -149,7 +149,7 @@ public sealed class LadderLifecycleTests
             var levels = (await LadderRowsAsync(h2)).Where(r => r.Text.Contains("信息比对") && r.Channel != OutboundChannel.AppUser).ToList();
             Assert.Equal(3, levels.Count);
             Assert.All(levels, r => Assert.Equal("11-03 09:30", r.At));
-            bulletinRows = (await h2.OutboxAsync()).Count(o => o.DedupeKey!.StartsWith("bulletin:monthly:2026-10", StringComparison.Ordinal));
+            bulletinRows = (await h2.OutboxAsync()).Count(o => o.DedupeKey!.StartsWith("bulletin:bimonthly:2026-09~10", StringComparison.Ordinal));
             Assert.True(bulletinRows > 0);
         }
         // Another restart the same morning: nothing is sent again.
@@ -157,6 +157,6 @@ public sealed class LadderLifecycleTests
         await h3.RunAtAsync(RapidResponse.Scheduler.BulletinJob.Key, Bj(11, 3, 10));
         await h3.SweepAtAsync(Bj(11, 3, 10, 1));
         Assert.Equal(3, (await LadderRowsAsync(h3)).Count(r => r.Text.Contains("信息比对") && r.Channel != OutboundChannel.AppUser));
-        Assert.Equal(bulletinRows, (await h3.OutboxAsync()).Count(o => o.DedupeKey!.StartsWith("bulletin:monthly:2026-10", StringComparison.Ordinal)));
+        Assert.Equal(bulletinRows, (await h3.OutboxAsync()).Count(o => o.DedupeKey!.StartsWith("bulletin:bimonthly:2026-09~10", StringComparison.Ordinal)));
     }
 }

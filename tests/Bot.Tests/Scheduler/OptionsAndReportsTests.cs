@@ -18,13 +18,13 @@ public sealed class OptionsAndReportsTests
         var o = new SchedulerOptions
         {
             SweepInterval = TimeSpan.FromSeconds(1), BulletinTime = new(9, 30), DutyReminderTime = new(9, 0), InstanceName = " ",
-            WorkingHoursStart = new(8, 30), ScreeningReminderDays = [5, 12], EmergencyReminderHours = [24, 50],
+            WorkingHoursStart = new(8, 30), ScreeningReminderDays = [5, 12],
             ClusterCheckinInterval = TimeSpan.FromMinutes(6), ClusterCheckinMisfireThreshold = TimeSpan.Zero, SweepBatchSize = 0,
             SelfCheckReminderDays = [32], ReportReminderDays = [0], ReportDueDay = 29,
         };
         var r = new SchedulerOptionsValidator().Validate(null, o);
         Assert.True(r.Failed);
-        foreach (var key in new[] { "SweepInterval", "BulletinTime", "DutyReminderTime", "InstanceName", "WorkingHoursStart and Scheduler:WorkingHoursEnd", "ScreeningReminderDays", "EmergencyReminderHours",
+        foreach (var key in new[] { "SweepInterval", "BulletinTime", "DutyReminderTime", "InstanceName", "WorkingHoursStart and Scheduler:WorkingHoursEnd", "ScreeningReminderDays",
             "ClusterCheckinInterval", "ClusterCheckinMisfireThreshold", "SweepBatchSize", "SelfCheckReminderDays", "ReportReminderDays", "ReportDueDay" })
             Assert.Contains(r.Failures!, f => f.Contains(key));
         Assert.True(new SchedulerOptionsValidator().Validate(null, new SchedulerOptions()).Succeeded);

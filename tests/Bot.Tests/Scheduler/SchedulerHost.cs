@@ -68,7 +68,7 @@ internal sealed class SchedulerHost : IAsyncDisposable
         b.AddScheduler();
         var app = b.Build();
         await app.Services.MigrateDatabaseAsync();
-        app.MapAdminGroup("/api").MapScoreEventEndpoints();
+        app.MapAdminGroup("/api").MapScoreEventEndpoints().MapInterviewEndpoints();
         await app.StartAsync();
         var host = new SchedulerHost(app, directory, time);
         // The daily jobs run once at start-up; wait for those runs so none of them lands after a test has moved the clock.

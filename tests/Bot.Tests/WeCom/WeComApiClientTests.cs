@@ -88,7 +88,7 @@ public sealed class WeComApiClientTests : IAsyncLifetime
         Assert.Equal(81013, ex.ErrCode);
         Assert.Equal("user & party & tag all invalid", ex.ErrMsg);
         Assert.Equal(ApiTestHost.SendPath, ex.ApiPath);
-        Assert.Equal(RetryAction.StopAndAlert, ex.Decision.Action);
+        Assert.Equal(RetryAction.NeverRetry, ex.Decision.Action);
         Assert.Equal(1, _host.Calls(ApiTestHost.SendPath));
     }
 

@@ -14,7 +14,7 @@ public class WeComRetryPolicyTests
     [InlineData(40001, RetryAction.StopAndAlert)]
     [InlineData(60020, RetryAction.StopAndAlert)]
     [InlineData(48002, RetryAction.StopAndAlert)]
-    [InlineData(81013, RetryAction.StopAndAlert)]
+    [InlineData(81013, RetryAction.NeverRetry)] // the recipients, not the channel: they are marked undeliverable
     [InlineData(95012, RetryAction.StopAndAlert)]
     [InlineData(40058, RetryAction.NeverRetry)]
     [InlineData(44004, RetryAction.NeverRetry)]

@@ -104,7 +104,7 @@ public sealed class RegionAndDepartmentImportTests
         Assert.Equal(0, r.Added);
         Assert.Equal(
         [
-            new ImportError(2, "部门类别“紧急”不认识，可填 close/related 或 密切监测/相关"),
+            new ImportError(2, "部门类别“紧急”不认识，可填 close/related/county_office 或 密切监测/相关/牵头单位"),
             new ImportError(3, "风险类型“因穷”不认识，可填：因病、因残、因学、因灾、因意外事故、产业失败、务工就业不稳、住房安全、饮水安全、其他（多个用;或、分隔）"),
             new ImportError(4, "部门代码“县 人社”只能由字母、数字、-、_组成（最多32位），例如 530102001"),
         ], r.Errors);

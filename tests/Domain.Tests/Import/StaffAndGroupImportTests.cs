@@ -112,12 +112,12 @@ public sealed class StaffAndGroupImportTests
             990101009,闲聊群,,key-5
             """);
 
-        const string exactlyOne = "chat_id 和 webhook_key 要填且只填一个：应用群聊填 chat_id，群机器人填 webhook_key（机器人地址中 key= 后面的部分）";
+        const string exactlyOne = "chat_id 和 webhook_key 最多填一个：应用群聊填 chat_id，群机器人填 webhook_key（机器人地址中 key= 后面的部分）；两项都留空则由 wecom groups create 创建应用群聊";
         Assert.Equal((1, 5), (r.Added, r.Rejected));
         Assert.Equal(
         [
             new ImportError(2, exactlyOne),
-            new ImportError(3, exactlyOne + "；区域 990101001 的乡镇工作群与第2行重复"),
+            new ImportError(3, "区域 990101001 的乡镇工作群与第2行重复"),
             new ImportError(4, "乡镇工作群只能绑定到乡镇，而这个区域是县"),
             new ImportError(6, "区域 990101001 的通报群与第5行重复"),
             new ImportError(7, "区域代码 990101009 不存在：请先导入区域（regions）；群用途“闲聊群”不认识，可填 township_work/county_leaders/bulletin 或 乡镇工作群/县领导群/通报群"),

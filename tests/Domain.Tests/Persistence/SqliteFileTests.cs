@@ -54,7 +54,12 @@ public sealed class SqliteFileTests : IDisposable
             new Staff { UserId = "cp1", Name = "联系人丁", Role = StaffRole.TownshipOfficer, RegionCode = "T2" },
             new Staff { UserId = "twl1", Name = "乡镇领导", Role = StaffRole.TownshipLead, RegionCode = "T1" },
             new Staff { UserId = "twp1", Name = "乡镇干部", Role = StaffRole.TownshipOfficer, RegionCode = "T1" },
-            new Staff { UserId = "cty1", Name = "县办干部", Role = StaffRole.CountyOffice, RegionCode = "C1" });
+            new Staff { UserId = "cty1", Name = "县办干部", Role = StaffRole.CountyOffice, RegionCode = "C1" },
+            // Departments the comparison asks need an officer each, or their part goes to the county office (StageRouter).
+            new Staff { UserId = "d_wj", Name = "卫健干部", Role = StaffRole.DepartmentOfficer, RegionCode = "C1", DepartmentCode = "WJ" },
+            new Staff { UserId = "d_yb", Name = "医保干部", Role = StaffRole.DepartmentOfficer, RegionCode = "C1", DepartmentCode = "YB" },
+            new Staff { UserId = "d_mz", Name = "民政干部", Role = StaffRole.DepartmentOfficer, RegionCode = "C1", DepartmentCode = "MZ" },
+            new Staff { UserId = "d_hsh", Name = "红会干部", Role = StaffRole.DepartmentOfficer, RegionCode = "C1", DepartmentCode = "HSH" });
         db.Households.Add(new Household
         {
             HouseholdNo = "5329290001", HeadName = "杨某", IdNumber = "532929199001011234", VillageCode = "V1",

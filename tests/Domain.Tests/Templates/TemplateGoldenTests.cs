@@ -66,12 +66,39 @@ public sealed class TemplateGoldenTests
         ["townships"] = busy ? new List<Dictionary<string, object?>> { Township("东岭镇", true), Township("河口乡", false) } : new List<Dictionary<string, object?>>(),
         ["report_period"] = "2026年9月",
         ["missing_reports"] = busy ? new List<string> { "县教体局", "县民政局" } : new List<string>(),
-        ["interviews"] = busy
+        ["supervised"] = busy
             ? new List<Dictionary<string, object?>> { new() { ["case_number"] = "YL-2026-000090", ["township"] = "东岭镇", ["village"] = "桃园村", ["stage"] = "入户核查", ["due"] = "10-02" } }
+            : new List<Dictionary<string, object?>>(),
+        ["interviews"] = busy
+            ? new List<Dictionary<string, object?>>
+            {
+                new() { ["name"] = "东岭镇", ["who"] = "县委、县政府主要领导约谈东岭镇主要领导（连续两次问题较多且整改落实不到位）", ["problems"] = 5, ["unrectified"] = 3, ["principal"] = true },
+                new() { ["name"] = "县教体局", ["who"] = "县委、县政府分管领导约谈县教体局分管领导", ["problems"] = 3, ["unrectified"] = 1, ["principal"] = false },
+            }
             : new List<Dictionary<string, object?>>(),
         ["referrals"] = busy
             ? new List<Dictionary<string, object?>> { new() { ["what"] = "东岭镇桃园村 YL-2026-000090 入户核查逾期", ["times"] = 3 } }
             : new List<Dictionary<string, object?>>(),
+        ["show_rankings"] = busy,
+        ["evaluation"] = busy ? Evaluation() : null,
+        ["year_total"] = busy ? Evaluation() : null,
+        ["year"] = 2026,
+    };
+
+    private static Dictionary<string, object?> EvalLine(int rank, string name, string rate, int onTime, int completed, int open) => new()
+    {
+        ["rank"] = rank, ["name"] = name, ["rate"] = rate, ["on_time"] = onTime, ["completed"] = completed, ["open_overdue"] = open, ["due"] = completed + open,
+    };
+
+    private static Dictionary<string, object?> Evaluation() => new()
+    {
+        ["ranked"] = new List<Dictionary<string, object?>>
+        {
+            EvalLine(1, "东岭镇", "100%", 4, 4, 0), EvalLine(2, "河口乡", "66.7%", 2, 3, 0), EvalLine(3, "城关镇", "66.7%", 2, 2, 1), EvalLine(4, "西山乡", "25%", 1, 2, 2),
+        },
+        ["no_due"] = new List<string> { "北坡乡" },
+        ["top"] = new List<string> { "东岭镇", "河口乡", "城关镇" },
+        ["last"] = "西山乡",
     };
 
     private static Dictionary<string, object?> Dept(int rank, string name, int score, int deducted, int bonus, params string[] items) => new()
@@ -79,17 +106,8 @@ public sealed class TemplateGoldenTests
         ["rank"] = rank, ["name"] = name, ["score"] = score, ["deductions"] = items.Length, ["deducted"] = deducted, ["bonus"] = bonus, ["items"] = items.ToList(),
     };
 
-    private static Dictionary<string, object?> Town(int rank, string name, int completed, int onTime, string rate) => new()
-    {
-        ["rank"] = rank, ["name"] = name, ["completed"] = completed, ["on_time"] = onTime, ["rate"] = rate,
-    };
-
     private static Dictionary<string, object?> Quarterly(bool ranked, bool withLast)
     {
-        var towns = new List<Dictionary<string, object?>>
-        {
-            Town(1, "东岭镇", 20, 19, "95.0%"), Town(2, "河口乡", 10, 9, "90.0%"), Town(3, "城关镇", 8, 7, "87.5%"), Town(4, "西山乡", 5, 2, "40.0%"),
-        };
         return new()
         {
             ["quarter"] = "2026年第三季度",
@@ -100,9 +118,10 @@ public sealed class TemplateGoldenTests
                 Dept(2, "县教体局", 95, 5, 0, "交办问题未及时整改（-5）"),
             },
             ["related"] = new List<Dictionary<string, object?>> { Dept(1, "县交通局", 100, 0, 0) },
-            ["townships"] = ranked ? towns : new List<Dictionary<string, object?>>(),
-            ["top"] = ranked ? towns.Take(3).ToList() : new List<Dictionary<string, object?>>(),
-            ["last"] = ranked && withLast ? towns[3] : null,
+            ["pending"] = withLast ? new List<string> { "县教体局：交办问题未及时整改（-3分，待核实）", "县民政局：督查暗访交办问题，行业部门未主动报告（-2分，有异议待裁定）" } : new List<string>(),
+            ["county_offices"] = ranked
+                ? new List<Dictionary<string, object?>> { new() { ["name"] = "县乡村振兴局", ["result"] = withLast ? "好（综合评价第一等次）" : null } }
+                : new List<Dictionary<string, object?>>(),
         };
     }
 
@@ -111,13 +130,6 @@ public sealed class TemplateGoldenTests
         ["level"] = level, ["case_number"] = "YL-2026-000101", ["village"] = "桃园村", ["township"] = "东岭镇", ["stage"] = "入户核查",
         ["action"] = "两人入户核实家庭情况", ["due"] = "10月14日（星期三）24时前", ["overdue_for"] = "已逾期3天（2个工作日）",
         ["owners"] = "李树、王林", ["leads"] = leads, ["deferrals"] = 0,
-    };
-
-    private static Dictionary<string, object?> Emergency(bool overdue) => new()
-    {
-        ["case_number"] = "YL-2026-000120", ["village"] = "桃园村", ["township"] = "东岭镇", ["reported_at"] = Due,
-        ["hours"] = overdue ? 50 : 30, ["reminder_hours"] = overdue ? 48 : 24, ["hours_left"] = overdue ? 0 : 18, ["overdue"] = overdue,
-        ["deadline"] = "10月16日（星期五）15:59前",
     };
 
     /// <summary>Template name, case label ("" for the only case), model.</summary>
@@ -141,8 +153,21 @@ public sealed class TemplateGoldenTests
         { "bulletin.quarterly", "unranked", Quarterly(false, false) },
         { "bulletin.township", "busy", new Dictionary<string, object?> { ["period"] = "2026年10月", ["as_of"] = "2026-10-31", ["county_rate"] = "80.0%", ["township"] = Township("东岭镇", true) } },
         { "bulletin.township", "quiet", new Dictionary<string, object?> { ["period"] = "2026年10月", ["as_of"] = "2026-10-31", ["county_rate"] = "—", ["township"] = Township("河口乡", false) } },
-        { "duty.emergency", "overdue", Emergency(true) },
-        { "duty.emergency", "open", Emergency(false) },
+        { "duty.screening_list", "", new Dictionary<string, object?>
+            {
+                ["village"] = "桃园村", ["month"] = 11, ["due"] = "11月10日", ["line"] = "6900", ["count"] = 2,
+                ["households"] = new List<Dictionary<string, object?>>
+                {
+                    new() { ["no"] = "H-0001", ["head"] = "张大山", ["members"] = 4, ["income"] = "6500" },
+                    new() { ["no"] = "H-0007", ["head"] = "李小花", ["members"] = 2, ["income"] = "5820.5" },
+                },
+            } },
+        { "staff.emergency_received", "on-time", new { Unit = "县教体局", Reporter = "陈石", Event = "11月2日14:30", Hours = 20, Late = false, Text = "桃园村学生家中失火", Deducted = false } },
+        { "staff.emergency_received", "late", new { Unit = "县教体局", Reporter = "陈石", Event = "10月30日08:00", Hours = 49, Late = true, Text = "桃园村学生家中失火", Deducted = true } },
+        { "staff.emergency_office", "on-time", new { Unit = "东岭镇", Reporter = "赵乡长", Event = "11月2日14:30", Hours = 3, Late = false, Text = "山体滑坡，2户房屋受损", Deducted = false } },
+        { "staff.emergency_office", "late", new { Unit = "县教体局", Reporter = "陈石", Event = "10月30日08:00", Hours = 49, Late = true, Text = "桃园村学生家中失火", Deducted = true } },
+        { "staff.score_ask_reason", "", new { Reason = "案件YL-2026-000101信息比对未在期限（10月14日）内反馈" } },
+        { "staff.score_contested", "", new { Id = 12, Department = "县教体局", Reason = "案件YL-2026-000101信息比对未在期限内反馈", Contest = "10月13日已在系统反馈，附截图", By = "陈石" } },
         { "duty.report-missing", "", new Dictionary<string, object?> { ["period"] = "2026年9月", ["due"] = "10月5日", ["departments"] = new List<string> { "县教体局", "县民政局" }, ["count"] = 2 } },
         { "duty.report", "", new Dictionary<string, object?> { ["name"] = "陈石", ["department"] = "县民政局", ["period"] = "2026年9月", ["period_code"] = "2026-09", ["due"] = "10月5日" } },
         { "duty.screening", "days-left", new Dictionary<string, object?> { ["name"] = "李树", ["village"] = "桃园村", ["month"] = 10, ["due"] = "10月10日", ["days_left"] = 2 } },
@@ -199,6 +224,9 @@ public sealed class TemplateGoldenTests
         { "staff.ask_note", "propose_elimination", new { Number = "YL-2026-000101", Key = "propose_elimination", Stage = "跟踪帮扶" } },
         { "report.start", "", null },
         { "escalation.farmer_notice", "", new Dictionary<string, object?> { ["case_number"] = "YL-2026-000101", ["due"] = "10月14日 23:59" } },
+        { "inbox.failed_apology", "", null },
+        { "inbox.failed_notice", "apologised", new { Id = 4711L, Sender = "vi***on", Channel = "企业微信应用", Summary = "文字：申报", Attempts = 5, Error = "DbUpdateException: … ← SqliteException: disk I/O error, on call 138****5678", Apologised = true } },
+        { "inbox.failed_notice", "unreadable", new { Id = 4712L, Sender = "wm***Ab", Channel = "微信客服", Summary = "（内容无法读取）", Attempts = 5, Error = "JsonException: bad payload", Apologised = false } },
         { "nag.farmer_notice", "", new Dictionary<string, object?> { ["case_number"] = "YL-2026-000101", ["due"] = "10月14日 23:59" } },
         { "staff.farmer_told", "", new { Number = "YL-2026-000101" } },
         { "farmer.clue_invalid", "", new { CaseNumber = "YL-2026-000101", Reason = "与YL-2026-000099重复" } },

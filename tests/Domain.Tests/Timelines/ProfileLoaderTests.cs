@@ -36,6 +36,23 @@ public class ProfileLoaderTests
         Assert.Equal(5, p.MaxHouseholdsPerContact);
     }
 
+    /// <summary>云龙 责任追溯 三(一) 双月一通报 and 四(三) 约谈 threshold; 丰都 sets no rhythm (monthly).</summary>
+    [Fact]
+    public void Load_ShouldReadTheBulletinCadenceAndInterviewThreshold_WhenTheProfileSetsThem()
+    {
+        var yl = ProfileLoader.Load("yunlong");
+        Assert.Equal((RapidResponse.Domain.Bulletins.BulletinCadence.Bimonthly, 3), (yl.BulletinCadence, yl.InterviewThreshold));
+        var fd = ProfileLoader.Load("fengdu");
+        Assert.Equal((RapidResponse.Domain.Bulletins.BulletinCadence.Monthly, 3), (fd.BulletinCadence, fd.InterviewThreshold));
+        const string bad = """
+            { "name": "x", "version": 1, "casePrefix": "X", "bulletinCadence": "weekly", "interviewThreshold": 0,
+              "stages": [ { "kind": "intake", "name": "受理", "actor": "village", "deadline": "sameDay" } ] }
+            """;
+        var e = Assert.Throws<InvalidProfileException>(() => ProfileLoader.Parse(bad, "bad.json"));
+        Assert.Contains(e.Problems, p => p.Contains("'bulletinCadence': 'weekly' is not one of monthly, bimonthly"));
+        Assert.Contains(e.Problems, p => p.Contains("'interviewThreshold' must be at least 1"));
+    }
+
     [Fact]
     public void Load_ShouldReadTheFengduProfile_WhenGivenItsNameInAnyCase()
     {

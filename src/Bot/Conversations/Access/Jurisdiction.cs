@@ -114,7 +114,8 @@ public sealed class Jurisdiction(BotDb db)
     }
 
     public static bool IsHolder(Staff s, StageAssignment task) =>
-        task.AssigneeKind == AssigneeKind.Staff ? task.AssigneeId == s.UserId : s.Role == StaffRole.DepartmentOfficer && s.DepartmentCode == task.AssigneeId;
+        task.EscalatedTo == s.UserId
+        || (task.AssigneeKind == AssigneeKind.Staff ? task.AssigneeId == s.UserId : s.Role == StaffRole.DepartmentOfficer && s.DepartmentCode == task.AssigneeId);
 
     private static bool HoldsTask(Staff s, Case c) => c.Stages.SelectMany(x => x.Assignments).Any(a => IsHolder(s, a));
 

@@ -24,7 +24,7 @@ public sealed record ActionOutcome(bool Done, string Label)
 /// audits with the message id, starts and cards the next stage, updates the card for the other holders and tells the farmer.
 /// </summary>
 public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, TaskCards cards, Messenger messenger, FormStore forms,
-    DeferralFlow deferrals, CardUpdates updates, FarmerNotices notices, EliminationFlow eliminations, ILogger<TaskActions> log)
+    DeferralFlow deferrals, CardUpdates updates, FarmerNotices notices, EliminationFlow eliminations, ScoreCardFlow scores, ILogger<TaskActions> log)
 {
     /// <summary>Keys whose action needs words from the clicker first.</summary>
     public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer
@@ -37,6 +37,8 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
             return await deferrals.DecideAsync(m, s, ct);
         if (m.TaskId.StartsWith(FarmerNotices.TaskPrefix, StringComparison.Ordinal))
             return await notices.ToldAsync(m, s, updates, ct);
+        if (m.TaskId.StartsWith(Domain.Scoring.ScoreVerification.TaskPrefix, StringComparison.Ordinal))
+            return await scores.ClickAsync(m, s, ct);
         var taskId = CardRows.TaskOf(m.TaskId);
         var c = await workflow.LoadByTaskAsync(taskId, ct);
         if (c is null) { messenger.Reply(m, "staff.task_missing"); return ActionOutcome.NotDone; }
@@ -72,6 +74,8 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         var text = (m.Text ?? "").Trim();
         if (text is "取消") { await forms.ClearAsync(m, ct); messenger.Reply(m, "staff.note_cancelled"); return; }
         if (text.Length < 2) { messenger.Reply(m, "staff.ask_note", new { Number = p.CaseNumber, p.Key, Stage = "" }); return; }
+        // The contest keeps its prompt open until a usable reason arrives (it clears it itself).
+        if (p.Key == Domain.Scoring.ScoreVerification.ContestKey) { await scores.ContestAsync(m, s, p, text, ct); return; }
         // A menu click or a command is not the reason (the farmer would be told "我的任务" as why they do not qualify):
         // the prompt stays open and asks for the words again.
         if (m.Kind == InboundKind.MenuClick || StaffCommands.IsCommand(text) || Alerts.AlertFlow.IsStart(text) || Alerts.AlertFlow.IsOneShot(text))

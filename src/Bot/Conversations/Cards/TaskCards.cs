@@ -124,13 +124,19 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
         return written;
     }
 
-    /// <summary>The WeCom userids holding an assignment (a department's officers for a department task).</summary>
-    public async Task<IReadOnlyList<string>> HoldersAsync(StageAssignment a, CancellationToken ct = default) =>
-        a.AssigneeKind == AssigneeKind.Staff
+    /// <summary>
+    /// The WeCom userids holding an assignment: a department's officers for a department task, and the person one level
+    /// up when the task moved because nobody could be reached (<see cref="StageAssignment.EscalatedTo"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> HoldersAsync(StageAssignment a, CancellationToken ct = default)
+    {
+        IReadOnlyList<string> own = a.AssigneeKind == AssigneeKind.Staff
             ? [a.AssigneeId]
             : Snapshot is { } snapshot ? snapshot.OfficersOf(a.AssigneeId)
             : await db.Staff.AsNoTracking().Where(s => s.DepartmentCode == a.AssigneeId && s.Active && s.Role == StaffRole.DepartmentOfficer)
                 .OrderBy(s => s.UserId).Select(s => s.UserId).ToListAsync(ct);
+        return a.EscalatedTo is { } up && !own.Contains(up) ? [.. own, up] : own;
+    }
 
     public async Task<CardBody> BuildAsync(Case c, CaseStage stage, TimelineProfile profile, CancellationToken ct = default)
     {
@@ -155,6 +161,8 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
         };
         if (c.NoticeEndsAt(stage, new CaseClock(profile, calendar, time.GetUtcNow())) is { } ends)
             fields.Add(new("公示期", $"{DueText.Of(ends).Replace("前", "")}期满（{def.Notice!.Describe()}）"));
+        // The roster could not staff part of the stage: the county office holds it and is told what to fix.
+        if (CaseWorkflow.GapsOf(c, stage) is { } gaps) fields.Add(new("待县级办公室处理", $"{gaps}。请补录花名册后转办，或代为办理"));
         if (stage.DueAt is { } due) fields.Add(new("办理期限", $"{DueText.Of(due)}（{Remaining(due, time.GetUtcNow())}）"));
         if (c.Severity == Severity.Serious) fields.Add(new("程度", "严重"));
         // 丰都 第五步: such a household is not marked risk-eliminated; the card says so before anyone proposes it.

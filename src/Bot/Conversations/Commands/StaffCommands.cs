@@ -14,10 +14,10 @@ namespace RapidResponse.Bot.Conversations.Commands;
 
 /// <summary>
 /// Text commands of cadres and officers: 我的任务, 案件 &lt;编号&gt;, 走访 &lt;编号&gt; &lt;情况&gt;, 延期 &lt;编号&gt; [N天] &lt;原因&gt;,
-/// 消除 &lt;编号&gt; &lt;理由&gt; [知情同意：谁 [日期] 方式], 重开 &lt;编号&gt; &lt;理由&gt; (county office), 帮助.
+/// 消除 &lt;编号&gt; &lt;理由&gt; [知情同意：谁 [日期] 方式], 重开 &lt;编号&gt; &lt;理由&gt; (county office), 月报, 急报, 帮助.
 /// </summary>
 public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, DeferralFlow deferrals, TaskCards cards,
-    ProfileRegistry profiles, TimeProvider time, EliminationFlow eliminations)
+    ProfileRegistry profiles, Domain.Calendar.WorkingCalendar calendar, TimeProvider time, EliminationFlow eliminations)
 {
     public async Task<bool> TryHandleAsync(Inbound m, Staff s, CancellationToken ct)
     {
@@ -25,6 +25,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
         if (text is "我的任务" or "任务" or "待办") { await MyTasks(m, s, ct); return true; }
         if (text is "帮助" or "菜单" or "?" or "？") { messenger.Reply(m, "staff.help", new { Role = Jurisdiction.RoleName(s.Role) }); return true; }
         if (text.StartsWith("月报", StringComparison.Ordinal)) { await MonthlyReport(m, s, text[2..].Trim(), ct); return true; }
+        if (text.StartsWith("急报", StringComparison.Ordinal)) { await Emergency(m, s, text[2..].Trim(), ct); return true; }
         var match = CommandRe().Match(text);
         if (!match.Success) return false;
         var verb = match.Groups[1].Value;
@@ -151,6 +152,32 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
             messenger.Reply(m, "staff.report_received", new { Period = month, r.Replaced, r.Late, Due = DueText.Of(r.DueAt) });
         }
         catch (DomainException e) { messenger.ReplyText(m, e.Message); }
+    }
+
+    /// <summary>
+    /// "急报 11月2日14:30 情况": an emergency report to the 5+2 office (方城 二(二)1), due within 48 hours of the event (附件3 ①).
+    /// The county office is told at once; a department's report after 48 hours creates the −3 item as 待核实 with its card.
+    /// </summary>
+    private async Task Emergency(Inbound m, Staff s, string rest, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!Domain.Reports.EmergencyReports.TryParse(rest, now, out var eventAt, out var situation, out var problem)) { messenger.ReplyText(m, problem!); return; }
+        Domain.Reports.EmergencyReport r;
+        try { r = Domain.Reports.EmergencyReports.Submit(db, calendar, s, eventAt, situation, now, m.MessageId); }
+        catch (DomainException e) { messenger.ReplyText(m, e.Message); return; }
+        var unit = r.UnitKind == "department"
+            ? await db.Departments.AsNoTracking().Where(d => d.Code == r.UnitCode).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? r.UnitCode
+            : await db.Regions.AsNoTracking().Where(x => x.Code == r.UnitCode).Select(x => x.Name).FirstOrDefaultAsync(ct) ?? r.UnitCode;
+        var hours = (int)Math.Floor((now - eventAt).TotalHours);
+        var model = new
+        {
+            Unit = unit, Reporter = s.Name, Event = Domain.Calendar.ChinaTime.ToLocal(eventAt).ToString("M月d日HH:mm"), Hours = hours, r.Late,
+            Text = r.Text, Deducted = r.ScoreEvent is not null,
+        };
+        var office = await db.Staff.AsNoTracking().Where(x => x.Active && x.Role == StaffRole.CountyOffice).OrderBy(x => x.UserId).Select(x => x.UserId).ToListAsync(ct);
+        foreach (var u in office) messenger.ToStaff(u, "staff.emergency_office", model);
+        if (r.ScoreEvent is { } item) await Domain.Scoring.ScoreVerification.QueueCardsAsync(db, item, now, ct);
+        messenger.Reply(m, "staff.emergency_received", model);
     }
 
     [GeneratedRegex(@"^\d{4}-\d{1,2}")] private static partial Regex PeriodRe();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Conversations.Cards;
 using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Privacy;
 using RapidResponse.Domain.Roster;
@@ -25,10 +26,24 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
     public static bool IsOneShot(string text) =>
         FieldParsers.Fields(text) is { } f && (f.ContainsKey("身份证号") || f.ContainsKey("困难类型")) && f.Count >= 2;
 
+    /// <summary>
+    /// The village of the 微信客服 link the sender entered through (its scene_param, kept by the engine on enter_session;
+    /// <c>wecom kf-links</c> puts the village code there), so the form skips the village question. Anything else is ignored.
+    /// </summary>
+    private async Task PrefillVillageAsync(Inbound m, ReportDraft d, CancellationToken ct)
+    {
+        if (m.Channel != InboundChannel.Kf || d.VillageCode is not null) return;
+        var key = ConversationEngine.SceneKey(m.SenderId);
+        var code = await db.KeyValues.AsNoTracking().Where(x => x.Key == key).Select(x => x.Value).FirstOrDefaultAsync(ct);
+        if (code is null || (await villages.AllAsync(ct)).FirstOrDefault(v => v.Code == code) is not { } v) return;
+        (d.VillageCode, d.VillageName) = (v.Code, v.Display);
+    }
+
     public async Task StartAsync(Inbound m, CancellationToken ct)
     {
         if (await OverLimitAsync(m, ct)) return;
         var d = new ReportDraft();
+        await PrefillVillageAsync(m, d, ct);
         await forms.SaveAsync(m, FormName, d, ct);
         messenger.Reply(m, "report.start");
         Ask(m, d);
@@ -51,6 +66,7 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
         d.Answered = [.. new (string Step, bool Given)[] { (ReportDraft.IdStep, d.IdNumber is not null), (ReportDraft.NameStep, d.Name is not null),
             (ReportDraft.PhoneStep, d.Phone is not null), (ReportDraft.VillageStep, d.VillageCode is not null), (ReportDraft.RiskStep, d.RiskTypes is not null),
             (ReportDraft.DescriptionStep, d.Description is not null) }.Where(x => x.Given).Select(x => x.Step)];
+        await PrefillVillageAsync(m, d, ct);
         if (problems.Count > 0) messenger.Reply(m, "report.oneshot_problems", new { Problems = problems });
         if (d.NeedsCheck) await CheckIdentityAsync(m, d, ct);
         await forms.SaveAsync(m, FormName, d, ct);

@@ -69,6 +69,14 @@ public sealed class WeComApiClient(
         }
     }
 
+    /// <summary>Gets (or reuses) the access token of a credential; <see cref="WeComApiException"/> when WeCom refuses the secret or the IP.</summary>
+    public async Task CheckTokenAsync(WeComCredential credential, CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        var (tokenKey, secret) = TokenKey(credential, o);
+        if (tokenKey is not null) await tokens.GetAsync(tokenKey, () => FetchTokenAsync(o.CorpId, secret!), cancellationToken);
+    }
+
     private static (string? Key, string? Secret) TokenKey(WeComCredential credential, WeComOptions o)
     {
         var secret = credential switch

@@ -51,7 +51,8 @@ public static class WeComRetryPolicy
         [48002] = new(RetryAction.StopAndAlert, "API not permitted for this token (appchat needs root visible range)"),
         [60011] = new(RetryAction.StopAndAlert, "no privilege: outside the app's visible range"),
         [60020] = new(RetryAction.StopAndAlert, "caller IP not in 企业可信IP"),
-        [81013] = new(RetryAction.StopAndAlert, "all recipients invalid or not permitted"),
+        // Not the channel's fault: the recipients are unknown, inactive or out of range; the caller marks them (invaliduser).
+        [81013] = new(RetryAction.NeverRetry, "all recipients invalid or not permitted"),
         [93000] = new(RetryAction.StopAndAlert, "webhook invalid or robot removed"),
         [93004] = new(RetryAction.StopAndAlert, "webhook robot disabled"),
         [93008] = new(RetryAction.StopAndAlert, "webhook robot not in the group"),

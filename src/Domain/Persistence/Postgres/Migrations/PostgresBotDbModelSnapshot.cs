@@ -103,6 +103,64 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.ToTable("BulletinItems");
                 });
 
+            modelBuilder.Entity("RapidResponse.Domain.Bulletins.InterviewListing", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("HeldAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("HeldBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("HeldNote")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ListedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Problems")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("RecordedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("UnitKind")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Unrectified")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitKind", "UnitCode");
+
+                    b.HasIndex("Period", "UnitKind", "UnitCode")
+                        .IsUnique();
+
+                    b.ToTable("InterviewListings");
+                });
+
             modelBuilder.Entity("RapidResponse.Domain.Cases.Case", b =>
                 {
                     b.Property<long>("Id")
@@ -214,6 +272,10 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<int>("State")
                         .HasColumnType("integer");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
                     b.Property<string>("VillageCode")
                         .IsRequired()
                         .HasColumnType("text");
@@ -231,8 +293,6 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("State", "VillageCode");
-
-                    b.HasIndex("Channel", "State", "CreatedAt");
 
                     b.ToTable("Cases");
                 });
@@ -444,6 +504,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<string>("CompletedBy")
                         .HasColumnType("text");
 
+                    b.Property<string>("EscalatedTo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EscalationReason")
+                        .HasColumnType("text");
+
                     b.Property<string>("Note")
                         .HasColumnType("text");
 
@@ -551,6 +617,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -802,6 +871,56 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.ToTable("DepartmentReports");
                 });
 
+            modelBuilder.Entity("RapidResponse.Domain.Reports.EmergencyReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("EventAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Late")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("ReportedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReporterId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("ScoreEventId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SourceMessageId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("UnitKind")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportedAt");
+
+                    b.HasIndex("ScoreEventId");
+
+                    b.HasIndex("UnitCode");
+
+                    b.ToTable("EmergencyReports");
+                });
+
             modelBuilder.Entity("RapidResponse.Domain.Roster.Department", b =>
                 {
                     b.Property<string>("Code")
@@ -957,6 +1076,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<int>("Role")
                         .HasColumnType("integer");
 
+                    b.Property<string>("UndeliverableReason")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("UndeliverableSince")
+                        .HasColumnType("bigint");
+
                     b.HasKey("UserId");
 
                     b.HasIndex("DepartmentCode");
@@ -977,6 +1102,24 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<long>("At")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("CaseNumber")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ContestReason")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("ContestedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ContestedBy")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DecidedBy")
+                        .HasColumnType("text");
+
                     b.Property<string>("DepartmentCode")
                         .IsRequired()
                         .HasColumnType("text");
@@ -996,13 +1139,42 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long?>("RespondBy")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("RuleCode")
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SourceKey")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TaskId")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("VerifiedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("VerifiedHow")
+                        .HasColumnType("text");
+
+                    b.Property<string>("VoidReason")
+                        .HasColumnType("text");
+
                     b.HasKey("Id");
 
+                    b.HasIndex("SourceKey")
+                        .IsUnique();
+
+                    b.HasIndex("TaskId")
+                        .IsUnique();
+
                     b.HasIndex("Quarter", "DepartmentCode");
+
+                    b.HasIndex("Status", "RespondBy");
 
                     b.ToTable("ScoreEvents");
                 });
@@ -1054,6 +1226,15 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Reports.EmergencyReport", b =>
+                {
+                    b.HasOne("RapidResponse.Domain.Scoring.ScoreEvent", "ScoreEvent")
+                        .WithMany()
+                        .HasForeignKey("ScoreEventId");
+
+                    b.Navigation("ScoreEvent");
                 });
 
             modelBuilder.Entity("RapidResponse.Domain.Cases.Case", b =>

@@ -82,7 +82,8 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     ConsentBy = table.Column<string>(type: "text", nullable: true),
                     ConsentAt = table.Column<long>(type: "bigint", nullable: true),
                     ConsentHow = table.Column<string>(type: "text", nullable: true),
-                    SourceKey = table.Column<string>(type: "text", nullable: true)
+                    SourceKey = table.Column<string>(type: "text", nullable: true),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -236,12 +237,37 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     ReceivedAt = table.Column<long>(type: "bigint", nullable: false),
                     Status = table.Column<int>(type: "integer", nullable: false),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "bigint", nullable: true),
                     ProcessedAt = table.Column<long>(type: "bigint", nullable: true),
                     Error = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Inbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InterviewListings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Period = table.Column<string>(type: "text", nullable: false),
+                    UnitKind = table.Column<string>(type: "text", nullable: false),
+                    UnitCode = table.Column<string>(type: "text", nullable: false),
+                    UnitName = table.Column<string>(type: "text", nullable: false),
+                    Problems = table.Column<int>(type: "integer", nullable: false),
+                    Unrectified = table.Column<int>(type: "integer", nullable: false),
+                    Level = table.Column<int>(type: "integer", nullable: false),
+                    ListedAt = table.Column<long>(type: "bigint", nullable: false),
+                    HeldAt = table.Column<long>(type: "bigint", nullable: true),
+                    HeldBy = table.Column<string>(type: "text", nullable: true),
+                    HeldNote = table.Column<string>(type: "text", nullable: true),
+                    RecordedAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InterviewListings", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -334,7 +360,20 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     Points = table.Column<int>(type: "integer", nullable: false),
                     Reason = table.Column<string>(type: "text", nullable: false),
                     EnteredBy = table.Column<string>(type: "text", nullable: false),
-                    At = table.Column<long>(type: "bigint", nullable: false)
+                    At = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    SourceKey = table.Column<string>(type: "text", nullable: true),
+                    CaseNumber = table.Column<string>(type: "text", nullable: true),
+                    TaskId = table.Column<string>(type: "text", nullable: true),
+                    RespondBy = table.Column<long>(type: "bigint", nullable: true),
+                    ContestReason = table.Column<string>(type: "text", nullable: true),
+                    ContestedBy = table.Column<string>(type: "text", nullable: true),
+                    ContestedAt = table.Column<long>(type: "bigint", nullable: true),
+                    VerifiedAt = table.Column<long>(type: "bigint", nullable: true),
+                    VerifiedHow = table.Column<string>(type: "text", nullable: true),
+                    DecidedBy = table.Column<string>(type: "text", nullable: true),
+                    DecidedAt = table.Column<long>(type: "bigint", nullable: true),
+                    VoidReason = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -365,7 +404,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     Role = table.Column<int>(type: "integer", nullable: false),
                     RegionCode = table.Column<string>(type: "text", nullable: false),
                     DepartmentCode = table.Column<string>(type: "text", nullable: true),
-                    Active = table.Column<bool>(type: "boolean", nullable: false)
+                    Active = table.Column<bool>(type: "boolean", nullable: false),
+                    UndeliverableReason = table.Column<string>(type: "text", nullable: true),
+                    UndeliverableSince = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -445,6 +486,32 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "EmergencyReports",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ReporterId = table.Column<string>(type: "text", nullable: false),
+                    UnitKind = table.Column<string>(type: "text", nullable: false),
+                    UnitCode = table.Column<string>(type: "text", nullable: false),
+                    EventAt = table.Column<long>(type: "bigint", nullable: false),
+                    ReportedAt = table.Column<long>(type: "bigint", nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: false),
+                    Late = table.Column<bool>(type: "boolean", nullable: false),
+                    ScoreEventId = table.Column<long>(type: "bigint", nullable: true),
+                    SourceMessageId = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EmergencyReports", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_EmergencyReports_ScoreEvents_ScoreEventId",
+                        column: x => x.ScoreEventId,
+                        principalTable: "ScoreEvents",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Assignments",
                 columns: table => new
                 {
@@ -457,7 +524,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     CompletedAt = table.Column<long>(type: "bigint", nullable: true),
                     CompletedBy = table.Column<string>(type: "text", nullable: true),
                     Result = table.Column<int>(type: "integer", nullable: false),
-                    Note = table.Column<string>(type: "text", nullable: true)
+                    Note = table.Column<string>(type: "text", nullable: true),
+                    EscalatedTo = table.Column<string>(type: "text", nullable: true),
+                    EscalationReason = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -531,11 +600,6 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 column: "ItemKey");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Cases_Channel_State_CreatedAt",
-                table: "Cases",
-                columns: new[] { "Channel", "State", "CreatedAt" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Cases_HouseholdId",
                 table: "Cases",
                 column: "HouseholdId");
@@ -583,6 +647,21 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 table: "DepartmentReports",
                 columns: new[] { "Period", "DepartmentCode" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmergencyReports_ReportedAt",
+                table: "EmergencyReports",
+                column: "ReportedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmergencyReports_ScoreEventId",
+                table: "EmergencyReports",
+                column: "ScoreEventId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmergencyReports_UnitCode",
+                table: "EmergencyReports",
+                column: "UnitCode");
 
             migrationBuilder.CreateIndex(
                 name: "IX_FarmerNotices_CaseId",
@@ -640,6 +719,17 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 columns: new[] { "Status", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_InterviewListings_Period_UnitKind_UnitCode",
+                table: "InterviewListings",
+                columns: new[] { "Period", "UnitKind", "UnitCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InterviewListings_UnitKind_UnitCode",
+                table: "InterviewListings",
+                columns: new[] { "UnitKind", "UnitCode" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LadderSteps_DoneAt_FireAt",
                 table: "LadderSteps",
                 columns: new[] { "DoneAt", "FireAt" });
@@ -685,6 +775,23 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 name: "IX_ScoreEvents_Quarter_DepartmentCode",
                 table: "ScoreEvents",
                 columns: new[] { "Quarter", "DepartmentCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScoreEvents_SourceKey",
+                table: "ScoreEvents",
+                column: "SourceKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScoreEvents_Status_RespondBy",
+                table: "ScoreEvents",
+                columns: new[] { "Status", "RespondBy" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScoreEvents_TaskId",
+                table: "ScoreEvents",
+                column: "TaskId",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_SendHits_Key_At",
@@ -745,6 +852,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 name: "Departments");
 
             migrationBuilder.DropTable(
+                name: "EmergencyReports");
+
+            migrationBuilder.DropTable(
                 name: "FarmerNotices");
 
             migrationBuilder.DropTable(
@@ -755,6 +865,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Inbox");
+
+            migrationBuilder.DropTable(
+                name: "InterviewListings");
 
             migrationBuilder.DropTable(
                 name: "KeyValues");
@@ -772,9 +885,6 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 name: "SandboxMailbox");
 
             migrationBuilder.DropTable(
-                name: "ScoreEvents");
-
-            migrationBuilder.DropTable(
                 name: "SendHits");
 
             migrationBuilder.DropTable(
@@ -782,6 +892,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Visits");
+
+            migrationBuilder.DropTable(
+                name: "ScoreEvents");
 
             migrationBuilder.DropTable(
                 name: "Stages");

@@ -81,7 +81,8 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     ConsentBy = table.Column<string>(type: "TEXT", nullable: true),
                     ConsentAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ConsentHow = table.Column<string>(type: "TEXT", nullable: true),
-                    SourceKey = table.Column<string>(type: "TEXT", nullable: true)
+                    SourceKey = table.Column<string>(type: "TEXT", nullable: true),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -235,12 +236,37 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ProcessedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Error = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Inbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InterviewListings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Period = table.Column<string>(type: "TEXT", nullable: false),
+                    UnitKind = table.Column<string>(type: "TEXT", nullable: false),
+                    UnitCode = table.Column<string>(type: "TEXT", nullable: false),
+                    UnitName = table.Column<string>(type: "TEXT", nullable: false),
+                    Problems = table.Column<int>(type: "INTEGER", nullable: false),
+                    Unrectified = table.Column<int>(type: "INTEGER", nullable: false),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    ListedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    HeldAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    HeldBy = table.Column<string>(type: "TEXT", nullable: true),
+                    HeldNote = table.Column<string>(type: "TEXT", nullable: true),
+                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InterviewListings", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -333,7 +359,20 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     Points = table.Column<int>(type: "INTEGER", nullable: false),
                     Reason = table.Column<string>(type: "TEXT", nullable: false),
                     EnteredBy = table.Column<string>(type: "TEXT", nullable: false),
-                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    SourceKey = table.Column<string>(type: "TEXT", nullable: true),
+                    CaseNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    TaskId = table.Column<string>(type: "TEXT", nullable: true),
+                    RespondBy = table.Column<long>(type: "INTEGER", nullable: true),
+                    ContestReason = table.Column<string>(type: "TEXT", nullable: true),
+                    ContestedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    ContestedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    VerifiedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    VerifiedHow = table.Column<string>(type: "TEXT", nullable: true),
+                    DecidedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    VoidReason = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -350,7 +389,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     Role = table.Column<int>(type: "INTEGER", nullable: false),
                     RegionCode = table.Column<string>(type: "TEXT", nullable: false),
                     DepartmentCode = table.Column<string>(type: "TEXT", nullable: true),
-                    Active = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UndeliverableReason = table.Column<string>(type: "TEXT", nullable: true),
+                    UndeliverableSince = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -430,6 +471,32 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "EmergencyReports",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ReporterId = table.Column<string>(type: "TEXT", nullable: false),
+                    UnitKind = table.Column<string>(type: "TEXT", nullable: false),
+                    UnitCode = table.Column<string>(type: "TEXT", nullable: false),
+                    EventAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReportedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", nullable: false),
+                    Late = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ScoreEventId = table.Column<long>(type: "INTEGER", nullable: true),
+                    SourceMessageId = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EmergencyReports", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_EmergencyReports_ScoreEvents_ScoreEventId",
+                        column: x => x.ScoreEventId,
+                        principalTable: "ScoreEvents",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Assignments",
                 columns: table => new
                 {
@@ -442,7 +509,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CompletedBy = table.Column<string>(type: "TEXT", nullable: true),
                     Result = table.Column<int>(type: "INTEGER", nullable: false),
-                    Note = table.Column<string>(type: "TEXT", nullable: true)
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    EscalatedTo = table.Column<string>(type: "TEXT", nullable: true),
+                    EscalationReason = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -516,11 +585,6 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 column: "ItemKey");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Cases_Channel_State_CreatedAt",
-                table: "Cases",
-                columns: new[] { "Channel", "State", "CreatedAt" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Cases_HouseholdId",
                 table: "Cases",
                 column: "HouseholdId");
@@ -568,6 +632,21 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 table: "DepartmentReports",
                 columns: new[] { "Period", "DepartmentCode" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmergencyReports_ReportedAt",
+                table: "EmergencyReports",
+                column: "ReportedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmergencyReports_ScoreEventId",
+                table: "EmergencyReports",
+                column: "ScoreEventId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmergencyReports_UnitCode",
+                table: "EmergencyReports",
+                column: "UnitCode");
 
             migrationBuilder.CreateIndex(
                 name: "IX_FarmerNotices_CaseId",
@@ -625,6 +704,17 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 columns: new[] { "Status", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_InterviewListings_Period_UnitKind_UnitCode",
+                table: "InterviewListings",
+                columns: new[] { "Period", "UnitKind", "UnitCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InterviewListings_UnitKind_UnitCode",
+                table: "InterviewListings",
+                columns: new[] { "UnitKind", "UnitCode" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LadderSteps_DoneAt_FireAt",
                 table: "LadderSteps",
                 columns: new[] { "DoneAt", "FireAt" });
@@ -670,6 +760,23 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 name: "IX_ScoreEvents_Quarter_DepartmentCode",
                 table: "ScoreEvents",
                 columns: new[] { "Quarter", "DepartmentCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScoreEvents_SourceKey",
+                table: "ScoreEvents",
+                column: "SourceKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScoreEvents_Status_RespondBy",
+                table: "ScoreEvents",
+                columns: new[] { "Status", "RespondBy" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ScoreEvents_TaskId",
+                table: "ScoreEvents",
+                column: "TaskId",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Staff_DepartmentCode",
@@ -725,6 +832,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 name: "Departments");
 
             migrationBuilder.DropTable(
+                name: "EmergencyReports");
+
+            migrationBuilder.DropTable(
                 name: "FarmerNotices");
 
             migrationBuilder.DropTable(
@@ -735,6 +845,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "Inbox");
+
+            migrationBuilder.DropTable(
+                name: "InterviewListings");
 
             migrationBuilder.DropTable(
                 name: "KeyValues");
@@ -752,13 +865,13 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 name: "SandboxMailbox");
 
             migrationBuilder.DropTable(
-                name: "ScoreEvents");
-
-            migrationBuilder.DropTable(
                 name: "Staff");
 
             migrationBuilder.DropTable(
                 name: "Visits");
+
+            migrationBuilder.DropTable(
+                name: "ScoreEvents");
 
             migrationBuilder.DropTable(
                 name: "Stages");

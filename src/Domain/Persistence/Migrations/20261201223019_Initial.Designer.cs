@@ -10,7 +10,7 @@ using RapidResponse.Domain.Persistence;
 namespace RapidResponse.Domain.Persistence.Migrations
 {
     [DbContext(typeof(BotDb))]
-    [Migration("20261201215343_Initial")]
+    [Migration("20261201223019_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -95,6 +95,62 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("BulletinItems");
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Bulletins.InterviewListing", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("HeldAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HeldBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeldNote")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ListedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Problems")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitKind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Unrectified")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitKind", "UnitCode");
+
+                    b.HasIndex("Period", "UnitKind", "UnitCode")
+                        .IsUnique();
+
+                    b.ToTable("InterviewListings");
                 });
 
             modelBuilder.Entity("RapidResponse.Domain.Cases.Case", b =>
@@ -206,6 +262,10 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<int>("State")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("VillageCode")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -223,8 +283,6 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .IsUnique();
 
                     b.HasIndex("State", "VillageCode");
-
-                    b.HasIndex("Channel", "State", "CreatedAt");
 
                     b.ToTable("Cases");
                 });
@@ -426,6 +484,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<string>("CompletedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EscalatedTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EscalationReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Note")
                         .HasColumnType("TEXT");
 
@@ -529,6 +593,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -752,6 +819,54 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.ToTable("DepartmentReports");
                 });
 
+            modelBuilder.Entity("RapidResponse.Domain.Reports.EmergencyReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EventAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Late")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReporterId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ScoreEventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceMessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitKind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportedAt");
+
+                    b.HasIndex("ScoreEventId");
+
+                    b.HasIndex("UnitCode");
+
+                    b.ToTable("EmergencyReports");
+                });
+
             modelBuilder.Entity("RapidResponse.Domain.Roster.Department", b =>
                 {
                     b.Property<string>("Code")
@@ -903,6 +1018,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<int>("Role")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("UndeliverableReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UndeliverableSince")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("UserId");
 
                     b.HasIndex("DepartmentCode");
@@ -920,6 +1041,24 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("CaseNumber")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContestReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ContestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContestedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecidedBy")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("DepartmentCode")
                         .IsRequired()
@@ -940,13 +1079,42 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RespondBy")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RuleCode")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SourceKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("VerifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VerifiedHow")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VoidReason")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
+                    b.HasIndex("SourceKey")
+                        .IsUnique();
+
+                    b.HasIndex("TaskId")
+                        .IsUnique();
+
                     b.HasIndex("Quarter", "DepartmentCode");
+
+                    b.HasIndex("Status", "RespondBy");
 
                     b.ToTable("ScoreEvents");
                 });
@@ -998,6 +1166,15 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Reports.EmergencyReport", b =>
+                {
+                    b.HasOne("RapidResponse.Domain.Scoring.ScoreEvent", "ScoreEvent")
+                        .WithMany()
+                        .HasForeignKey("ScoreEventId");
+
+                    b.Navigation("ScoreEvent");
                 });
 
             modelBuilder.Entity("RapidResponse.Domain.Cases.Case", b =>

@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using RapidResponse.Domain;
+using RapidResponse.Domain.Persistence;
+using RapidResponse.Domain.Roster;
+using RapidResponse.Domain.Scoring;
+
+namespace RapidResponse.Bot.Conversations.Cards;
+
+/// <summary>
+/// The department's answer to a 佐证核实 card (方城 附件3 ①): 属实 verifies the deduction; 有异议 asks for the reason in chat and
+/// sends the contest to the county office, which decides it (POST /api/score-events/{id}/decide).
+/// </summary>
+public sealed class ScoreCardFlow(BotDb db, Messenger messenger, FormStore forms, CardUpdates updates, TimeProvider time)
+{
+    public async Task<ActionOutcome> ClickAsync(Inbound m, Staff s, CancellationToken ct)
+    {
+        var taskId = CardRows.TaskOf(m.TaskId!);
+        var e = await db.ScoreEvents.FirstOrDefaultAsync(x => x.TaskId == taskId, ct);
+        if (e is null) { messenger.Reply(m, "staff.task_missing"); return new(false, "任务不存在"); }
+        if (s.Role != StaffRole.DepartmentOfficer || s.DepartmentCode != e.DepartmentCode)
+        { messenger.ReplyText(m, "这条扣分由被扣分部门核实，您不是该部门的账号"); return new(false, "无权办理"); }
+        if (e.Status != ScoreStatus.Pending)
+        {
+            // Already answered (or voided): the clicker's card ends final too.
+            updates.FinishFor(s.UserId, m.TaskId!, m.ResponseCode, Label(e));
+            return new(false, Label(e));
+        }
+        if (m.Key == ScoreVerification.ContestKey)
+        {
+            await forms.SaveAsync(m, NotePrompt.FormName, new NotePrompt { TaskId = m.TaskId!, Key = m.Key, ResponseCode = m.ResponseCode }, ct);
+            messenger.Reply(m, "staff.score_ask_reason", new { Reason = e.Reason });
+            return new(false, "请在对话中写明异议理由");
+        }
+        if (m.Key != ScoreVerification.ConfirmKey) return new(false, "无效操作");
+        try { ScoreVerification.Confirm(db, e, s.UserId, time.GetUtcNow(), m.MessageId); }
+        catch (DomainException x) { messenger.ReplyText(m, x.Message); return new(false, Label(e)); }
+        messenger.ReplyText(m, "已确认属实，计入本季度部门评分。");
+        // Every holder's card ends final (one card per item, sent to all the department's officers).
+        await updates.FinishAsync(taskId, $"已确认属实（{s.Name}）", (m.TaskId!, m.ResponseCode, s.UserId), ct);
+        return new(true, "已确认属实");
+    }
+
+    /// <summary>The reason written after 有异议.</summary>
+    public async Task ContestAsync(Inbound m, Staff s, NotePrompt p, string reason, CancellationToken ct)
+    {
+        var taskId = CardRows.TaskOf(p.TaskId);
+        var e = await db.ScoreEvents.FirstOrDefaultAsync(x => x.TaskId == taskId, ct);
+        if (e is null || s.DepartmentCode != e.DepartmentCode) { await forms.ClearAsync(m, ct); messenger.Reply(m, "staff.task_missing"); return; }
+        var now = time.GetUtcNow();
+        try { ScoreVerification.Contest(db, e, reason, s.UserId, now, m.MessageId); }
+        catch (DomainException x)
+        {
+            // A reason too short keeps the prompt open (the click is not lost); a closed item ends it.
+            if (e.Status != ScoreStatus.Pending || now > e.RespondBy) await forms.ClearAsync(m, ct);
+            messenger.ReplyText(m, x.Message);
+            return;
+        }
+        await forms.ClearAsync(m, ct);
+        await updates.FinishAsync(taskId, $"已提出异议（{s.Name}）", (p.TaskId, p.ResponseCode, s.UserId), ct);
+        var office = await db.Staff.AsNoTracking().Where(x => x.Active && x.Role == StaffRole.CountyOffice).OrderBy(x => x.UserId).Select(x => x.UserId).ToListAsync(ct);
+        var dept = await db.Departments.AsNoTracking().Where(d => d.Code == e.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? e.DepartmentCode;
+        foreach (var u in office)
+            messenger.ToStaff(u, "staff.score_contested", new { Id = e.Id, Department = dept, e.Reason, Contest = e.ContestReason, By = s.Name });
+        messenger.ReplyText(m, "异议已提交县级办公室裁定；裁定前这条扣分不计分。");
+    }
+
+    private static string Label(ScoreEvent e) => e.Status switch
+    {
+        ScoreStatus.Verified => "已核实",
+        ScoreStatus.Contested => "已提出异议",
+        ScoreStatus.Voided => "已作废",
+        _ => "待核实",
+    };
+}
