@@ -184,8 +184,12 @@ def main():
                 load[contact] += 1
             card = {"突发严重困难户": "红", "脱贫不稳定户": "黄", "边缘易致贫户": "黄", "脱贫户": "绿" if income >= 9000 else "黄"}.get(category, "")
             tel = "" if n % 10 == 0 else f"1380000{n:04d}"
-            households.append((f"{code}-{seq:02d}", head, id_number("990101", birth, n), tel, code, category, members, income, contact, card))
-    header = ["household_no", "head_name", "id_number", "phone", "village_code", "category", "members", "income_per_capita", "contact_userid", "card"]
+            # 丰都 第五步: a few small monitored households live on 低保 or 特困 support (no labour capacity).
+            # Derived, not drawn, so the other columns stay as they were.
+            no_labour = ("特困" if members == 1 else "低保") if monitored and members <= 3 and income < 6000 else ""
+            households.append((f"{code}-{seq:02d}", head, id_number("990101", birth, n), tel, code, category, members, income, contact, card, no_labour))
+    header = ["household_no", "head_name", "id_number", "phone", "village_code", "category", "members", "income_per_capita", "contact_userid", "card",
+              "no_labour_capacity"]
     write_csv("households.csv", header, households)
     write_xlsx("households.xlsx", header, [list(h) for h in households], {"members", "income_per_capita"})
 

@@ -17,7 +17,7 @@ namespace RapidResponse.Bot.Conversations;
 /// Changes and replies are saved together by the caller.
 /// </summary>
 public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger messenger, ReportFlow reports, AlertFlow alerts,
-    TaskActions actions, StaffCommands commands, ProgressQuery progress, TimeProvider time)
+    TaskActions actions, StaffCommands commands, ProgressQuery progress, TimeProvider time, EliminationFlow eliminations)
 {
     /// <summary>Handles one message; returns the label for a clicked card (passive reply), if any.</summary>
     public async Task<string?> HandleAsync(Inbound m, CancellationToken ct)
@@ -44,6 +44,7 @@ public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger mess
             switch (state.Form)
             {
                 case NotePrompt.FormName: await actions.NoteAsync(m with { Text = text }, s, FormStore.Read<NotePrompt>(state), ct); return null;
+                case ConsentPrompt.FormName: await eliminations.ConsentAsync(m with { Text = text }, s, FormStore.Read<ConsentPrompt>(state), ct); return null;
                 case AlertFlow.FormName when !AlertFlow.IsOneShot(text): await alerts.ContinueAsync(m with { Text = text }, s, FormStore.Read<AlertDraft>(state), ct); return null;
             }
         }

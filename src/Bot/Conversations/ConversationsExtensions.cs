@@ -22,6 +22,7 @@ public static class ConversationsExtensions
         s.AddScoped<VillageMatcher>();
         s.AddScoped<TaskCards>();
         s.AddScoped<DeferralFlow>();
+        s.AddScoped<EliminationFlow>();
         s.AddScoped<ScoreCardFlow>();
         s.AddScoped<TaskActions>();
         s.AddScoped<CardUpdates>();

@@ -42,6 +42,8 @@ public sealed class FormStore(BotDb db, TimeProvider time, ConversationOptions o
         var now = time.GetUtcNow();
         var s = await db.Conversations.FindAsync([KeyOf(m)], ct);
         if (s is null) { s = new ConversationState { Key = KeyOf(m), Form = form }; db.Conversations.Add(s); }
+        // A form cleared earlier in the same message (one prompt answered, the next one asked) is kept, not deleted on save.
+        else if (db.Entry(s).State == Microsoft.EntityFrameworkCore.EntityState.Deleted) db.Entry(s).State = Microsoft.EntityFrameworkCore.EntityState.Modified;
         s.Form = form;
         s.Answers = JsonSerializer.Serialize(data, Json);
         s.UpdatedAt = now;

@@ -9,7 +9,8 @@ namespace RapidResponse.Bot.Sandbox;
 
 /// <summary>
 /// <c>dotnet run --project src/Bot -- demo</c>: plays one farmer's report through the whole chain in the sandbox —
-/// report, intake, data comparison, forward to the village, household check, decision — then moves the virtual clock
+/// report, intake, data comparison, forward to the village, household check, the village's appraisal, the two five-day notices
+/// (the virtual clock jumps over each), the county's confirmation — then moves the virtual clock
 /// past the next deadline so the overdue escalation shows in the township group (when the scheduler is in this build),
 /// and prints the transcript: who said what, what the bot answered, which cards, which group messages.
 /// </summary>
@@ -110,7 +111,12 @@ internal sealed class DemoScript(IServiceProvider sp, SandboxClock clock, TextWr
         await ClickAllAsync("信息比对任务", "no_anomaly", ct);
         await ClickAllAsync("反馈到村任务", "forward", ct, first: true);
         await ClickAllAsync("入户核查任务", "qualifies", ct, first: true);
-        await ClickAllAsync("研判认定任务", "qualifies", ct, first: true);
+        await ClickAllAsync("民主评议任务", "qualifies", ct, first: true);
+        await NoticeAsync(ct);
+        await ClickAllAsync("村级公示任务", "notice_done", ct, first: true);
+        await NoticeAsync(ct);
+        await ClickAllAsync("乡镇审定公示任务", "notice_done", ct, first: true);
+        await ClickAllAsync("县级确定任务", "qualifies", ct, first: true);
         await SayAsync(farmerId, "进度", ct);
         await OverdueAsync(ct);
         await Line("== 演示结束 ==");
@@ -156,6 +162,30 @@ internal sealed class DemoScript(IServiceProvider sp, SandboxClock clock, TextWr
             await Line($"[{Now()}] {Name(to)} 点击卡片按钮「{button}」→ {(string.IsNullOrEmpty(outcome.Label) ? "（卡片随后更新）" : outcome.Label)}");
             await PrintNewAsync(ct);
         }
+    }
+
+    /// <summary>Moves the clock over the open public notice (公示5天) to the next working morning after it ends.</summary>
+    private async Task NoticeAsync(CancellationToken ct)
+    {
+        DateTimeOffset? ends = null;
+        string stageName = "";
+        await using (var scope = sp.CreateAsyncScope())
+        {
+            var workflow = scope.ServiceProvider.GetRequiredService<Domain.Cases.CaseWorkflow>();
+            var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+            foreach (var number in await db.Cases.AsNoTracking().Where(c => c.State != Domain.Cases.CaseState.Closed).Select(c => c.Number).ToListAsync(ct))
+            {
+                var c = (await workflow.LoadAsync(number, ct))!;
+                if (c.CurrentStage is { } stage && c.NoticeEndsAt(stage, workflow.ClockFor(c)) is { } e)
+                { ends = e; stageName = workflow.ClockFor(c).Profile.Stage(stage.Kind).Name; break; }
+            }
+        }
+        if (ends is null) { await Line("（没有正在公示的环节，跳过）"); return; }
+        var calendar = sp.GetRequiredService<WorkingCalendar>();
+        var after = ChinaTime.At(calendar.OnOrNextWorkingDay(ChinaTime.DateOf(ends.Value).AddDays(1)), new TimeOnly(9, 0));
+        await Line($"[{Now()}] —— 时间快进：{stageName}到 {ChinaTime.ToLocal(ends.Value):M月d日 HH:mm} 期满，拨到 {ChinaTime.ToLocal(after):M月d日 HH:mm} ——");
+        clock.SetNow(after);
+        await PrintNewAsync(ct);
     }
 
     /// <summary>Moves the clock past the open stage's deadline; the scheduler (when present) escalates into the township group.</summary>

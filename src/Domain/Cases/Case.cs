@@ -50,6 +50,15 @@ public partial class Case
     public DateTimeOffset? AssistanceStartedAt { get; set; }
     public DateTimeOffset? RiskEliminatedAt { get; set; }
 
+    /// <summary>A pending risk-elimination proposal (风险消除): when, by whom, on what grounds; null when none is pending.</summary>
+    public DateTimeOffset? EliminationProposedAt { get; set; }
+    public string? EliminationProposedBy { get; set; }
+    public string? EliminationReason { get; set; }
+    /// <summary>知情同意 (云龙 预警机制 二(九)): who in the household agreed, when and how.</summary>
+    public string? ConsentBy { get; set; }
+    public DateTimeOffset? ConsentAt { get; set; }
+    public string? ConsentHow { get; set; }
+
     /// <summary>Idempotency key of the source (e.g. a department list row), unique when set.</summary>
     public string? SourceKey { get; set; }
 

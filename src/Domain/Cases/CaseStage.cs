@@ -57,6 +57,8 @@ public enum LadderStepKind
     Nag50 = 1,
     Nag75 = 2,
     NagDueMorning = 3,
+    /// <summary>A public notice (公示) has run its course: its holder is asked to confirm and pass the case on.</summary>
+    NoticeEnded = 4,
     Overdue1 = 11,
     Overdue2 = 12,
     Overdue3 = 13,

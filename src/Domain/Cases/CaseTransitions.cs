@@ -38,7 +38,8 @@ public partial class Case
     }
 
     /// <summary>Starts a stage with its assignees; the deadline and ladder come from the profile.</summary>
-    public CaseStage StartStage(StageKind kind, IReadOnlyList<Assignee> assignees, Actor actor, CaseClock clock)
+    /// <param name="deadline">The rule to use instead of the profile's (tracking visits by household category).</param>
+    public CaseStage StartStage(StageKind kind, IReadOnlyList<Assignee> assignees, Actor actor, CaseClock clock, DeadlineRule? deadline = null)
     {
         if (State == CaseState.Closed) throw new DomainException($"案件{Number}已办结，不能再开始新环节");
         if (Stages.Any(s => s.IsOpen)) throw new DomainException($"案件{Number}的“{clock.Profile.Stage(CurrentStage!.Kind).Name}”环节尚未完成");
@@ -49,23 +50,29 @@ public partial class Case
                 ? $"案件{Number}的下一环节是“{clock.Profile.Stage(e).Name}”，不能开始“{def.Name}”"
                 : $"案件{Number}没有后续环节，不能开始“{def.Name}”");
         if (assignees.Count == 0) throw new DomainException($"“{def.Name}”环节没有找到办理人，请县级办公室检查花名册");
-        var rule = clock.Profile.DeadlineFor(kind, ActiveScreening);
+        var rule = deadline ?? clock.Profile.DeadlineFor(kind, ActiveScreening);
+        // A public notice (公示) runs its days first; the stage's own deadline, if the profile sets one, counts from its end.
+        var noticeEnds = def.NoticeEndsFrom(clock.Now, clock.Calendar, clock.Profile.OfficeClosing);
+        var clockFrom = noticeEnds ?? clock.Now;
         var stage = new CaseStage
         {
             Kind = kind,
             Sequence = Stages.Count + 1,
             StartedAt = clock.Now,
-            DueAt = rule.DueFrom(clock.Now, clock.Calendar, clock.Profile.OfficeClosing),
+            DueAt = rule.DueFrom(clockFrom, clock.Calendar, clock.Profile.OfficeClosing),
         };
         foreach (var a in assignees.DistinctBy(a => (a.Kind, a.Id)))
             stage.Assignments.Add(new StageAssignment { AssigneeKind = a.Kind, AssigneeId = a.Id, TaskId = NewTaskId(stage.Sequence) });
+        if (noticeEnds is { } ends)
+            stage.Steps.Add(new LadderStep { Kind = LadderStepKind.NoticeEnded, FireAt = LadderPlanner.NextOpening(ends.AddTicks(1), clock.Profile.Hours, clock.Calendar) });
         if (stage.DueAt is { } due)
-            foreach (var (k, at) in LadderPlanner.Plan(stage.StartedAt, due, def.Ladder, clock.Profile.Hours, clock.Calendar))
+            foreach (var (k, at) in LadderPlanner.Plan(clockFrom, due, def.Ladder, clock.Profile.Hours, clock.Calendar))
                 stage.Steps.Add(new LadderStep { Kind = k, FireAt = at });
         Stages.Add(stage);
         State = (CaseState)(int)kind;
         Record(actor, clock.Now, "stage.started",
-            $"{def.Name}：{string.Join("、", stage.Assignments.Select(x => x.AssigneeId))}" + (stage.DueAt is { } d ? $"，期限{ChinaTimeText(d)}" : ""));
+            $"{def.Name}：{string.Join("、", stage.Assignments.Select(x => x.AssigneeId))}" + (noticeEnds is { } n ? $"，公示至{ChinaTimeText(n)}" : "")
+            + (stage.DueAt is { } d ? $"，期限{ChinaTimeText(d)}" : ""));
         return stage;
     }
 
@@ -86,14 +93,23 @@ public partial class Case
         if (!stage.IsOpen) throw new DomainException($"“{name}”环节已经完成，不需要再办理");
         if (!Allowed(stage.Kind).Contains(result))
             throw new DomainException($"“{name}”环节不能选择“{result.ToChinese()}”，可选：{string.Join("、", Allowed(stage.Kind).Select(r => r.ToChinese()))}");
+        if (result == TaskResult.Referred && string.IsNullOrWhiteSpace(note))
+            throw new DomainException("请写明上报县级部门审批的事项，例如：临时救助申请，材料已备齐报县民政局");
         if (result == TaskResult.DoesNotQualify && string.IsNullOrWhiteSpace(note))
-            throw new DomainException("核查不符合时需要写明理由");
+            throw new DomainException(stage.Kind is StageKind.EliminationReview or StageKind.EliminationConfirmation
+                ? "不同意风险消除时需要写明理由" : $"“{name}”认为不符合时需要写明理由");
         // These stages carry case facts (decision, plan, visit): one path for each, whether from a card or a command.
         switch (stage.Kind)
         {
             case StageKind.Decision: Decide(result == TaskResult.Qualifies, note, actor, clock); return true;
             case StageKind.AssistanceStart: StartAssistance(note ?? "", actor, clock); return true;
             case StageKind.Tracking: RecordVisit(note ?? "", actor, clock); return true;
+            case StageKind.EliminationReview or StageKind.EliminationConfirmation:
+                ReviewElimination(result != TaskResult.DoesNotQualify, note, actor, clock); return true;
+            case StageKind.Appraisal or StageKind.VillageNotice or StageKind.TownshipNotice when result == TaskResult.DoesNotQualify:
+                RejectInProcedure(stage, note!, actor, clock); return true;
+            case StageKind.VillageNotice or StageKind.TownshipNotice:
+                RequireNoticeEnded(stage, clock); break;
         }
         task.CompletedAt = clock.Now;
         task.CompletedBy = actor.Id;
@@ -101,8 +117,8 @@ public partial class Case
         task.Note = note;
         Record(actor, clock.Now, "task.completed", $"{name}：{result.ToChinese()}" + (note is null ? "" : $"（{Mask.Text(note)}）"));
 
-        // Departments compare in parallel: all must answer. The two household checkers go together: one answer is theirs.
-        var stageDone = stage.Kind != StageKind.Comparison || stage.Assignments.All(a => !a.IsOpen);
+        // Departments compare (and answer an application) in parallel: all must answer. The two household checkers go together: one answer is theirs.
+        var stageDone = stage.Kind is not (StageKind.Comparison or StageKind.DepartmentReply) || stage.Assignments.All(a => !a.IsOpen);
         if (stageDone) CompleteStage(stage, actor, clock, result, note);
         return stageDone;
     }
@@ -154,18 +170,6 @@ public partial class Case
         return v;
     }
 
-    /// <summary>风险消除. Never for a household without labour capacity (丰都: long-term monitoring instead).</summary>
-    public void EliminateRisk(bool householdHasNoLabourCapacity, string note, Actor actor, CaseClock clock)
-    {
-        RequireState(CaseState.Tracking, "风险消除", clock, needsOpenStage: false);
-        if (householdHasNoLabourCapacity) throw new DomainException("该户整户无劳动能力，不标注风险消除，继续长期监测帮扶");
-        if (string.IsNullOrWhiteSpace(note)) throw new DomainException("请写明风险消除的依据，例如：收入稳定超过监测标准，医疗支出已解决");
-        RiskEliminatedAt = clock.Now;
-        Record(actor, clock.Now, "risk.eliminated", Mask.Text(note));
-        foreach (var s in Stages.Where(s => s.IsOpen)) CompleteStage(s, actor, clock);
-        Close(CaseOutcome.RiskEliminated, actor, clock);
-    }
-
     /// <summary>An approved deferral: moves the open stage's deadline and replans its ladder (audited).</summary>
     public void Defer(DateTimeOffset newDue, string reason, Actor approver, CaseClock clock)
     {
@@ -174,6 +178,10 @@ public partial class Case
         if (stage.DueAt is not { } oldDue) throw new DomainException("该环节不限时，不需要延期");
         if (newDue <= oldDue) throw new DomainException("新的期限必须晚于原期限");
         if (newDue <= clock.Now) throw new DomainException("新的期限必须晚于现在");
+        // 丰都 第三步: 监测对象识别后20个工作日内，其帮扶措施必须录入 — the plan may not be deferred past it.
+        if (stage.Kind == StageKind.AssistanceStart && clock.Profile.MeasuresWithin is { } within && DecidedAt is { } identified
+            && within.DueFrom(identified, clock.Calendar, clock.Profile.OfficeClosing) is { } limit && newDue > limit)
+            throw new DomainException($"监测对象识别后{within.Describe()}内帮扶措施必须录入，最迟{ChinaTimeText(limit)}，延期不能超过这个时间");
         stage.DueAt = newDue;
         stage.Deferrals++;
         foreach (var step in stage.Steps.Where(s => s.DoneAt is null)) { step.DoneAt = clock.Now; step.Cancelled = true; }
@@ -200,8 +208,19 @@ public partial class Case
         if (State == CaseState.Closed || Stages.Any(s => s.IsOpen)) return null;
         var last = Stages.OrderBy(s => s.Sequence).LastOrDefault();
         if (last is null || IntakeToRedo(last)) return StageKind.Intake;
-        if (last.Kind == StageKind.Tracking) return StageKind.Tracking;
-        return profile.Next(last.Kind, ActiveScreening);
+        var proposed = EliminationProposedAt is not null;
+        switch (last.Kind)
+        {
+            // Tracking repeats until a risk-elimination proposal; a declined proposal goes back to tracking.
+            case StageKind.Tracking: return proposed ? FirstEliminationStage(profile) ?? StageKind.Tracking : StageKind.Tracking;
+            case StageKind.EliminationReview when proposed && profile.Has(StageKind.EliminationConfirmation): return StageKind.EliminationConfirmation;
+            case StageKind.EliminationReview or StageKind.EliminationConfirmation: return StageKind.Tracking;
+            // 丰都 第三步: 应由县级行业部门审批的……县级行业部门在收到申报材料后，原则上在5个工作日作出结论性答复.
+            case StageKind.Implementation when last.Assignments.Any(a => a.Result == TaskResult.Referred) && profile.Has(StageKind.DepartmentReply):
+                return StageKind.DepartmentReply;
+            case StageKind.DepartmentReply: return profile.Next(StageKind.Implementation, ActiveScreening, Severity == Severity.Serious);
+        }
+        return profile.Next(last.Kind, ActiveScreening, Severity == Severity.Serious);
     }
 
     /// <summary>Results an assignee may record at each stage.</summary>
@@ -209,7 +228,10 @@ public partial class Case
     {
         StageKind.Comparison => [TaskResult.NoAnomaly, TaskResult.ProblemFound],
         StageKind.HouseholdCheck => [TaskResult.Qualifies, TaskResult.DoesNotQualify],
-        StageKind.Decision => [TaskResult.Qualifies, TaskResult.DoesNotQualify],
+        StageKind.Decision or StageKind.Appraisal => [TaskResult.Qualifies, TaskResult.DoesNotQualify],
+        StageKind.VillageNotice or StageKind.TownshipNotice => [TaskResult.Done, TaskResult.DoesNotQualify],
+        StageKind.EliminationReview or StageKind.EliminationConfirmation => [TaskResult.Done, TaskResult.DoesNotQualify],
+        StageKind.Implementation => [TaskResult.Done, TaskResult.Referred],
         _ => [TaskResult.Done],
     };
 

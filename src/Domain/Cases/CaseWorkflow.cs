@@ -54,7 +54,11 @@ public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry p
         var clock = ClockFor(c);
         if (c.NextStage(clock.Profile) is not { } next) return null;
         var (assignees, gaps) = await router.RouteOrRefer(c, clock.Profile.Stage(next), ct);
-        var stage = c.StartStage(next, assignees, actor, clock);
+        // 湘阴 二(二)2(3): visits by household category (未脱贫 monthly, 已脱贫 quarterly) when the profile sets them.
+        DeadlineRule? rule = null;
+        if (next == StageKind.Tracking && clock.Profile.TrackingByCategory is { Count: > 0 } && c.HouseholdId is { } hid)
+            rule = clock.Profile.TrackingFor(await db.Households.Where(h => h.Id == hid).Select(h => (Roster.HouseholdCategory?)h.Category).FirstOrDefaultAsync(ct));
+        var stage = c.StartStage(next, assignees, actor, clock, rule);
         // The county office holds what the roster could not staff; the audit says what is missing (the card shows it too).
         if (gaps.Count > 0) c.RecordEvent(Actor.System(), clock.Now, UnroutedAction, string.Join("；", gaps));
         return stage;

@@ -23,6 +23,14 @@ public static class ChineseNames
         StageKind.Decision => "研判认定",
         StageKind.AssistanceStart => "启动帮扶",
         StageKind.Tracking => "跟踪帮扶",
+        StageKind.Appraisal => "民主评议",
+        StageKind.VillageNotice => "村级公示",
+        StageKind.TownshipNotice => "乡镇审定公示",
+        StageKind.EliminationReview => "风险消除审核",
+        StageKind.EliminationConfirmation => "风险消除确认",
+        StageKind.SeriousRiskReport => "严重风险告知县级",
+        StageKind.Implementation => "落实帮扶",
+        StageKind.DepartmentReply => "部门答复",
         _ => k.ToString(),
     };
 
@@ -34,6 +42,7 @@ public static class ChineseNames
         TaskResult.ProblemFound => "发现问题",
         TaskResult.Qualifies => "符合条件",
         TaskResult.DoesNotQualify => "不符合条件",
+        TaskResult.Referred => "已报县级部门审批",
         TaskResult.Invalid => "无效/重复线索",
         _ => r.ToString(),
     };

@@ -28,12 +28,28 @@ public enum StageKind
     ForwardToVillage = 3,
     /// <summary>入户核查</summary>
     HouseholdCheck = 4,
-    /// <summary>研判认定</summary>
+    /// <summary>研判认定 (云龙: 县级确定并公告, the county's confirmation and listing)</summary>
     Decision = 5,
     /// <summary>启动帮扶</summary>
     AssistanceStart = 6,
     /// <summary>跟踪帮扶</summary>
     Tracking = 7,
+    /// <summary>民主评议 (云龙 预警机制 二(七))</summary>
+    Appraisal = 8,
+    /// <summary>村“两委”决定并公示 (云龙 预警机制 二(八))</summary>
+    VillageNotice = 9,
+    /// <summary>乡镇审定并公示 (云龙 预警机制 二(八))</summary>
+    TownshipNotice = 10,
+    /// <summary>风险消除 乡镇审核</summary>
+    EliminationReview = 11,
+    /// <summary>风险消除 县级确认</summary>
+    EliminationConfirmation = 12,
+    /// <summary>严重风险 会同县级部门调查并告知县级 (丰都 第二步)</summary>
+    SeriousRiskReport = 13,
+    /// <summary>落实帮扶 (丰都 第三步: 乡镇落实, 或报县级部门审批)</summary>
+    Implementation = 14,
+    /// <summary>部门答复: the county departments' conclusive reply to the township's application (丰都 第三步)</summary>
+    DepartmentReply = 15,
 }
 
 /// <summary>Where a case stands. Open states name the stage being worked.</summary>
@@ -46,6 +62,14 @@ public enum CaseState
     Decision = 5,
     AssistanceStart = 6,
     Tracking = 7,
+    Appraisal = 8,
+    VillageNotice = 9,
+    TownshipNotice = 10,
+    EliminationReview = 11,
+    EliminationConfirmation = 12,
+    SeriousRiskReport = 13,
+    Implementation = 14,
+    DepartmentReply = 15,
     /// <summary>Finished: see <see cref="CaseOutcome"/>.</summary>
     Closed = 100,
 }
@@ -86,6 +110,8 @@ public enum TaskResult
     DoesNotQualify = 5,
     /// <summary>无效/重复线索 — the intake set aside with a reason.</summary>
     Invalid = 6,
+    /// <summary>已报县级部门审批 (丰都 第三步: 应由县级行业部门审批的)</summary>
+    Referred = 7,
 }
 
 /// <summary>The fixed list of risk types (风险类型).</summary>

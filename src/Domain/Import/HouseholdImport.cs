@@ -7,12 +7,12 @@ namespace RapidResponse.Domain.Import;
 
 /// <summary>
 /// households: household_no, head_name, id_number, phone, village_code, category, members, income_per_capita, contact_userid
-/// (+ optional card). Sized for a whole county (tens of thousands of rows): lookups go by batch, never by row.
+/// (+ optional card, no_labour_capacity). Sized for a whole county (tens of thousands of rows): lookups go by batch, never by row.
 /// </summary>
 internal static class HouseholdImport
 {
     private sealed record Row(int Line, string No, string HeadName, string IdNumber, string? Phone, string VillageCode,
-        HouseholdCategory Category, CardColour? Card, int Members, decimal Income, string? ContactUserId);
+        HouseholdCategory Category, CardColour? Card, int Members, decimal Income, string? ContactUserId, bool? NoLabour);
 
     public static async Task RunAsync(ImportRun run, List<TableRow> rows)
     {
@@ -39,6 +39,7 @@ internal static class HouseholdImport
             {
                 HouseholdNo = x.No, HeadName = x.HeadName, IdNumber = x.IdNumber, Phone = x.Phone, VillageCode = x.VillageCode,
                 Category = x.Category, Card = x.Card ?? CardColour.None, Members = x.Members, IncomePerCapita = x.Income, ContactUserId = x.ContactUserId,
+                NoLabourCapacity = x.NoLabour ?? false,
             },
             Apply);
     }
@@ -55,6 +56,7 @@ internal static class HouseholdImport
         var incomeText = run.Cell(r, "income_per_capita");
         var contact = run.Cell(r, "contact_userid");
         var cardText = run.Cell(r, "card");
+        var noLabourText = run.Cell(r, "no_labour_capacity");
 
         if (Codes.Check(no, "户编号") is { } bad) problems.Add(bad);
         else if (run.SeenBefore("no", no, r.Line) is { } first) problems.Add($"户编号 {no} 与第{first}行重复");
@@ -81,9 +83,16 @@ internal static class HouseholdImport
             if (RosterValues.TryCard(cardText, out var c)) card = c;
             else problems.Add($"卡片颜色“{cardText}”不认识，可填 {RosterValues.CardChoices}");
         }
+        // 丰都 第五步: 整户丧失劳动能力的（含正在享受农村低保或特困人员救助供养的监测对象）— 低保 / 特困 imply it.
+        bool? noLabour = null;
+        if (run.HasColumn("no_labour_capacity"))
+        {
+            if (RosterValues.TryNoLabour(noLabourText, out var nl)) noLabour = nl;
+            else problems.Add($"整户无劳动能力（no_labour_capacity）“{noLabourText}”不认识，可填 {RosterValues.NoLabourChoices}，不填视为“否”");
+        }
         if (problems.Count > 0) return null;
         return new Row(r.Line, no, head, id, phone.Length == 0 ? null : PhoneNumber.Normalize(phone), village, category, card, members, income,
-            contact.Length == 0 ? null : contact);
+            contact.Length == 0 ? null : contact, noLabour);
     }
 
     /// <summary>丰都 “每名监测帮扶联系人…最多不超过2户” / 湘阴 “结对户数不得超过5户”: rows beyond the profile's cap are refused.</summary>
@@ -126,10 +135,12 @@ internal static class HouseholdImport
     private static bool Apply(Household e, Row x)
     {
         var card = x.Card ?? e.Card; // a file without the card column keeps the colours already given
+        var noLabour = x.NoLabour ?? e.NoLabourCapacity; // likewise a file without no_labour_capacity
         if (e.HeadName == x.HeadName && e.IdNumber == x.IdNumber && e.Phone == x.Phone && e.VillageCode == x.VillageCode && e.Category == x.Category
-            && e.Card == card && e.Members == x.Members && e.IncomePerCapita == x.Income && e.ContactUserId == x.ContactUserId)
+            && e.Card == card && e.Members == x.Members && e.IncomePerCapita == x.Income && e.ContactUserId == x.ContactUserId && e.NoLabourCapacity == noLabour)
             return false;
         (e.HeadName, e.IdNumber, e.Phone, e.VillageCode, e.Category, e.Card) = (x.HeadName, x.IdNumber, x.Phone, x.VillageCode, x.Category, card);
+        e.NoLabourCapacity = noLabour;
         (e.Members, e.IncomePerCapita, e.ContactUserId) = (x.Members, x.Income, x.ContactUserId);
         return true;
     }

@@ -20,7 +20,7 @@ public static class ImportKinds
     };
 
     /// <summary>Columns a file may add: households may carry the 湘阴 red/yellow/green card.</summary>
-    public static IReadOnlyList<string> OptionalColumns(ImportKind kind) => kind == ImportKind.Households ? ["card"] : [];
+    public static IReadOnlyList<string> OptionalColumns(ImportKind kind) => kind == ImportKind.Households ? ["card", "no_labour_capacity"] : [];
 
     /// <summary>The kind as used in URLs and on the command line: regions, departments, staff, households, groups.</summary>
     public static string Name(this ImportKind kind) => kind.ToString().ToLowerInvariant();

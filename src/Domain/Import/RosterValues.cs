@@ -48,6 +48,13 @@ public static class RosterValues
         (["green", "绿", "绿卡"], CardColour.Green),
     ];
 
+    // 丰都 第五步: 低保 and 特困 households count as households without labour capacity.
+    private static readonly (string[] Names, bool Value)[] NoLabour =
+    [
+        (["", "no", "否", "0", "false", "有劳动能力"], false),
+        (["yes", "是", "1", "true", "低保", "低保户", "特困", "特困户", "特困供养", "整户无劳动能力"], true),
+    ];
+
     private static readonly (string[] Names, GroupPurpose Value)[] Purposes =
     [
         (["township_work", "乡镇工作群"], GroupPurpose.TownshipWork),
@@ -61,6 +68,7 @@ public static class RosterValues
     public static bool TryCategory(string text, out HouseholdCategory v) => TryFind(Categories, text, out v);
     public static bool TryCard(string text, out CardColour v) => TryFind(Cards, text, out v);
     public static bool TryPurpose(string text, out GroupPurpose v) => TryFind(Purposes, text, out v);
+    public static bool TryNoLabour(string text, out bool v) => TryFind(NoLabour, text, out v);
 
     /// <summary>"county/township/village 或 县/乡镇/村" — the choices for an error message.</summary>
     public static string LevelChoices => Choices(Levels);
@@ -69,6 +77,7 @@ public static class RosterValues
     public static string CategoryChoices => string.Join("/", Categories.Select(c => c.Names[1]));
     public static string CardChoices => "红/黄/绿（或留空）";
     public static string PurposeChoices => Choices(Purposes);
+    public static string NoLabourChoices => "是/否/低保/特困";
 
     public static string Chinese(this RegionLevel level) => Levels.First(l => l.Value == level).Names[1];
     public static string Chinese(this StaffRole role) => Roles.First(r => r.Value == role).Names[1];

@@ -17,6 +17,8 @@ public enum DeadlineKind
     Months = 4,
     /// <summary>N hours, to the minute (e.g. the 48-hour emergency report).</summary>
     Hours = 5,
+    /// <summary>月底前: end of the last day of the start's month (丰都 第五步 每月末).</summary>
+    MonthEnd = 6,
 }
 
 /// <summary>A deadline rule of a profile stage.</summary>
@@ -41,6 +43,7 @@ public sealed record DeadlineRule(DeadlineKind Kind, int Value = 0)
             // DateOnly.AddMonths clamps Jan 31 + 1 month to Feb 28/29.
             DeadlineKind.Months => ChinaTime.EndOfDay(day.AddMonths(Value)),
             DeadlineKind.Hours => local.AddHours(Value),
+            DeadlineKind.MonthEnd => ChinaTime.EndOfDay(new DateOnly(day.Year, day.Month, DateTime.DaysInMonth(day.Year, day.Month))),
             _ => throw new InvalidOperationException($"unknown deadline kind {Kind}"),
         };
     }
@@ -54,6 +57,7 @@ public sealed record DeadlineRule(DeadlineKind Kind, int Value = 0)
         DeadlineKind.CalendarDays => $"{Value}天",
         DeadlineKind.Months => $"{Value}个月",
         DeadlineKind.Hours => $"{Value}小时",
+        DeadlineKind.MonthEnd => "当月月底前",
         _ => Kind.ToString(),
     };
 }

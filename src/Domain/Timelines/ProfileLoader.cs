@@ -81,9 +81,14 @@ public static class ProfileLoader
                 var assignees = Int(s, "assignees", p, where + ".") ?? 1;
                 if (assignees is < 1 or > 5) p.Add($"{where}.assignees must be 1–5");
                 var stageName = Str(s, "name", p, required: true, where + ".") ?? "";
+                var notice = s.ContainsKey("notice") ? Deadline(s, "notice", p, where) : null;
+                if (notice is { Kind: DeadlineKind.None }) notice = null;
+                var when = Str(s, "when", p, prefix: where + ".");
+                if (when is not null and not "serious") p.Add($"{where}.when: '{when}' is not known (the only condition is \"serious\": the stage is kept only for cases marked 严重)");
                 if (i == 0 && kind is { } first && first != StageKind.Intake) p.Add("the first stage must be 'intake'");
                 if (kind is { } k && actor is { } a)
-                    stages.Add(new StageDefinition(k, stageName, a, deadline, ladder, assignees, Str(s, "action", p, prefix: where + "."), active, Str(s, "source", p, prefix: where + ".")));
+                    stages.Add(new StageDefinition(k, stageName, a, deadline, ladder, assignees, Str(s, "action", p, prefix: where + "."), active,
+                        Str(s, "source", p, prefix: where + "."), notice, when == "serious"));
             }
             foreach (var dup in stages.GroupBy(s => s.Kind).Where(g => g.Count() > 1))
                 p.Add($"stage '{Camel(dup.Key)}' appears {dup.Count()} times");
@@ -109,24 +114,58 @@ public static class ProfileLoader
         var maxContact = Int(root, "maxHouseholdsPerContact", p) ?? 5;
         if (maxContact < 1) p.Add("'maxHouseholdsPerContact' must be at least 1");
         var source2 = Str(root, "source", p);
+        var window = Obj(root, "eliminationWindow", p, "") is { } w ? Window(w, p) : null;
+        var byCategory = Obj(root, "trackingByCategory", p, "") is { } tc ? TrackingByCategory(tc, p) : null;
+        var measures = root.ContainsKey("measuresWithin") ? Deadline(root, "measuresWithin", p, "") : null;
+        if (measures is { Kind: DeadlineKind.None }) measures = null;
+        if (byCategory is { Count: > 0 } && stages.All(x => x.Kind != StageKind.Tracking)) p.Add("'trackingByCategory' needs a 'tracking' stage");
         var cadence = Bulletins.BulletinCadence.Monthly;
         if (Str(root, "bulletinCadence", p) is { } cad && !(TryEnum(cad, out cadence)))
             p.Add($"'bulletinCadence': '{cad}' is not one of monthly, bimonthly");
         var threshold = Int(root, "interviewThreshold", p) ?? 3;
         if (threshold < 1) p.Add("'interviewThreshold' must be at least 1 (problems in one 通报 period that list a unit for 约谈)");
         if (p.Count > 0) throw new InvalidProfileException(source, p);
-        return new TimelineProfile(name, version, title, prefix, closing, hours, stages, order, show, maxContact, source2)
+        return new TimelineProfile(name, version, title, prefix, closing, hours, stages, order, show, maxContact, source2, window, byCategory, measures)
         {
             BulletinCadence = cadence, InterviewThreshold = threshold,
         };
     }
 
-    /// <summary>Parses "none", "sameDay", "2wd", "5d", "1m", "48h".</summary>
+    private static EliminationWindow Window(JsonObject o, List<string> p)
+    {
+        UnknownKeys(o, WindowKeys, "eliminationWindow.", p);
+        var months = new List<int>();
+        if (o["months"] is JsonArray ma)
+            foreach (var n in ma)
+            {
+                if (n is JsonValue jv && jv.TryGetValue<int>(out var m) && m is >= 1 and <= 12 && !months.Contains(m)) months.Add(m);
+                else p.Add($"eliminationWindow.months: {n?.ToJsonString() ?? "null"} must be a month 1–12, each once");
+            }
+        else if (o["months"] is not null) p.Add("eliminationWindow.months must be an array of months, e.g. [1, 4, 7, 10]");
+        var last = Int(o, "lastDays", p, "eliminationWindow.");
+        if (last is < 1 or > 28) p.Add("eliminationWindow.lastDays must be 1–28");
+        return new EliminationWindow(months, last, Str(o, "source", p, prefix: "eliminationWindow."));
+    }
+
+    private static Dictionary<Roster.HouseholdCategory, DeadlineRule> TrackingByCategory(JsonObject o, List<string> p)
+    {
+        var map = new Dictionary<Roster.HouseholdCategory, DeadlineRule>();
+        foreach (var (key, node) in o)
+        {
+            if (!TryEnum<Roster.HouseholdCategory>(key, out var cat))
+            { p.Add($"trackingByCategory: '{key}' is not one of {string.Join(", ", Enum.GetValues<Roster.HouseholdCategory>().Select(x => Camel(x)))}"); continue; }
+            if (Deadline(o, key, p, "trackingByCategory") is { Kind: not DeadlineKind.None } r) map[cat] = r;
+        }
+        return map;
+    }
+
+    /// <summary>Parses "none", "sameDay", "monthEnd", "2wd", "5d", "1m", "48h".</summary>
     public static bool TryParseDeadline(string text, out DeadlineRule rule)
     {
         rule = DeadlineRule.None;
         var t = text.Trim();
         if (t.Equals("none", StringComparison.OrdinalIgnoreCase)) return true;
+        if (t.Equals("monthEnd", StringComparison.OrdinalIgnoreCase)) { rule = new(DeadlineKind.MonthEnd); return true; }
         if (t.Equals("sameDay", StringComparison.OrdinalIgnoreCase)) { rule = new(DeadlineKind.SameDay); return true; }
         (string suffix, DeadlineKind kind)[] units = [("wd", DeadlineKind.WorkingDays), ("d", DeadlineKind.CalendarDays), ("m", DeadlineKind.Months), ("h", DeadlineKind.Hours)];
         foreach (var (suffix, kind) in units)
@@ -182,15 +221,16 @@ public static class ProfileLoader
         if (node is null) { p.Add($"{where}.{key} is missing (e.g. \"sameDay\", \"2wd\", \"1m\", \"none\")"); return null; }
         if (AsString(node) is not { } v) { p.Add($"{where}.{key}: {node.ToJsonString()} must be a string such as \"2wd\""); return null; }
         if (TryParseDeadline(v, out var r)) return r;
-        p.Add($"{where}.{key}: '{v}' is not a deadline (use none, sameDay, Nwd, Nd, Nm or Nh)");
+        p.Add($"{where}.{key}: '{v}' is not a deadline (use none, sameDay, monthEnd, Nwd, Nd, Nm or Nh)");
         return null;
     }
 
     private static readonly string[] RootKeys =
         ["name", "version", "title", "casePrefix", "source", "officeClosing", "workingHours", "showRankings", "maxHouseholdsPerContact", "defaultLadder", "stages", "activeScreeningOrder",
-         "bulletinCadence", "interviewThreshold"];
+         "eliminationWindow", "trackingByCategory", "measuresWithin", "bulletinCadence", "interviewThreshold"];
+    private static readonly string[] WindowKeys = ["months", "lastDays", "source"];
     private static readonly string[] HoursKeys = ["start", "end", "dueMorningNagAt"];
-    private static readonly string[] StageKeys = ["kind", "name", "actor", "assignees", "deadline", "activeScreeningDeadline", "ladder", "action", "source"];
+    private static readonly string[] StageKeys = ["kind", "name", "actor", "assignees", "deadline", "activeScreeningDeadline", "ladder", "action", "source", "notice", "when"];
     private static readonly string[] LadderKeys = ["nagAt", "nagOnDueMorning", "levels"];
     private static readonly string[] LevelKeys = ["level", "afterWorkingDays", "target"];
 

@@ -1,5 +1,6 @@
 using RapidResponse.Domain.Bulletins;
 using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Roster;
 
 namespace RapidResponse.Domain.Timelines;
 
@@ -53,7 +54,44 @@ public sealed record StageDefinition(
     int Assignees = 1,
     string? Action = null,
     DeadlineRule? ActiveScreeningDeadline = null,
-    string? Source = null);
+    string? Source = null,
+    DeadlineRule? Notice = null,
+    bool SeriousOnly = false)
+{
+    /// <summary>
+    /// 公示期: when the stage is a public notice, the instant the notice has run its course (counted like a deadline from the
+    /// stage's start); the stage cannot complete before it, and its own deadline (if any) counts from it.
+    /// </summary>
+    public DateTimeOffset? NoticeEndsFrom(DateTimeOffset start, Calendar.WorkingCalendar calendar, TimeOnly officeClosing) =>
+        Notice?.DueFrom(start, calendar, officeClosing);
+}
+
+/// <summary>
+/// When risk elimination (风险消除) may be proposed: in the listed months (云龙 预警机制 二(九) 每季度首月: 1, 4, 7, 10),
+/// and, when <paramref name="LastDays"/> is set, only in the month's last days (丰都 第五步 每月末).
+/// </summary>
+public sealed record EliminationWindow(IReadOnlyList<int> Months, int? LastDays, string? Source = null)
+{
+    public bool Contains(DateOnly day) =>
+        (Months.Count == 0 || Months.Contains(day.Month)) &&
+        (LastDays is not { } n || day.Day > DateTime.DaysInMonth(day.Year, day.Month) - n);
+
+    /// <summary>The first day on or after <paramref name="day"/> inside the window.</summary>
+    public DateOnly NextOpening(DateOnly day)
+    {
+        for (var d = day; d < day.AddYears(2); d = d.AddDays(1)) if (Contains(d)) return d;
+        return day;
+    }
+
+    /// <summary>"每季度首月（1、4、7、10月）" / "每月最后5天".</summary>
+    public string Describe()
+    {
+        var months = Months.Count == 0 || Months.Count == 12 ? "每月"
+            : Months.SequenceEqual([1, 4, 7, 10]) ? "每季度首月（1、4、7、10月）"
+            : string.Join("、", Months) + "月";
+        return LastDays is { } n ? $"{months}最后{n}天" : months;
+    }
+}
 
 /// <summary>Working hours for nags and escalations; nothing is sent outside them or on non-working days.</summary>
 public sealed record WorkingHours(TimeOnly Start, TimeOnly End, TimeOnly DueMorningNagAt);
@@ -73,7 +111,10 @@ public sealed record TimelineProfile(
     IReadOnlyList<StageKind> ActiveScreeningOrder,
     bool ShowRankings,
     int MaxHouseholdsPerContact,
-    string? Source = null)
+    string? Source = null,
+    EliminationWindow? Elimination = null,
+    IReadOnlyDictionary<HouseholdCategory, DeadlineRule>? TrackingByCategory = null,
+    DeadlineRule? MeasuresWithin = null)
 {
     /// <summary>How often the 通报 goes out (profile key <c>bulletinCadence</c>; 云龙 三(一) 双月一通报).</summary>
     public BulletinCadence BulletinCadence { get; init; } = BulletinCadence.Monthly;
@@ -92,14 +133,24 @@ public sealed record TimelineProfile(
     /// <summary>The stage's name in this profile; the kind itself for a stage the profile (or its version) does not have.</summary>
     public string NameOf(StageKind kind) => Has(kind) ? Stage(kind).Name : kind.ToString();
 
-    /// <summary>Stage order for a case: the active-screening order for cadre-found cases when the profile has one.</summary>
-    public IReadOnlyList<StageKind> OrderFor(bool activeScreening) =>
-        activeScreening && ActiveScreeningOrder.Count > 0 ? ActiveScreeningOrder : [.. Stages.Select(s => s.Kind)];
+    /// <summary>
+    /// Stage order for a case: the active-screening order for cadre-found cases when the profile has one; a stage kept only for
+    /// serious risks (丰都 第二步) is left out of a general case. The elimination stages follow tracking only on a proposal, the
+    /// departments' reply follows implementation only when the township referred the case to them.
+    /// </summary>
+    public IReadOnlyList<StageKind> OrderFor(bool activeScreening, bool serious = false) =>
+        [.. (activeScreening && ActiveScreeningOrder.Count > 0 ? ActiveScreeningOrder : Stages.Select(s => s.Kind))
+            .Where(k => serious || !Stage(k).SeriousOnly)
+            .Where(k => k is not (StageKind.EliminationReview or StageKind.EliminationConfirmation or StageKind.DepartmentReply))];
+
+    /// <summary>The deadline of tracking visits for a household of this category (湘阴: 未脱贫 monthly, 已脱贫 quarterly).</summary>
+    public DeadlineRule TrackingFor(HouseholdCategory? category) =>
+        category is { } c && TrackingByCategory?.TryGetValue(c, out var r) == true ? r! : Stage(StageKind.Tracking).Deadline;
 
     /// <summary>The stage after <paramref name="kind"/> in the case's order, or null at the end.</summary>
-    public StageKind? Next(StageKind kind, bool activeScreening)
+    public StageKind? Next(StageKind kind, bool activeScreening, bool serious = false)
     {
-        var order = OrderFor(activeScreening);
+        var order = OrderFor(activeScreening, serious);
         var i = order.ToList().IndexOf(kind);
         return i >= 0 && i + 1 < order.Count ? order[i + 1] : null;
     }

@@ -12,6 +12,18 @@ public sealed class LadderTexts(TemplateRenderer templates, WorkingCalendar cale
 {
     public string Nag(LadderStep step, Case c, CaseStage stage, TimelineProfile profile, LadderContext ctx, StageAssignment to, DateTimeOffset now)
     {
+        // 云龙 预警机制 二(八) “公示结束上报”: the notice has run; its holder confirms it and passes the case on.
+        if (step.Kind == LadderStepKind.NoticeEnded)
+            return Mask.Text(templates.Render("notice.ended", new Dictionary<string, object?>
+            {
+                ["case_number"] = c.Number,
+                ["village"] = ctx.RegionName(c.VillageCode),
+                ["township"] = ctx.RegionName(ctx.ChainOf(c.VillageCode).Township),
+                ["stage"] = profile.NameOf(stage.Kind),
+                ["action"] = profile.Has(stage.Kind) ? profile.Stage(stage.Kind).Action ?? "" : "",
+                ["ended"] = profile.Has(stage.Kind) && profile.Stage(stage.Kind).NoticeEndsFrom(stage.StartedAt, calendar, profile.OfficeClosing) is { } e ? DueText.Of(e).Replace("前", "") : "",
+                ["assignee"] = ctx.NameOf(to),
+            }));
         var due = stage.DueAt!.Value;
         var today = ChinaTime.DateOf(now);
         var dueDay = ChinaTime.DateOf(due);

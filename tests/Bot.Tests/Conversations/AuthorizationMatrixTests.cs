@@ -38,6 +38,8 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
             var s = c.CurrentStage!;
             var clock = wf.ClockFor(c);
             var result = Case.Allowed(s.Kind)[0];
+            // Set-up only: a notice is taken as having run its five days (the behaviour under test is who may act, not when).
+            if (c.NoticeEndsAt(s, clock) is { } ends) s.StartedAt -= ends - s.StartedAt + TimeSpan.FromMinutes(1);
             if (s.Kind == StageKind.Decision) c.Decide(true, null, new Actor("x", "x"), clock);
             else foreach (var a in s.Assignments.ToList()) if (a.IsOpen) c.CompleteTask(a.TaskId, result, "说明", new Actor("x", "x"), clock);
             await wf.AdvanceAsync(c, new Actor("x", "x"));
@@ -71,7 +73,14 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
     [InlineData("vc_a1", StageKind.HouseholdCheck, true)]
     [InlineData("gm_b1", StageKind.HouseholdCheck, false)]
     [InlineData("d_wj", StageKind.HouseholdCheck, false)]
-    [InlineData("to_a", StageKind.Decision, true)]
+    [InlineData("gm_a1", StageKind.Appraisal, true)]
+    [InlineData("gm_b1", StageKind.Appraisal, false)]
+    [InlineData("to_a", StageKind.VillageNotice, true)]
+    [InlineData("gm_a2", StageKind.VillageNotice, false)]
+    [InlineData("to_a", StageKind.TownshipNotice, true)]
+    [InlineData("gm_a1", StageKind.TownshipNotice, false)]
+    // 云龙 预警机制 二(八) 报县级确定: the county office confirms, not the township.
+    [InlineData("to_a", StageKind.Decision, false)]
     [InlineData("vc_a1", StageKind.Decision, false)]
     [InlineData("to_b", StageKind.Decision, false)]
     [InlineData("co_1", StageKind.Decision, true)]

@@ -39,6 +39,8 @@ public sealed class CallbackFlowTests
         var receipt = chat.LastTextTo(farmer.UserId);
         Assert.Contains("YL-2026-000001", receipt);
         Assert.Contains("2个工作日", receipt);
+        // The receipt promises the 云龙 procedure as written: the two five-day notices, no invented limit for the county.
+        Assert.Contains("- 民主评议：当月月底前\n- 村级公示：公示5天\n- 乡镇审定公示：公示5天\n- 县级确定\n- 启动帮扶：1个月内", receipt.Replace("\r", ""));
 
         // Intake card to the village's grid monitor; 受理 answers the clicker's card passively.
         var gm = new WeComUser(f, http, "gm_a1");
@@ -52,20 +54,23 @@ public sealed class CallbackFlowTests
         Assert.Null(await yb.ClickAsync(TaskFor(chat, "d_yb", "信息比对"), "problem"));
         await yb.SayAsync("2026年9月住院自付3.1万元");
 
-        // Township forwards to the village; two village cadres get the check; the township decides.
+        // Township forwards to the village; two village cadres get the check; the village's democratic appraisal finds otherwise.
         var township = new WeComUser(f, http, "to_a");
         Assert.Equal("已反馈到村", await township.ClickAsync(TaskFor(chat, "to_a", "反馈到村"), "forward"));
         Assert.Single(chat.CardsTo("vc_a1"), c => c.Title.StartsWith("入户核查", StringComparison.Ordinal));
         Assert.Equal("符合条件", await gm.ClickAsync(TaskFor(chat, "gm_a1", "入户核查"), "qualifies"));
-        await township.ClickAsync(TaskFor(chat, "to_a", "研判认定"), "not_qualifies");
-        await township.SayAsync("家庭年人均纯收入1.2万元，高于监测范围");
+        // 村里核查符合 is progress, not the decision (云龙 预警机制 二(七)(八): appraisal, notices and the county come first).
+        Assert.Contains("村里入户核查符合条件。这还不是最后结果", chat.LastTextTo(farmer.UserId));
+        Assert.Contains("民主评议", chat.LastTextTo(farmer.UserId));
+        await gm.ClickAsync(TaskFor(chat, "gm_a1", "民主评议"), "not_qualifies");
+        await gm.SayAsync("家庭年人均纯收入1.2万元，高于监测范围");
 
         Assert.Contains("理由：家庭年人均纯收入1.2万元", chat.LastTextTo(farmer.UserId));
         using var db = f.NewDb();
         var c = await db.Cases.Include(x => x.Stages).Include(x => x.Audit).SingleAsync();
         Assert.Equal(CaseState.Closed, c.State);
         Assert.Equal(CaseOutcome.NotQualified, c.Outcome);
-        Assert.Equal([StageKind.Intake, StageKind.Comparison, StageKind.ForwardToVillage, StageKind.HouseholdCheck, StageKind.Decision],
+        Assert.Equal([StageKind.Intake, StageKind.Comparison, StageKind.ForwardToVillage, StageKind.HouseholdCheck, StageKind.Appraisal],
             c.Stages.OrderBy(s => s.Sequence).Select(s => s.Kind));
         // Every click is audited with the message it came from.
         Assert.All(c.Audit.Where(a => a.Action == "task.completed"), a => Assert.False(string.IsNullOrEmpty(a.SourceMessageId)));

@@ -94,19 +94,20 @@ public sealed class StaffCommandTests
         var (f, http, chat, number) = await WithReportedCase();
         using var _ = f;
         await ToDecisionAsync(f, http, chat);
-        var township = new WeComUser(f, http, "to_a");
-        var decision = chat.CardsTo("to_a").Last(c => c.Title.StartsWith("研判认定", StringComparison.Ordinal)).TaskId;
+        // 云龙 预警机制 二(七): the village's democratic appraisal is the first level that can find the household does not qualify.
+        var township = new WeComUser(f, http, "gm_a1");
+        var decision = chat.CardsTo("gm_a1").Last(c => c.Title.StartsWith("民主评议", StringComparison.Ordinal)).TaskId;
         Assert.Null(await township.ClickAsync(decision, "not_qualifies")); // needs words: no passive reply yet
-        Assert.Contains("不符合的理由", chat.LastTextTo("to_a"));
+        Assert.Contains("不符合的理由", chat.LastTextTo("gm_a1"));
 
         if (menu) await township.MenuAsync(said); else await township.SayAsync(said);
-        var answer = chat.LastTextTo("to_a");
+        var answer = chat.LastTextTo("gm_a1");
         Assert.Contains("请直接写原因，例如", answer);
         Assert.Contains("不能当作不符合的理由", answer);
         using (var db = f.NewDb())
         {
             var c = await db.Cases.SingleAsync();
-            Assert.Equal(CaseState.Decision, c.State);
+            Assert.Equal(CaseState.Appraisal, c.State);
             Assert.Null(c.DecisionReason);
         }
         // The prompt is still open: the next words are the reason.

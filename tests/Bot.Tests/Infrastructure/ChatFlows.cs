@@ -27,7 +27,8 @@ public static class ChatFlows
                 StageKind.Comparison => "no_anomaly",
                 StageKind.ForwardToVillage => "forward",
                 StageKind.HouseholdCheck => "qualifies",
-                StageKind.Decision => "not_qualifies",
+                // 云龙 预警机制 二(七): the village's democratic appraisal is the first level that can find the household does not qualify.
+                StageKind.Appraisal or StageKind.Decision => "not_qualifies",
                 _ => throw new InvalidOperationException($"{number} reached {stage.Kind}"),
             };
             await chat.ClickAsync(user, task.TaskId, key);

@@ -25,7 +25,19 @@ public sealed class DemoCommandTests(ITestOutputHelper log)
         Assert.Contains("杨松（部门工作人员） 点击卡片按钮「比对无异常」", t);
         Assert.Contains("点击卡片按钮「已反馈到村」→ 已反馈到村", t);
         Assert.Contains("点击卡片按钮「核查符合」", t);
-        Assert.Contains("点击卡片按钮「认定符合」→ 已认定符合", t);
+        // 云龙 预警机制 二(七)(八): appraisal, the village's and the township's five-day notices, the county's confirmation.
+        Assert.Contains("村里入户核查符合条件。这还不是最后结果", t);
+        Assert.Contains("点击卡片按钮「评议通过」→ 符合条件", t);
+        Assert.Contains("时间快进：村级公示到 10月17日 23:59 期满", t);
+        Assert.Contains("点击卡片按钮「公示期满无异议」→ 公示期满，已上报", t);
+        Assert.Contains("时间快进：乡镇审定公示到", t);
+        Assert.Contains("点击卡片按钮「审定通过，公示期满」→ 公示期满，已上报", t);
+        Assert.Contains("马田（县级办公室工作人员） 点击卡片按钮「认定符合」→ 已认定符合", t);
+        // By the county's confirmation (two five-day notices later) the 微信客服 farmer's 48-hour window has closed: the decision is
+        // held for the farmer's next message and the village cadre is asked to tell the household; 进度 then delivers it.
+        Assert.Contains("[任务卡片] 告知农户结果 · YL-2026-000001", t);
+        Assert.True(t.IndexOf("已经核实认定：您家符合监测帮扶条件", StringComparison.Ordinal) > t.IndexOf("王乙子（农户，微信客服）：进度", StringComparison.Ordinal));
+        Assert.Contains("正在启动帮扶", t);
         Assert.Contains("时间快进", t);
         // Privacy: the farmer typed a full ID number and phone; the transcript masks both.
         Assert.DoesNotContain("990101198904220012", t);

@@ -37,7 +37,16 @@ public partial class CaseStateMachineTests
         s = Start(c, StageKind.HouseholdCheck, "2026-03-02 14:05", "yunlong", Staff("gm1"), Staff("vc1"));
         if (upTo == StageKind.HouseholdCheck) return c;
         Done(c, s, "2026-03-03 10:00", TaskResult.Qualifies, "核查属实");
-        s = Start(c, StageKind.Decision, "2026-03-03 10:05", "yunlong", Staff("twp1"));
+        s = Start(c, StageKind.Appraisal, "2026-03-03 10:05", "yunlong", Staff("vc1"));
+        if (upTo == StageKind.Appraisal) return c;
+        Done(c, s, "2026-03-03 16:00", TaskResult.Qualifies);
+        s = Start(c, StageKind.VillageNotice, "2026-03-03 16:05", "yunlong", Staff("vc1"));
+        if (upTo == StageKind.VillageNotice) return c;
+        Done(c, s, "2026-03-09 09:00");
+        s = Start(c, StageKind.TownshipNotice, "2026-03-09 09:05", "yunlong", Staff("twp1"));
+        if (upTo == StageKind.TownshipNotice) return c;
+        Done(c, s, "2026-03-16 09:00");
+        s = Start(c, StageKind.Decision, "2026-03-16 09:05", "yunlong", Staff("co1"));
         if (upTo == StageKind.Decision) return c;
         c.Decide(true, null, Township, Clock("2026-03-04 10:00"));
         s = Start(c, StageKind.AssistanceStart, "2026-03-04 10:05", "yunlong", Staff("twp1"));
@@ -52,7 +61,7 @@ public partial class CaseStateMachineTests
     {
         var c = NewCase();
         Assert.Equal(CaseState.Intake, c.State);
-        Assert.Equal(("yunlong", 1), (c.ProfileName, c.ProfileVersion));
+        Assert.Equal(("yunlong", 2), (c.ProfileName, c.ProfileVersion));
         Assert.Equal(StageKind.Intake, c.NextStage(Yunlong));
         Assert.DoesNotContain("13812345678", c.Audit[0].Detail);   // masked in the audit trail
 
@@ -84,8 +93,20 @@ public partial class CaseStateMachineTests
         Assert.All(chk.Assignments, a => Assert.False(a.IsOpen));
         Assert.Equal(TaskResult.Qualifies, chk.Assignments[1].Result);
 
-        var dec = Start(c, StageKind.Decision, "2026-03-11 15:05", "yunlong", Staff("twp1"));
-        c.Decide(true, null, Township, Clock("2026-03-12 10:00"));
+        // 云龙 预警机制 二(七)(八): appraisal, the village's five-day notice, the township's five-day notice, the county's confirmation.
+        Assert.Equal(StageKind.Appraisal, c.NextStage(Yunlong));
+        var apr = Start(c, StageKind.Appraisal, "2026-03-11 15:05", "yunlong", Staff("vc1"));
+        Assert.Equal(Eod("2026-03-31"), apr.DueAt);   // 当月拟认定名单: by the month's end
+        Assert.True(c.CompleteTask(apr.Assignments[0].TaskId, TaskResult.Qualifies, null, Cadre, Clock("2026-03-12 16:00")));
+        Assert.Null(c.Qualifies);                      // the appraisal is no decision
+        var vn = Start(c, StageKind.VillageNotice, "2026-03-12 16:05", "yunlong", Staff("vc1"));
+        Assert.Null(vn.DueAt);
+        Assert.Equal(Eod("2026-03-17"), c.NoticeEndsAt(vn, Clock("2026-03-12 16:05")));
+        Assert.True(c.CompleteTask(vn.Assignments[0].TaskId, TaskResult.Done, null, Cadre, Clock("2026-03-18 09:00")));
+        var tn = Start(c, StageKind.TownshipNotice, "2026-03-18 09:05", "yunlong", Staff("twp1"));
+        Assert.True(c.CompleteTask(tn.Assignments[0].TaskId, TaskResult.Done, null, Township, Clock("2026-03-24 09:00")));
+        var dec = Start(c, StageKind.Decision, "2026-03-24 09:05", "yunlong", Staff("co1"));
+        c.Decide(true, null, County, Clock("2026-03-24 10:00"));
         Assert.True(c.Qualifies);
         Assert.False(dec.IsOpen);
         Assert.Equal(StageKind.AssistanceStart, c.NextStage(Yunlong));
@@ -102,9 +123,17 @@ public partial class CaseStateMachineTests
         Assert.Equal(StageKind.Tracking, c.NextStage(Yunlong));   // tracking repeats monthly
         Start(c, StageKind.Tracking, "2026-04-20 10:05", "yunlong", Staff("cp1"));
 
-        c.EliminateRisk(householdHasNoLabourCapacity: false, "收入稳定，医疗支出已解决", County, Clock("2026-07-01 10:00"));
+        // 云龙 预警机制 二(九): proposed in the quarter's first month with the household's consent; township reviews, county confirms.
+        c.ProposeElimination("收入稳定，医疗支出已解决", new Consent("户主", L("2026-07-01 09:00"), "当面签字确认"), false, Cadre, Clock("2026-07-01 10:00"));
+        Assert.Equal(StageKind.EliminationReview, c.NextStage(Yunlong));
+        var rev = Start(c, StageKind.EliminationReview, "2026-07-01 10:05", "yunlong", Staff("twp1"));
+        Assert.Equal(Eod("2026-07-31"), rev.DueAt);
+        Assert.True(c.CompleteTask(rev.Assignments[0].TaskId, TaskResult.Done, null, Township, Clock("2026-07-02 10:00")));
+        var cnf = Start(c, StageKind.EliminationConfirmation, "2026-07-02 10:05", "yunlong", Staff("co1"));
+        Assert.True(c.CompleteTask(cnf.Assignments[0].TaskId, TaskResult.Done, null, County, Clock("2026-07-03 10:00")));
         Assert.Equal((CaseState.Closed, CaseOutcome.RiskEliminated), (c.State, c.Outcome));
-        Assert.Equal(L("2026-07-01 10:00"), c.ClosedAt);
+        Assert.Equal(L("2026-07-03 10:00"), c.ClosedAt);
+        Assert.Equal(L("2026-07-03 10:00"), c.RiskEliminatedAt);
         Assert.All(c.Stages, s => Assert.False(s.IsOpen));
         Assert.All(c.Stages.SelectMany(s => s.Steps), s => Assert.NotNull(s.DoneAt));
         Assert.Null(c.NextStage(Yunlong));
@@ -116,10 +145,15 @@ public partial class CaseStateMachineTests
             "stage.started", "task.completed", "task.completed", "task.completed", "stage.completed",      // comparison
             "stage.started", "task.completed", "stage.completed",                                          // forward
             "stage.started", "task.completed", "stage.completed",                                          // check
-            "stage.started", "case.decided", "stage.completed",                                            // decision
+            "stage.started", "task.completed", "stage.completed",                                          // appraisal
+            "stage.started", "task.completed", "stage.completed",                                          // village notice
+            "stage.started", "task.completed", "stage.completed",                                          // township notice
+            "stage.started", "case.decided", "stage.completed",                                            // county confirmation
             "stage.started", "assistance.started", "stage.completed",                                      // assistance
             "stage.started", "visit.recorded", "stage.completed",                                          // tracking
-            "stage.started", "risk.eliminated", "stage.completed", "case.closed",                          // elimination
+            "stage.started", "elimination.proposed", "elimination.consent", "stage.completed",             // proposal ends the visit
+            "stage.started", "elimination.approved", "stage.completed",                                    // township review
+            "stage.started", "elimination.approved", "stage.completed", "risk.eliminated", "case.closed",  // county confirmation
         ], c.Audit.Select(a => a.Action));
         Assert.All(c.Audit, a => Assert.False(string.IsNullOrEmpty(a.ActorRole)));
         Assert.Contains(c.Audit, a => a.Action == "stage.completed" && a.Detail.Contains("逾期完成"));
@@ -174,6 +208,8 @@ public partial class CaseStateMachineTests
         Assert.Equal(L("2026-03-10 10:00"), c.AssistanceStartedAt);
     }
 
+    private static readonly Consent Agreed = new("户主", L("2026-03-30 10:00"), "当面签字确认");
+
     public static TheoryData<string> IllegalTransitions => [.. Illegal.Keys];
 
     private static readonly Dictionary<string, (StageKind At, Action<Case> Act, string Says)> Illegal = new()
@@ -193,9 +229,12 @@ public partial class CaseStateMachineTests
         ["start assistance without a plan"] = (StageKind.AssistanceStart, c => c.StartAssistance(" ", Township, Clock("2026-03-05 10:00")), "请写明帮扶措施"),
         ["record an empty visit"] = (StageKind.Tracking, c => c.RecordVisit("", Cadre, Clock("2026-03-20 10:00")), "请写明走访情况"),
         ["record a visit on a closed case"] = (StageKind.Decision, c => { c.Decide(false, "不符合", Township, Clock("2026-03-04 10:00")); c.RecordVisit("走访", Cadre, Clock("2026-03-05 10:00")); }, "已办结"),
-        ["eliminate risk before tracking"] = (StageKind.AssistanceStart, c => c.EliminateRisk(false, "收入稳定", County, Clock("2026-03-05 10:00")), "不能“风险消除”"),
-        ["eliminate risk for a household without labour capacity"] = (StageKind.Tracking, c => c.EliminateRisk(true, "收入稳定", County, Clock("2026-06-01 10:00")), "整户无劳动能力"),
-        ["eliminate risk without the grounds"] = (StageKind.Tracking, c => c.EliminateRisk(false, "", County, Clock("2026-06-01 10:00")), "风险消除的依据"),
+        ["propose elimination before tracking"] = (StageKind.AssistanceStart, c => c.ProposeElimination("收入稳定", Agreed, false, Cadre, Clock("2026-04-05 10:00")), "启动帮扶并跟踪帮扶后"),
+        ["propose elimination for a household without labour capacity"] = (StageKind.Tracking, c => c.ProposeElimination("收入稳定", Agreed, true, Cadre, Clock("2026-04-01 10:00")), "整户丧失劳动能力"),
+        ["propose elimination outside the quarter's first month"] = (StageKind.Tracking, c => c.ProposeElimination("收入稳定", Agreed, false, Cadre, Clock("2026-06-01 10:00")), "每季度首月"),
+        ["propose elimination without the grounds"] = (StageKind.Tracking, c => c.ProposeElimination("", Agreed, false, Cadre, Clock("2026-04-01 10:00")), "风险消除的依据"),
+        ["propose elimination without consent"] = (StageKind.Tracking, c => c.ProposeElimination("收入稳定", Agreed with { How = " " }, false, Cadre, Clock("2026-04-01 10:00")), "知情同意"),
+        ["approve elimination with nothing proposed"] = (StageKind.Tracking, c => c.ReviewElimination(true, null, County, Clock("2026-04-01 10:00")), "没有待审核"),
         ["defer without a reason"] = (StageKind.Comparison, c => c.Defer(Eod("2026-03-10"), " ", County, Clock("2026-03-03 10:00")), "延期必须写明原因"),
         ["defer to an earlier deadline"] = (StageKind.Comparison, c => c.Defer(Eod("2026-03-03"), "部门系统升级", County, Clock("2026-03-03 10:00")), "晚于原期限"),
         ["defer to a deadline already past"] = (StageKind.Comparison, c => c.Defer(Eod("2026-03-05"), "部门系统升级", County, Clock("2026-03-06 10:00")), "晚于现在"),
@@ -215,7 +254,7 @@ public partial class CaseStateMachineTests
         Assert.Contains(says, e.Message);
         Assert.Matches(Chinese(), e.Message);
         // The failing call itself leaves no audit event behind: the last event is from the set-up.
-        Assert.DoesNotContain(c.Audit, a => a.Detail.Contains("部门系统升级") || a.Action == "risk.eliminated");
+        Assert.DoesNotContain(c.Audit, a => a.Detail.Contains("部门系统升级") || a.Action is "risk.eliminated" or "elimination.proposed");
     }
 
     [Theory]
@@ -255,7 +294,7 @@ public partial class CaseStateMachineTests
         Assert.Equal(StageKind.Comparison, c.NextStage(Yunlong));
         var cmp = Start(c, StageKind.Comparison, "2026-03-02 16:05", "yunlong", Dept("WJ"));
         Done(c, cmp, "2026-03-03 10:00", TaskResult.NoAnomaly);
-        Assert.Equal(StageKind.Decision, c.NextStage(Yunlong));   // forward-to-village is not needed: the village found it
+        Assert.Equal(StageKind.Appraisal, c.NextStage(Yunlong));   // forward-to-village is not needed: the village found it
     }
 
     [Theory]
@@ -321,26 +360,34 @@ public partial class CaseStateMachineTests
     }
 
     [Fact]
-    public void EliminateRisk_ShouldRefuseAndKeepMonitoring_WhenTheHouseholdHasNoLabourCapacity()
+    public void ProposeElimination_ShouldRefuseAndKeepMonitoring_WhenTheHouseholdHasNoLabourCapacity()
     {
+        // 丰都 第五步: 对整户丧失劳动能力的（含正在享受农村低保或特困人员救助供养的监测对象），暂不消除风险，长期跟踪监测.
         var c = At(StageKind.Tracking);
         var before = c.Audit.Count;
-        var e = Assert.Throws<DomainException>(() => c.EliminateRisk(true, "收入稳定", County, Clock("2026-06-30 10:00")));
-        Assert.Contains("不标注风险消除，继续长期监测帮扶", e.Message);
+        var e = Assert.Throws<DomainException>(() => c.ProposeElimination("收入稳定", Agreed, true, Cadre, Clock("2026-04-01 10:00")));
+        Assert.Contains("暂不消除风险，继续长期跟踪监测", e.Message);
         Assert.Equal((CaseState.Tracking, CaseOutcome.None), (c.State, c.Outcome));
-        Assert.Null(c.RiskEliminatedAt);
+        Assert.Null(c.EliminationProposedAt);
         Assert.Equal(before, c.Audit.Count);
         Assert.True(c.CurrentStage!.IsOpen);
     }
 
     [Fact]
-    public void EliminateRisk_ShouldClose_WhenBetweenTwoMonthlyVisits()
+    public void ReviewElimination_ShouldGoBackToTracking_WhenTheTownshipDeclines()
     {
         var c = At(StageKind.Tracking);
         c.RecordVisit("走访，收入稳定", Cadre, Clock("2026-04-01 10:00"));
         Assert.Null(c.CurrentStage);
-        c.EliminateRisk(false, "收入稳定超过监测标准", County, Clock("2026-04-02 10:00"));
-        Assert.Equal(CaseOutcome.RiskEliminated, c.Outcome);
+        c.ProposeElimination("收入稳定超过监测标准", Agreed, false, Cadre, Clock("2026-04-02 10:00"));
+        Assert.Equal(("户主", "当面签字确认"), (c.ConsentBy, c.ConsentHow));
+        var rev = Start(c, StageKind.EliminationReview, "2026-04-02 10:05", "yunlong", Staff("twp1"));
+        var e = Assert.Throws<DomainException>(() => c.CompleteTask(rev.Assignments[0].TaskId, TaskResult.DoesNotQualify, null, Township, Clock("2026-04-03 10:00")));
+        Assert.Contains("理由", e.Message);
+        c.CompleteTask(rev.Assignments[0].TaskId, TaskResult.DoesNotQualify, "务工收入不稳定", Township, Clock("2026-04-03 10:00"));
+        Assert.Null(c.EliminationProposedAt);
+        Assert.Equal(StageKind.Tracking, c.NextStage(Yunlong));
+        Assert.Equal(CaseOutcome.None, c.Outcome);
     }
 
     [Fact]

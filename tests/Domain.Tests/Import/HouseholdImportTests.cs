@@ -33,6 +33,37 @@ public sealed class HouseholdImportTests
     }
 
     [Fact]
+    public async Task ImportHouseholds_ShouldReadNoLabourCapacity_WithLowIncomeSupportAndDestituteImplyingIt()
+    {
+        // 丰都 第五步: 整户丧失劳动能力的（含正在享受农村低保或特困人员救助供养的监测对象）. An older file without the column still imports.
+        await using var t = await ImportTestDatabase.CreateAsync();
+        await t.SeedSmallCountyAsync();
+        var old = await t.ImportCsvAsync(ImportKind.Households, $"""
+            {Header}
+            H1,王甲子,{Id1},,990101001001,边缘易致贫户,1,5000,
+            """);
+        Assert.Equal((1, 0), (old.Added, old.Rejected));
+        var r = await t.ImportCsvAsync(ImportKind.Households, $"""
+            {Header},no_labour_capacity
+            H1,王甲子,{Id1},,990101001001,边缘易致贫户,1,5000,,特困
+            H2,李乙丑,{Id2},,990101001001,脱贫不稳定户,3,5600,,低保
+            H3,张丙寅,{Id3},,990101001001,一般农户,2,15000,,
+            H4,刘丁卯,{Id4},,990101001001,一般农户,2,15000,,也许
+            """);
+        Assert.Equal((2, 1, 1), (r.Added, r.Updated, r.Rejected));
+        Assert.Equal(new ImportError(5, "整户无劳动能力（no_labour_capacity）“也许”不认识，可填 是/否/低保/特困，不填视为“否”"), r.Errors.Single());
+        await using (var db = t.NewDb())
+            Assert.Equal([("H1", true), ("H2", true), ("H3", false)],
+                (await db.Households.OrderBy(x => x.HouseholdNo).Select(x => new { x.HouseholdNo, x.NoLabourCapacity }).ToListAsync()).Select(x => (x.HouseholdNo, x.NoLabourCapacity)));
+        // A later file without the column keeps what was given.
+        await t.ImportCsvAsync(ImportKind.Households, $"""
+            {Header}
+            H1,王甲子,{Id1},,990101001001,边缘易致贫户,1,5100,
+            """);
+        await using (var db = t.NewDb()) Assert.True((await db.Households.SingleAsync(x => x.HouseholdNo == "H1")).NoLabourCapacity);
+    }
+
+    [Fact]
     public async Task ImportHouseholds_ShouldRejectBadRowsWithLineAndMaskedReason_WhenGoodRowsAreImported()
     {
         await using var t = await ImportTestDatabase.CreateAsync();

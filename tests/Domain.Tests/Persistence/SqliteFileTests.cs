@@ -142,10 +142,22 @@ public sealed class SqliteFileTests : IDisposable
         Assert.Equal(["gm1", "vc1"], Ids(chk));
 
         c.CompleteTask(chk.Assignments[1].TaskId, TaskResult.Qualifies, "属实", Cadre, clock());
+        // 云龙 预警机制 二(七)(八): the village appraises and posts its notice, the township reviews and posts its own, the county confirms.
+        var apr = (await wf.AdvanceAsync(c, Actor.System()))!;
+        Assert.Equal((StageKind.Appraisal, "gm1"), (apr.Kind, apr.Assignments.Single().AssigneeId));
+        c.CompleteTask(apr.Assignments[0].TaskId, TaskResult.Qualifies, null, Cadre, clock());
+        var vn = (await wf.AdvanceAsync(c, Actor.System()))!;
+        Assert.Equal((StageKind.VillageNotice, "gm1"), (vn.Kind, vn.Assignments.Single().AssigneeId));
+        _time.Advance(TimeSpan.FromDays(6));
+        c.CompleteTask(vn.Assignments[0].TaskId, TaskResult.Done, null, Cadre, clock());
+        var tn = (await wf.AdvanceAsync(c, Actor.System()))!;
+        Assert.Equal((StageKind.TownshipNotice, "twp1"), (tn.Kind, tn.Assignments.Single().AssigneeId));
+        _time.Advance(TimeSpan.FromDays(6));
+        c.CompleteTask(tn.Assignments[0].TaskId, TaskResult.Done, null, Township, clock());
         var dec = (await wf.AdvanceAsync(c, Actor.System()))!;
-        Assert.Equal((StageKind.Decision, "twp1"), (dec.Kind, dec.Assignments.Single().AssigneeId));
+        Assert.Equal((StageKind.Decision, "cty1"), (dec.Kind, dec.Assignments.Single().AssigneeId));
 
-        c.Decide(true, null, Township, clock());
+        c.Decide(true, null, County, clock());
         var ast = (await wf.AdvanceAsync(c, Actor.System()))!;
         c.StartAssistance("落实医疗救助", Township, clock());
         var trk = (await wf.AdvanceAsync(c, Actor.System()))!;

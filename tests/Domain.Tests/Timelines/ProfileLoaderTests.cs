@@ -10,18 +10,25 @@ public class ProfileLoaderTests
     {
         var p = ProfileLoader.Load("yunlong");
 
-        Assert.Equal(("yunlong", 1, "YL"), (p.Name, p.Version, p.CasePrefix));
+        Assert.Equal(("yunlong", 2, "YL"), (p.Name, p.Version, p.CasePrefix));
         Assert.Equal(new TimeOnly(17, 30), p.OfficeClosing);
         Assert.Equal(new WorkingHours(new(8, 30), new(17, 30), new(8, 30)), p.Hours);
         Assert.Equal(
-            [StageKind.Intake, StageKind.Comparison, StageKind.ForwardToVillage, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking],
+            [StageKind.Intake, StageKind.Comparison, StageKind.ForwardToVillage, StageKind.HouseholdCheck, StageKind.Appraisal, StageKind.VillageNotice,
+             StageKind.TownshipNotice, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking, StageKind.EliminationReview, StageKind.EliminationConfirmation],
             p.Stages.Select(s => s.Kind));
-        Assert.Equal(["sameDay", "2wd", "2wd", "3wd", "5wd", "1m", "1m"], p.Stages.Select(s => Syntax(s.Deadline)));
+        // 云龙 预警机制 二(七)(八): no invented 研判认定 limit; the two notices run 5 calendar days (公示5天).
+        Assert.Equal(["sameDay", "2wd", "2wd", "3wd", "monthEnd", "none", "none", "none", "1m", "1m", "monthEnd", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.Equal([null, null, null, null, null, "5d", "5d", null, null, null, null, null], p.Stages.Select(s => s.Notice is { } n ? Syntax(n) : null));
+        Assert.Equal(StageActor.County, p.Stage(StageKind.Decision).Actor);
+        Assert.Null(p.Elimination!.LastDays);
+        Assert.Equal([1, 4, 7, 10], p.Elimination!.Months);
         Assert.Equal(StageActor.Departments, p.Stage(StageKind.Comparison).Actor);
         Assert.Equal(2, p.Stage(StageKind.HouseholdCheck).Assignees);
         Assert.Equal(new DeadlineRule(DeadlineKind.SameDay), p.Stage(StageKind.HouseholdCheck).ActiveScreeningDeadline);
         Assert.Equal(
-            [StageKind.Intake, StageKind.HouseholdCheck, StageKind.Comparison, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking],
+            [StageKind.Intake, StageKind.HouseholdCheck, StageKind.Comparison, StageKind.Appraisal, StageKind.VillageNotice, StageKind.TownshipNotice,
+             StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking],
             p.ActiveScreeningOrder);
         Assert.Equal([0.5, 0.75], p.Stage(StageKind.Comparison).Ladder.NagAtFractions);
         Assert.Equal([(1, 0), (2, 1), (3, 3)], p.Stage(StageKind.Comparison).Ladder.Levels.Select(l => (l.Level, l.AfterWorkingDays)));
@@ -51,16 +58,58 @@ public class ProfileLoaderTests
     {
         var p = ProfileLoader.Load("FengDu");
 
-        Assert.Equal(("fengdu", 1, "FD"), (p.Name, p.Version, p.CasePrefix));
+        Assert.Equal(("fengdu", 2, "FD"), (p.Name, p.Version, p.CasePrefix));
         Assert.Equal(new TimeOnly(9, 0), p.Hours.Start);
         Assert.Equal(
-            [StageKind.Intake, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking],
+            [StageKind.Intake, StageKind.SeriousRiskReport, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Implementation,
+             StageKind.DepartmentReply, StageKind.Tracking, StageKind.EliminationReview, StageKind.EliminationConfirmation],
             p.Stages.Select(s => s.Kind));
-        Assert.Equal(["sameDay", "1wd", "1wd", "5wd", "1m"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.Equal(["sameDay", "3wd", "1wd", "1wd", "5wd", "5wd", "5wd", "1m", "monthEnd", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.Equal(StageKind.Tracking, p.Next(StageKind.Implementation, activeScreening: false));   // the reply only on a referral
+        Assert.True(p.Stage(StageKind.SeriousRiskReport).SeriousOnly);
+        Assert.DoesNotContain(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: false));
+        Assert.Contains(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: true));
+        Assert.Equal(5, p.Elimination!.LastDays);
+        Assert.Equal(new DeadlineRule(DeadlineKind.WorkingDays, 20), p.MeasuresWithin);   // FD-13
         Assert.False(p.Has(StageKind.Comparison));
         Assert.False(p.ShowRankings);
         Assert.Equal(2, p.MaxHouseholdsPerContact);   // FD: 每名联系人最多不超过2户
         Assert.Same(EscalationLadder.Default, p.Stage(StageKind.Intake).Ladder);   // no defaultLadder: the built-in default
+    }
+
+    [Fact]
+    public void Parse_ShouldReadTheDocumentedExample_WithNoticesConditionsWindowAndVisitIntervals()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "docs", "timeline-profiles.md"))) dir = dir.Parent;
+        var md = File.ReadAllText(Path.Combine(dir.FullName, "docs", "timeline-profiles.md"));
+        var start = md.IndexOf("```jsonc", StringComparison.Ordinal) + "```jsonc".Length;
+        var p = ProfileLoader.Parse(md[start..md.IndexOf("```", start, StringComparison.Ordinal)], "docs/timeline-profiles.md");
+
+        Assert.Equal(new DeadlineRule(DeadlineKind.CalendarDays, 5), p.Stage(StageKind.VillageNotice).Notice);
+        Assert.True(p.Stage(StageKind.SeriousRiskReport).SeriousOnly);
+        Assert.Equal(new DeadlineRule(DeadlineKind.MonthEnd), p.Stage(StageKind.Appraisal).Deadline);
+        Assert.Equal([1, 4, 7, 10], p.Elimination!.Months);
+        Assert.Equal(new DeadlineRule(DeadlineKind.Months, 3), p.TrackingFor(Roster.HouseholdCategory.LiftedOut));
+        Assert.Equal(new DeadlineRule(DeadlineKind.Months, 1), p.TrackingFor(Roster.HouseholdCategory.MarginalAtRisk));
+    }
+
+    [Fact]
+    public void Parse_ShouldListEveryProblem_WhenTheNewKeysAreWrong()
+    {
+        var e = Assert.Throws<InvalidProfileException>(() => ProfileLoader.Parse("""
+            { "name": "x", "version": 1, "casePrefix": "X",
+              "stages": [ { "kind": "intake", "name": "受理", "actor": "village", "deadline": "sameDay", "when": "urgent", "notice": "5 days" },
+                          { "kind": "tracking", "name": "跟踪", "actor": "contactPerson", "deadline": "1m" } ],
+              "eliminationWindow": { "months": [0, 4], "lastDays": 40 },
+              "trackingByCategory": { "poor": "1m", "liftedOut": "soon" } }
+            """, "bad.json"));
+        Assert.Contains(e.Problems, x => x.Contains("when: 'urgent' is not known"));
+        Assert.Contains(e.Problems, x => x.Contains("notice: '5 days' is not a deadline"));
+        Assert.Contains(e.Problems, x => x.Contains("eliminationWindow.months: 0"));
+        Assert.Contains(e.Problems, x => x.Contains("lastDays must be 1–28"));
+        Assert.Contains(e.Problems, x => x.Contains("trackingByCategory: 'poor'"));
+        Assert.Contains(e.Problems, x => x.Contains("trackingByCategory.liftedOut: 'soon'"));
     }
 
     [Fact]
@@ -221,6 +270,7 @@ public class ProfileLoaderTests
         DeadlineKind.WorkingDays => $"{r.Value}wd",
         DeadlineKind.CalendarDays => $"{r.Value}d",
         DeadlineKind.Months => $"{r.Value}m",
+        DeadlineKind.MonthEnd => "monthEnd",
         _ => $"{r.Value}h",
     };
 }

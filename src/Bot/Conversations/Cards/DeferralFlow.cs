@@ -66,7 +66,14 @@ public sealed class DeferralFlow(BotDb db, CaseWorkflow workflow, Jurisdiction a
         if (m.Key == CardKeys.ApproveDeferral && stage is { IsOpen: true, DueAt: { } due })
         {
             var newDue = ChinaTime.EndOfDay(clock.Calendar.AddWorkingDays(ChinaTime.DateOf(due), r.Days));
-            c.Defer(newDue, r.Reason, actor, clock);
+            try { c.Defer(newDue, r.Reason, actor, clock); }
+            catch (Domain.DomainException e)
+            {
+                // Left pending: the approver can still decline it, or the requester asks again for fewer days.
+                r.DecidedBy = null; r.DecidedAt = null;
+                messenger.ReplyText(m, e.Message);
+                return new(false, "未同意");
+            }
             r.Status = DeferralStatus.Approved;
             messenger.ToStaff(r.RequestedBy, "staff.deferral_approved", new { c.Number, Due = DueText.Of(newDue), By = s.Name });
             await updates.FinishAsync(r.TaskId, $"已同意延期（{s.Name}）", (m.TaskId!, m.ResponseCode, s.UserId), ct);

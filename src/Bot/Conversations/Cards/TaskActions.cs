@@ -24,11 +24,11 @@ public sealed record ActionOutcome(bool Done, string Label)
 /// audits with the message id, starts and cards the next stage, updates the card for the other holders and tells the farmer.
 /// </summary>
 public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, TaskCards cards, Messenger messenger, FormStore forms,
-    DeferralFlow deferrals, CardUpdates updates, FarmerNotices notices, ScoreCardFlow scores, ILogger<TaskActions> log)
+    DeferralFlow deferrals, CardUpdates updates, FarmerNotices notices, EliminationFlow eliminations, ScoreCardFlow scores, ILogger<TaskActions> log)
 {
     /// <summary>Keys whose action needs words from the clicker first.</summary>
     public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer
-        or CardKeys.Invalid;
+        or CardKeys.Invalid or CardKeys.ProposeElimination or CardKeys.DeclineElimination or CardKeys.ReferDepartment or CardKeys.DepartmentReply;
 
     public async Task<ActionOutcome> ClickAsync(Inbound m, Staff s, CancellationToken ct)
     {
@@ -56,6 +56,9 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
             updates.FinishFor(s.UserId, m.TaskId, m.ResponseCode, done);
             return new(false, done);
         }
+        // Refused at once (outside the window, no labour capacity) rather than after the clicker has typed the grounds.
+        if (m.Key == CardKeys.ProposeElimination && await eliminations.RefusalAsync(c, ct) is { } refusal)
+        { messenger.ReplyText(m, refusal); return ActionOutcome.NotDone; }
         if (NeedsNote(m.Key))
         {
             await forms.SaveAsync(m, NotePrompt.FormName, new NotePrompt { TaskId = m.TaskId, Key = m.Key, ResponseCode = m.ResponseCode, CaseNumber = c.Number }, ct);
@@ -82,6 +85,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         }
         await forms.ClearAsync(m, ct);
         if (p.Key == CardKeys.Defer) { await deferrals.RequestAsync(m, s, p.CaseNumber!, text, null, ct); return; }
+        if (p.Key == CardKeys.ProposeElimination) { await eliminations.ProposeAsync(m, s, p.CaseNumber!, text, ct); return; }
         var c = await workflow.LoadByTaskAsync(CardRows.TaskOf(p.TaskId), ct);
         var task = c?.Stages.SelectMany(x => x.Assignments).FirstOrDefault(a => a.TaskId == CardRows.TaskOf(p.TaskId));
         if (c is null || task is null) { messenger.Reply(m, "staff.task_missing"); return; }
@@ -99,6 +103,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         var def = clock.Profile.Stage(stage.Kind);
         string label;
         (string Template, object? Model, string Outcome)? farmer = null;
+        (string Template, object Model)? progress = null;
         try
         {
             switch (stage.Kind, key)
@@ -124,6 +129,11 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                     c.RecordVisit(note!, actor, clock);
                     label = "已记录走访";
                     break;
+                case (StageKind.EliminationReview or StageKind.EliminationConfirmation, CardKeys.ApproveElimination or CardKeys.DeclineElimination):
+                    c.ReviewElimination(key == CardKeys.ApproveElimination, note, actor, clock);
+                    label = key == CardKeys.ApproveElimination ? "已同意风险消除" : "已退回继续帮扶";
+                    if (c.Outcome == CaseOutcome.RiskEliminated) farmer = EliminationNotice(c);
+                    break;
                 default:
                     var result = ResultOf(key) ?? throw new DomainException($"“{def.Name}”环节没有这个按钮");
                     c.CompleteTask(task.TaskId, result, note, actor, clock);
@@ -133,8 +143,18 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                         CardKeys.Forward => "已反馈到村",
                         CardKeys.Problem => "已报告问题",
                         CardKeys.NoAnomaly => "已比对无异常",
+                        CardKeys.NoticeDone => "公示期满，已上报",
+                        CardKeys.Reported => "已告知县级",
+                        CardKeys.Implemented => "已落实",
+                        CardKeys.ReferDepartment => "已报县级部门审批",
+                        CardKeys.DepartmentReply => "已答复",
                         _ => result.ToChinese(),
                     };
+                    // The appraisal or a notice may find the household does not qualify: the farmer hears the reason, as at the decision.
+                    if (c.Outcome == CaseOutcome.NotQualified) farmer = DecisionNotice(c, clock);
+                    // 村里核查符合 is progress, not a decision: the decision notice comes at the county's confirmation.
+                    else if (stage.Kind == StageKind.HouseholdCheck && result == TaskResult.Qualifies)
+                        progress = ("farmer.check_passed", new { CaseNumber = c.Number, Next = clock.Profile.Next(StageKind.HouseholdCheck, c.ActiveScreening) is { } n ? clock.Profile.NameOf(n) : null });
                     break;
             }
         }
@@ -145,6 +165,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         }
         // The farmer hears it through 微信客服 when their window is open; otherwise it waits and the village tells them.
         if (farmer is { } f) await notices.NotifyAsync(c, f.Template, f.Model, f.Outcome, ct);
+        if (progress is { } pr) await ProgressAsync(c, pr.Template, pr.Model, ct);
         var next = await workflow.AdvanceAsync(c, actor, ct);
         if (next is not null) await cards.SendAsync(c, next, clock.Profile, ct);
         // Every holder's card ends final with who did it — the clicker's too: the passive reply may come too late or on
@@ -156,9 +177,26 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
     }
 
     /// <summary>
-    /// Tells the farmer who filed the case how it ended. Decisions and reasons go only to a reporter verified as the
-    /// household's; anyone else hears that there is a result, to be told in person by the village.
+    /// Progress about the household goes to a reporter verified as the household's only, and only when it can be sent now
+    /// (the app, or 微信客服 inside its window): unlike a result, progress is not held nor carded to the village.
     /// </summary>
+    private async Task ProgressAsync(Case c, string template, object model, CancellationToken ct)
+    {
+        if (c.ReporterChannel is not { } ch || c.ReporterId is null || c.Channel != Channel.SelfReport || !c.ReporterVerified) return;
+        if (ch == InboundChannel.Kf && (await notices.LastCustomerMessageAsync(c.ReporterId, ct) is not { } at
+                                        || workflow.ClockFor(c).Now - at >= FarmerNotices.KfWindow - FarmerNotices.Margin)) return;
+        messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, template, model);
+    }
+
+    /// <summary>The end of monitoring, told like a decision: in full to a verified reporter, else that there is a result.</summary>
+    private static (string Template, object? Model, string Outcome)? EliminationNotice(Case c)
+    {
+        if (c.ReporterChannel is null || c.ReporterId is null || c.Channel != Channel.SelfReport) return null;
+        return c.ReporterVerified
+            ? ("farmer.risk_eliminated", new { CaseNumber = c.Number }, "经村、乡镇审核和县级确认，返贫风险已消除，监测帮扶结束")
+            : ("farmer.result_ready", new { CaseNumber = c.Number }, "申报已有结果，请当面核对身份后告知");
+    }
+
     /// <summary>What the reporting farmer is told of a decision (template, model, the line for the village's card), if anything.</summary>
     private static (string Template, object? Model, string Outcome)? DecisionNotice(Case c, CaseClock clock, string? invalidReason = null)
     {
@@ -176,7 +214,8 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
 
     private static TaskResult? ResultOf(string key) => key switch
     {
-        CardKeys.Accept or CardKeys.Forward => TaskResult.Done,
+        CardKeys.Accept or CardKeys.Forward or CardKeys.NoticeDone or CardKeys.Reported or CardKeys.Implemented or CardKeys.DepartmentReply => TaskResult.Done,
+        CardKeys.ReferDepartment => TaskResult.Referred,
         CardKeys.NoAnomaly => TaskResult.NoAnomaly,
         CardKeys.Problem => TaskResult.ProblemFound,
         CardKeys.Qualifies => TaskResult.Qualifies,

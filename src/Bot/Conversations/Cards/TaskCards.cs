@@ -25,6 +25,14 @@ public static class CardKeys
     public const string StartAssistance = "start_assistance";
     public const string Visit = "visit";
     public const string Defer = "defer";
+    public const string NoticeDone = "notice_done";
+    public const string ProposeElimination = "propose_elimination";
+    public const string ApproveElimination = "approve_elimination";
+    public const string DeclineElimination = "decline_elimination";
+    public const string Reported = "reported";
+    public const string Implemented = "implemented";
+    public const string ReferDepartment = "refer_department";
+    public const string DepartmentReply = "department_reply";
     public const string ApproveDeferral = "approve_deferral";
     public const string DeclineDeferral = "decline_deferral";
     public const string ConfirmAlert = "confirm_alert";
@@ -32,7 +40,7 @@ public static class CardKeys
 }
 
 /// <summary>Builds and sends the task card of each assignment of a started stage (button_interaction cards).</summary>
-public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
+public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, WorkingCalendar calendar)
 {
     private static readonly CultureInfo Zh = CultureInfo.GetCultureInfo("zh-CN");
     // Per scope (one message, one import): a list of thousands of cases in a few villages reads each name once.
@@ -55,7 +63,15 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
             StageKind.HouseholdCheck => [new(CardKeys.Qualifies, "核查符合"), new(CardKeys.NotQualifies, "核查不符合", 2)],
             StageKind.Decision => [new(CardKeys.Qualifies, "认定符合"), new(CardKeys.NotQualifies, "认定不符合", 2)],
             StageKind.AssistanceStart => [new(CardKeys.StartAssistance, "启动帮扶")],
-            StageKind.Tracking => [new(CardKeys.Visit, "记录走访")],
+            StageKind.Tracking => [new(CardKeys.Visit, "记录走访"), new(CardKeys.ProposeElimination, "申请风险消除", 2)],
+            StageKind.Appraisal => [new(CardKeys.Qualifies, "评议通过"), new(CardKeys.NotQualifies, "评议不通过", 2)],
+            StageKind.VillageNotice => [new(CardKeys.NoticeDone, "公示期满无异议"), new(CardKeys.NotQualifies, "经核实不符合", 2)],
+            StageKind.TownshipNotice => [new(CardKeys.NoticeDone, "审定通过，公示期满"), new(CardKeys.NotQualifies, "审定不符合", 2)],
+            StageKind.EliminationReview or StageKind.EliminationConfirmation =>
+                [new(CardKeys.ApproveElimination, "同意风险消除"), new(CardKeys.DeclineElimination, "不同意", 2)],
+            StageKind.SeriousRiskReport => [new(CardKeys.Reported, "已告知县级")],
+            StageKind.Implementation => [new(CardKeys.Implemented, "乡镇已落实"), new(CardKeys.ReferDepartment, "已报县级部门审批", 2)],
+            StageKind.DepartmentReply => [new(CardKeys.DepartmentReply, "作出答复")],
             _ => [],
         };
         if (hasDeadline) b.Add(new(CardKeys.Defer, "申请延期", 2));
@@ -143,10 +159,19 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
             new("困难类型", string.Join("、", c.RiskTypes)),
             new("办理事项", def.Action ?? def.Name),
         };
+        if (c.NoticeEndsAt(stage, new CaseClock(profile, calendar, time.GetUtcNow())) is { } ends)
+            fields.Add(new("公示期", $"{DueText.Of(ends).Replace("前", "")}期满（{def.Notice!.Describe()}）"));
         // The roster could not staff part of the stage: the county office holds it and is told what to fix.
         if (CaseWorkflow.GapsOf(c, stage) is { } gaps) fields.Add(new("待县级办公室处理", $"{gaps}。请补录花名册后转办，或代为办理"));
         if (stage.DueAt is { } due) fields.Add(new("办理期限", $"{DueText.Of(due)}（{Remaining(due, time.GetUtcNow())}）"));
         if (c.Severity == Severity.Serious) fields.Add(new("程度", "严重"));
+        // 丰都 第五步: such a household is not marked risk-eliminated; the card says so before anyone proposes it.
+        if (household?.NoLabourCapacity == true) fields.Add(new("劳动能力", "整户无劳动能力（含低保、特困），暂不消除风险"));
+        if (stage.Kind is StageKind.EliminationReview or StageKind.EliminationConfirmation)
+        {
+            fields.Add(new("消除依据", Mask.Text(Truncate(c.EliminationReason ?? "", 60))));
+            fields.Add(new("知情同意", $"{Mask.Text(c.ConsentBy ?? "")}，{(c.ConsentAt is { } at ? ChinaTime.ToLocal(at).ToString("M月d日") : "")}，{Mask.Text(c.ConsentHow ?? "")}"));
+        }
         return new CardBody(stage.Assignments.FirstOrDefault()?.TaskId ?? c.Number, $"{def.Name}任务 · {c.Number}",
             Mask.Text(Truncate(c.Description, 60)), fields, ButtonsFor(stage.Kind, stage.DueAt is not null),
             stage.DueAt is null ? null : Remaining(stage.DueAt.Value, time.GetUtcNow()), "距办理期限");

@@ -14,10 +14,10 @@ namespace RapidResponse.Bot.Conversations.Commands;
 
 /// <summary>
 /// Text commands of cadres and officers: 我的任务, 案件 &lt;编号&gt;, 走访 &lt;编号&gt; &lt;情况&gt;, 延期 &lt;编号&gt; [N天] &lt;原因&gt;,
-/// 重开 &lt;编号&gt; &lt;理由&gt; (county office), 月报, 急报, 帮助.
+/// 消除 &lt;编号&gt; &lt;理由&gt; [知情同意：谁 [日期] 方式], 重开 &lt;编号&gt; &lt;理由&gt; (county office), 月报, 急报, 帮助.
 /// </summary>
-public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, DeferralFlow deferrals, TaskCards cards, ProfileRegistry profiles,
-    Domain.Calendar.WorkingCalendar calendar, TimeProvider time)
+public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, DeferralFlow deferrals, TaskCards cards,
+    ProfileRegistry profiles, Domain.Calendar.WorkingCalendar calendar, TimeProvider time, EliminationFlow eliminations)
 {
     public async Task<bool> TryHandleAsync(Inbound m, Staff s, CancellationToken ct)
     {
@@ -35,6 +35,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
         {
             case "案件": await ShowCase(m, s, number, ct); return true;
             case "走访": await Visit(m, s, number, rest, ct); return true;
+            case "消除": await eliminations.ProposeAsync(m, s, number, rest, ct); return true;
             case "重开": await Reopen(m, s, number, rest, ct); return true;
             default:
                 var days = DaysRe().Match(rest);
@@ -95,7 +96,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
             Stages = c.Stages.OrderBy(x => x.Sequence).Select(x => new
             {
                 Name = clock.Profile.Stage(x.Kind).Name,
-                Due = DueText.Of(x.DueAt),
+                Due = x.DueAt is null && c.NoticeEndsAt(x, clock) is { } ends ? $"公示至{DueText.Of(ends).Replace("前", "")}" : DueText.Of(x.DueAt),
                 Done = x.CompletedAt is null ? (x.IsOverdue(clock.Now) ? "已逾期" : "办理中") : (x.CompletedLate ? "逾期完成" : "按时完成"),
             }).ToList(),
         });
@@ -181,7 +182,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
 
     [GeneratedRegex(@"^\d{4}-\d{1,2}")] private static partial Regex PeriodRe();
     [GeneratedRegex(@"^月报(\s|\d)")] private static partial Regex MonthlyRe();
-    [GeneratedRegex(@"^(案件|走访|延期|重开)\s*([A-Za-z]{1,6}-\d{4}-\d{6})\s*(.*)$", RegexOptions.Singleline)] private static partial Regex CommandRe();
-    [GeneratedRegex(@"^(案件|走访|延期|重开)")] private static partial Regex UsageRe();
+    [GeneratedRegex(@"^(案件|走访|延期|消除|重开)\s*([A-Za-z]{1,6}-\d{4}-\d{6})\s*(.*)$", RegexOptions.Singleline)] private static partial Regex CommandRe();
+    [GeneratedRegex(@"^(案件|走访|延期|消除|重开)")] private static partial Regex UsageRe();
     [GeneratedRegex(@"^(\d{1,2})\s*(个工作日|天|日)?")] private static partial Regex DaysRe();
 }

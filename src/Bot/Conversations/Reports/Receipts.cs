@@ -11,9 +11,17 @@ public static class Receipts
 
     public static ReceiptModel Model(Case c, CaseClock clock)
     {
-        var order = clock.Profile.OrderFor(c.ActiveScreening).Where(k => k != StageKind.Tracking);
+        var order = clock.Profile.OrderFor(c.ActiveScreening, c.Severity == Severity.Serious).Where(k => k != StageKind.Tracking);
         var first = DueText.Of(c.CurrentStage?.DueAt);
         return new ReceiptModel(c.Number, first,
-            [.. order.Select(k => new StagePromise(clock.Profile.Stage(k).Name, clock.Profile.DeadlineFor(k, c.ActiveScreening).Describe()))]);
+            [.. order.Select(k => new StagePromise(clock.Profile.Stage(k).Name,
+                Limit(clock.Profile.Stage(k), clock.Profile.DeadlineFor(k, c.ActiveScreening))))]);
     }
+
+    /// <summary>"2个工作日内", "公示5天", or empty when the stage has no limit.</summary>
+    private static string Limit(Domain.Timelines.StageDefinition def, Domain.Timelines.DeadlineRule rule) =>
+        def.Notice is { } notice ? $"公示{notice.Describe()}"
+        : rule.Kind == Domain.Timelines.DeadlineKind.None ? ""
+        : rule.Kind == Domain.Timelines.DeadlineKind.MonthEnd ? rule.Describe()
+        : rule.Describe() + "内";
 }

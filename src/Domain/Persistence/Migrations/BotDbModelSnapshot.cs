@@ -180,6 +180,15 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ConsentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConsentBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentHow")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -191,6 +200,15 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.Property<string>("Description")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EliminationProposedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EliminationProposedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EliminationReason")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("HouseholdId")

@@ -193,6 +193,15 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("ConsentAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ConsentBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ConsentHow")
+                        .HasColumnType("text");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -204,6 +213,15 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.Property<string>("Description")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("EliminationProposedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EliminationProposedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EliminationReason")
                         .HasColumnType("text");
 
                     b.Property<long?>("HouseholdId")

@@ -76,6 +76,12 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     AssistancePlan = table.Column<string>(type: "text", nullable: true),
                     AssistanceStartedAt = table.Column<long>(type: "bigint", nullable: true),
                     RiskEliminatedAt = table.Column<long>(type: "bigint", nullable: true),
+                    EliminationProposedAt = table.Column<long>(type: "bigint", nullable: true),
+                    EliminationProposedBy = table.Column<string>(type: "text", nullable: true),
+                    EliminationReason = table.Column<string>(type: "text", nullable: true),
+                    ConsentBy = table.Column<string>(type: "text", nullable: true),
+                    ConsentAt = table.Column<long>(type: "bigint", nullable: true),
+                    ConsentHow = table.Column<string>(type: "text", nullable: true),
                     SourceKey = table.Column<string>(type: "text", nullable: true),
                     Version = table.Column<long>(type: "bigint", nullable: false)
                 },

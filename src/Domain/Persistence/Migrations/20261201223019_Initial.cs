@@ -75,6 +75,12 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     AssistancePlan = table.Column<string>(type: "TEXT", nullable: true),
                     AssistanceStartedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RiskEliminatedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EliminationProposedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EliminationProposedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    EliminationReason = table.Column<string>(type: "TEXT", nullable: true),
+                    ConsentBy = table.Column<string>(type: "TEXT", nullable: true),
+                    ConsentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConsentHow = table.Column<string>(type: "TEXT", nullable: true),
                     SourceKey = table.Column<string>(type: "TEXT", nullable: true),
                     Version = table.Column<long>(type: "INTEGER", nullable: false)
                 },
