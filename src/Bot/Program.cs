@@ -1,5 +1,6 @@
 using RapidResponse.Bot.Admin;
 using RapidResponse.Bot.Cases;
+using RapidResponse.Bot.CountyConsole;
 using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.Health;
 using RapidResponse.Bot.Hosting;
@@ -15,6 +16,7 @@ builder.AddBotDatabase();
 builder.AddCases();
 builder.AddConversations();
 builder.AddChannels();
+builder.AddConsole();
 builder.AddSandbox(); // after AddCases: in sandbox mode it replaces the clock with the movable sandbox clock
 if (args is not ["import", ..] and not ["bulletin", ..]) builder.AddScheduler();
 
@@ -27,6 +29,7 @@ if (args is ["demo", ..]) return await DemoCommand.RunAsync(app.Services, args);
 app.MapHealth();
 app.MapChannels();
 app.MapSandbox();
+app.MapConsole();
 if (AdminAuth.IsEnabled(app.Configuration))
     app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapOutboxEndpoints();
 await app.RunAsync();

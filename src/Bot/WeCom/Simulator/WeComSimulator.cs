@@ -103,6 +103,7 @@ public sealed partial class WeComSimulator
         MapMessages();
         MapKf();
         MapGroups();
+        MapOAuth();
     }
 
     public SimulatorSettings Settings { get; }
