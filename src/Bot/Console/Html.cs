@@ -62,7 +62,7 @@ public static class Html
         header nav{display:flex;flex-wrap:wrap;gap:.25rem}header nav a{color:#dbe9f8;text-decoration:none;padding:.2rem .5rem;border-radius:4px}
         header nav a.on,header nav a:hover{background:#094a8a;color:#fff}.who{margin-left:auto;display:flex;gap:.5rem;align-items:center}
         main{padding:1rem;max-width:1200px;margin:0 auto}h1{font-size:1.3rem;margin:.2rem 0 1rem}h2{font-size:1.1rem;margin:1.2rem 0 .5rem}
-        .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:.75rem}.card{background:#fff;border-radius:6px;padding:.75rem;box-shadow:0 1px 2px #0002}
+        .cards{margin-bottom:1rem;display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:.75rem}.card{background:#fff;border-radius:6px;padding:.75rem;box-shadow:0 1px 2px #0002}
         .card b{display:block;font-size:1.6rem}.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
         .panel{background:#fff;border-radius:6px;padding:.75rem;box-shadow:0 1px 2px #0002;overflow-x:auto}svg{max-width:100%;height:auto}
         table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:.35rem .5rem;border-bottom:1px solid #e4e7eb;text-align:left;white-space:nowrap}

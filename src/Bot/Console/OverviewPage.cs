@@ -51,7 +51,7 @@ public static class OverviewPage
         var rates = towns.Select(t =>
         {
             var m = month.Where(x => names.TownshipOf(x.VillageCode) == t.Code).ToList();
-            return (t.Name + (m.Count == 0 ? "" : $"（{m.Count}）"), (IReadOnlyList<double>)[m.Count == 0 ? 0 : 100.0 * m.Count(x => !x.Late) / m.Count]);
+            return (t.Name, (IReadOnlyList<double>)[m.Count == 0 ? 0 : 100.0 * m.Count(x => !x.Late) / m.Count]);
         }).ToList();
         b.Append(Svg.Bars("chart-rate", rates, ["按时率"], 100, v => $"{v:0.#}%")).Append("</div>");
 

@@ -14,15 +14,20 @@ public static class Svg
     public static string Bars(string testId, IReadOnlyList<(string Label, IReadOnlyList<double> Parts)> rows, IReadOnlyList<string> legend,
         double? max = null, Func<double, string>? format = null)
     {
-        const int left = 90, width = 560, barH = 22, gap = 8, top = 28;
-        var top2 = legend.Count > 1 ? top : 6;
+        const int left = 64, width = 300, barH = 20, gap = 8;
+        var legendRows = legend.Count > 1 ? (legend.Count + 3) / 4 : 0;
+        var top2 = 6 + legendRows * 20;
         var h = top2 + rows.Count * (barH + gap) + 10;
         var m = max ?? Math.Max(1, rows.Select(r => r.Parts.Sum()).DefaultIfEmpty(0).Max());
         var sb = new StringBuilder();
-        sb.Append($"<svg data-testid=\"{testId}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {left + width + 60} {h}\" role=\"img\" font-size=\"12\">");
+        sb.Append($"<svg data-testid=\"{testId}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {left + width + 56} {h}\" role=\"img\" font-size=\"13\">");
         if (legend.Count > 1)
             for (var i = 0; i < legend.Count; i++)
-                sb.Append($"<rect x=\"{left + i * 80}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{Palette[i % Palette.Length]}\"/><text x=\"{left + i * 80 + 16}\" y=\"16\">{Html.E(legend[i])}</text>");
+            {
+                var (lx, ly) = (8 + i % 4 * 100, 6 + i / 4 * 20);
+                sb.Append($"<rect x=\"{lx}\" y=\"{ly}\" width=\"12\" height=\"12\" fill=\"{Palette[i % Palette.Length]}\"/><text x=\"{lx + 16}\" y=\"{ly + 11}\">{Html.E(legend[i])}</text>");
+            }
+
         for (var r = 0; r < rows.Count; r++)
         {
             var y = top2 + r * (barH + gap);
@@ -45,15 +50,15 @@ public static class Svg
     /// <summary>A line per series over the same labels (e.g. 12 months).</summary>
     public static string Lines(string testId, IReadOnlyList<string> labels, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series)
     {
-        const int left = 40, width = 600, height = 180, top = 28, bottom = 30;
+        const int left = 30, width = 370, height = 150, top = 28, bottom = 24;
         var m = Math.Max(1, series.SelectMany(s => s.Values).DefaultIfEmpty(0).Max());
         var step = labels.Count > 1 ? width / (double)(labels.Count - 1) : width;
         var sb = new StringBuilder();
-        sb.Append($"<svg data-testid=\"{testId}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {left + width + 30} {top + height + bottom}\" role=\"img\" font-size=\"12\">");
+        sb.Append($"<svg data-testid=\"{testId}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {left + width + 20} {top + height + bottom}\" role=\"img\" font-size=\"12\">");
         sb.Append($"<line x1=\"{left}\" y1=\"{top + height}\" x2=\"{left + width}\" y2=\"{top + height}\" stroke=\"#9aa5b1\"/>");
         sb.Append($"<text x=\"{left - 6}\" y=\"{top + 4}\" text-anchor=\"end\">{F(m)}</text><text x=\"{left - 6}\" y=\"{top + height}\" text-anchor=\"end\">0</text>");
         for (var i = 0; i < labels.Count; i++)
-            sb.Append($"<text x=\"{F(left + i * step)}\" y=\"{top + height + 18}\" text-anchor=\"middle\">{Html.E(labels[i])}</text>");
+            sb.Append($"<text x=\"{F(left + i * step)}\" y=\"{top + height + 16}\" text-anchor=\"middle\" font-size=\"10\">{Html.E(labels[i])}</text>");
         for (var s = 0; s < series.Count; s++)
         {
             var colour = Palette[s % Palette.Length];

@@ -127,10 +127,12 @@ public sealed class ConsoleBrowserTests
     [Fact]
     public async Task Overview_ShouldRenderWithoutOutsideRequests_OnADesktop()
     {
-        using var h = new ConsoleHost(kestrel: true);
+        using var h = new ConsoleHost(kestrel: true, start: new DateTimeOffset(2025, 11, 3, 9, 0, 0, TimeSpan.FromHours(8)));
+        h.History(new DateTimeOffset(2026, 10, 12, 9, 0, 0, TimeSpan.FromHours(8)));
         using var pw = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(pw);
         var page = await SignInAsync(browser, h, "co_1", 1280, 860);
+        await Assertions.Expect(page.GetByTestId("overdue-total")).Not.ToHaveTextAsync("0");
         var foreign = new List<string>();
         page.Request += (_, r) => { if (!r.Url.StartsWith(BaseUrl(h), StringComparison.Ordinal)) foreign.Add(r.Url); };
         await page.ReloadAsync();

@@ -16,9 +16,9 @@ public sealed class ConsoleHost : IDisposable
 {
     public const string CmdName = "=cmd|' /C calc'!A0";
 
-    public ConsoleHost(bool kestrel = false)
+    public ConsoleHost(bool kestrel = false, DateTimeOffset? start = null)
     {
-        F = new BotFactory().WithWeCom();
+        F = new BotFactory(start).WithWeCom();
         F.Settings["Console:OAuthBaseUrl"] = F.WeCom!.Url;
         F.Settings["Console:QrLoginBaseUrl"] = F.WeCom.Url;
         F.Settings["Console:PageSize"] = "5";
@@ -54,6 +54,56 @@ public sealed class ConsoleHost : IDisposable
 
         db.SaveChanges();
         return c.Number;
+    }
+
+    /// <summary>
+    /// Months of work for the overview picture: every week until <paramref name="until"/> a few cases open across the villages;
+    /// most are accepted, some compared on time, some late, some set aside — the clock moves forward between them.
+    /// </summary>
+    public void History(DateTimeOffset until)
+    {
+        string[] villages = [TestRoster.VillageA1, TestRoster.VillageA2, TestRoster.VillageB1];
+        string[] risks = ["因病", "因学", "住房安全", "因病", "务工就业不稳"];
+        var i = 0;
+        while (F.Time.GetUtcNow() < until)
+        {
+            for (var k = 0; k < 1 + i % 3; k++, i++)
+            {
+                using var scope = F.Services.CreateScope();
+                var wf = scope.ServiceProvider.GetRequiredService<CaseWorkflow>();
+                var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+                var c = wf.OpenAsync((Channel)(1 + i % 6), villages[i % 3], [risks[i % 5]], "家中困难", Severity.General, new Actor("farmer", "farmer")).GetAwaiter().GetResult();
+                var actor = new Actor(c.CurrentStage!.Assignments[0].AssigneeId, "GridMonitor");
+                if (i % 7 == 3) c.SetAsideAsInvalid("重复线索", actor, wf.ClockFor(c));
+                else if (i % 5 != 4)
+                {
+                    c.CompleteTask(c.CurrentStage!.Assignments[0].TaskId, TaskResult.Done, "受理", actor, wf.ClockFor(c));
+                    wf.AdvanceAsync(c, actor).GetAwaiter().GetResult();
+                }
+
+                db.SaveChanges();
+            }
+
+            F.Time.Advance(TimeSpan.FromDays(1 + i % 4));
+            // Departments answer the comparisons that are open now: most on time, the rest when they are already late.
+            using (var scope = F.Services.CreateScope())
+            {
+                var wf = scope.ServiceProvider.GetRequiredService<CaseWorkflow>();
+                var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+                foreach (var number in db.Cases.Where(c => c.State == CaseState.Comparison).Select(c => c.Number).ToList())
+                {
+                    if (number.GetHashCode() % 4 == 0) continue;
+                    var c = wf.LoadAsync(number).GetAwaiter().GetResult()!;
+                    foreach (var a in c.CurrentStage!.Assignments.Where(a => a.IsOpen).ToList())
+                        c.CompleteTask(a.TaskId, TaskResult.NoAnomaly, null, new Actor(a.AssigneeId, "DepartmentOfficer"), wf.ClockFor(c));
+                    wf.AdvanceAsync(c, new Actor("system", "system")).GetAwaiter().GetResult();
+                }
+
+                db.SaveChanges();
+            }
+
+            F.Time.Advance(TimeSpan.FromDays(3));
+        }
     }
 
     /// <summary>A browser-like client (cookies kept, redirects not followed) signed in as <paramref name="userId"/> through the OAuth redirect.</summary>
