@@ -7,6 +7,7 @@ return args switch
     ["ingest", ..] => await Ingest.RunAsync(args[1..]),
     ["sweep", ..] => await SweepBench.RunAsync(args[1..]),
     ["import", ..] => await ImportBench.RunAsync(args[1..]),
+    ["csv", ..] => await CsvBench.RunAsync(args[1..]),
     ["bulletin", ..] => await BulletinBench.RunAsync(args[1..]),
     ["memory", ..] => await MemoryBench.RunAsync(args[1..]),
     ["fuzz", ..] => await FuzzBench.RunAsync(args[1..]),
@@ -23,6 +24,6 @@ static int RunMicro(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- <ingest [--requests N] | sweep [--stages N] | import [--rows N] | bulletin | memory | fuzz [--inputs N] | dispatch [--window-seconds S] [--windows K] [--api-limit N] [Outbox__Key=value] | micro [BenchmarkDotNet args]>");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- <ingest [--requests N] | sweep [--stages N] | import [--rows N] | csv [--rows N] | bulletin | memory | fuzz [--inputs N] | dispatch [--window-seconds S] [--windows K] [--api-limit N] [Outbox__Key=value] | micro [BenchmarkDotNet args]>");
     return 2;
 }

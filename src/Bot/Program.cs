@@ -5,6 +5,7 @@ using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.Health;
 using RapidResponse.Bot.Hosting;
 using RapidResponse.Bot.Import;
+using RapidResponse.Bot.Metrics;
 using RapidResponse.Bot.Outbox;
 using RapidResponse.Bot.Persistence;
 using RapidResponse.Bot.Sandbox;
@@ -16,6 +17,9 @@ builder.AddBotDatabase();
 builder.AddCases();
 builder.AddConversations();
 builder.AddChannels();
+builder.AddHealth();
+builder.AddMetrics();
+builder.Services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
 builder.AddConsole();
 builder.AddSandbox(); // after AddCases: in sandbox mode it replaces the clock with the movable sandbox clock
 if (args is not ["import", ..] and not ["bulletin", ..]) builder.AddScheduler();
@@ -27,6 +31,7 @@ if (args is ["bulletin", ..]) return await BulletinCommand.RunAsync(app.Services
 if (args is ["demo", ..]) return await DemoCommand.RunAsync(app.Services, args);
 
 app.MapHealth();
+app.MapMetrics();
 app.MapChannels();
 app.MapSandbox();
 app.MapConsole();

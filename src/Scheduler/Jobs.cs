@@ -40,8 +40,22 @@ public sealed class DeadlineSweepJob(IServiceScopeFactory scopes, TimeProvider t
     public const string Key = "deadline-sweep";
     protected override string Name => Key;
 
-    protected override async Task<string> RunAsync(IServiceProvider services, DateTimeOffset now, CancellationToken ct) =>
-        (await services.GetRequiredService<DeadlineSweep>().RunAsync(now, ct)).ToString();
+    protected override async Task<string> RunAsync(IServiceProvider services, DateTimeOffset now, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = "failed";
+        try
+        {
+            var summary = (await services.GetRequiredService<DeadlineSweep>().RunAsync(now, ct)).ToString();
+            var notices = await services.GetRequiredService<Escalation.FarmerNoticeSweep>().RunAsync(now, ct);
+            outcome = "ok";
+            return notices > 0 ? $"{summary}; 告知农户 {notices}" : summary;
+        }
+        finally
+        {
+            SchedulerMetrics.SweepDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
 }
 
 /// <summary>Daily at the bulletin time: posts the monthly (and at a quarter's start the quarterly) bulletin once per period.</summary>

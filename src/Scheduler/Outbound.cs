@@ -52,7 +52,7 @@ public sealed class SendWindow(IOptions<SchedulerOptions> options, WorkingCalend
     public WorkingHours HoursFor(TimelineProfile profile)
     {
         var o = options.Value;
-        return SchedulerOptions.TryParse(o.WorkingHoursStart, out var s) && SchedulerOptions.TryParse(o.WorkingHoursEnd, out var e)
+        return o.WorkingHoursStart is { } s && o.WorkingHoursEnd is { } e
             ? profile.Hours with { Start = s, End = e }
             : profile.Hours;
     }

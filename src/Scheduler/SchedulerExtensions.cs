@@ -1,3 +1,4 @@
+using RapidResponse.Domain.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -27,7 +28,9 @@ public static class SchedulerExtensions
     public static WebApplicationBuilder AddScheduler(this WebApplicationBuilder b)
     {
         var s = b.Services;
-        s.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateOnStart();
+        s.AddOptions<SchedulerOptions>()
+            .Configure<IConfiguration>((o, c) => ConfiguredCollections.Clear(o, c, SchedulerOptions.Section)) // configured days replace the defaults
+            .BindConfiguration(SchedulerOptions.Section).ValidateOnStart();
         s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>());
         s.TryAddSingleton<JobHeartbeat>();
         s.AddSingleton<SendWindow>();
@@ -35,17 +38,19 @@ public static class SchedulerExtensions
         s.AddSingleton<BulletinViews>();
         s.AddScoped<EmergencyReminders>();
         s.AddScoped<DeadlineSweep>();
+        s.AddScoped<FarmerNoticeSweep>();
         s.AddScoped<DutyReminders>();
         s.AddScoped<BulletinPublisher>();
         s.AddScoped(sp => new MonthlyBulletinQuery(sp.GetRequiredService<BotDb>(), sp.GetRequiredService<WorkingCalendar>(),
             sp.GetRequiredService<ProfileRegistry>().Current) { ReportDueDay = sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.ReportDueDay });
         s.AddScoped<QuarterlyBulletinQuery>();
 
-        var o = b.Configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
+        var o = new SchedulerOptions();
+        ConfiguredCollections.Clear(o, b.Configuration, SchedulerOptions.Section);
+        b.Configuration.GetSection(SchedulerOptions.Section).Bind(o);
         if (!o.Enabled) return b;
-        // Bad times are reported by the validator at start-up; fall back here so registration itself does not throw first.
-        var bulletinAt = SchedulerOptions.TryParse(o.BulletinTime, out var bt) ? bt : new TimeOnly(9, 10);
-        var dutyAt = SchedulerOptions.TryParse(o.DutyReminderTime, out var dt) ? dt : new TimeOnly(9, 20);
+        var bulletinAt = o.BulletinTime;
+        var dutyAt = o.DutyReminderTime;
         var provider = DatabaseProviders.Parse(b.Configuration[DatabaseProviders.ConfigKey]);
         var configured = b.Configuration.GetConnectionString("Bot");
 
@@ -55,7 +60,7 @@ public static class SchedulerExtensions
             // Quartz 4.7's scheduler repository belongs to the container, so clustered hosts in one process (tests) coexist.
             q.ConfigureScheduler(x =>
             {
-                x.InstanceName = string.IsNullOrWhiteSpace(o.InstanceName) ? "RapidResponseBot" : o.InstanceName;
+                x.InstanceName = o.InstanceName;
                 if (!string.IsNullOrWhiteSpace(o.InstanceId)) x.InstanceId = o.InstanceId;
             });
             // The app's TimeProvider (FakeTimeProvider in tests) is taken from the container; stated here for the reader.

@@ -1,9 +1,11 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace RapidResponse.Scheduler;
 
-/// <summary>Settings of the scheduler (section "Scheduler"). Times of day are Beijing time, "HH:mm".</summary>
+/// <summary>
+/// Settings of the scheduler (section "Scheduler"); every default is here. Times of day are Beijing time, written "HH:mm"
+/// in configuration; a value that is not a time stops the start naming its key.
+/// </summary>
 public sealed class SchedulerOptions
 {
     public const string Section = "Scheduler";
@@ -11,8 +13,8 @@ public sealed class SchedulerOptions
     /// <summary>Off: no Quartz scheduler runs (the bulletin preview still works).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Quartz scheduler name (its rows in the QRTZ_ tables are keyed by it); unset: Quartz's default.</summary>
-    public string? InstanceName { get; set; }
+    /// <summary>Quartz scheduler name (its rows in the QRTZ_ tables are keyed by it); every instance of a cluster uses the same.</summary>
+    public string InstanceName { get; set; } = "RapidResponseBot";
 
     /// <summary>Quartz instance id; unset: generated per process (PostgreSQL clusters need a distinct one per instance).</summary>
     public string? InstanceId { get; set; }
@@ -30,20 +32,20 @@ public sealed class SchedulerOptions
     public int SweepBatchSize { get; set; } = 1000;
 
     /// <summary>Overrides the profile's working hours for nags and escalations when both are set ("08:30", "17:30").</summary>
-    public string? WorkingHoursStart { get; set; }
-    public string? WorkingHoursEnd { get; set; }
+    public TimeOnly? WorkingHoursStart { get; set; }
+    public TimeOnly? WorkingHoursEnd { get; set; }
 
     /// <summary>Nothing is sent between these times, whatever the working hours say (may wrap midnight).</summary>
-    public string QuietHoursStart { get; set; } = "21:00";
-    public string QuietHoursEnd { get; set; } = "07:30";
+    public TimeOnly QuietHoursStart { get; set; } = new(21, 0);
+    public TimeOnly QuietHoursEnd { get; set; } = new(7, 30);
 
     /// <summary>When bulletins go out on the first working day; never on :00 or :30, when WeCom is busiest.</summary>
-    public string BulletinTime { get; set; } = "09:10";
+    public TimeOnly BulletinTime { get; set; } = new(9, 10);
     public bool MonthlyBulletin { get; set; } = true;
     public bool QuarterlyBulletin { get; set; } = true;
 
     /// <summary>When the daily duty reminders go out (on working days; also at start-up when the host was down at this time).</summary>
-    public string DutyReminderTime { get; set; } = "09:20";
+    public TimeOnly DutyReminderTime { get; set; } = new(9, 20);
     /// <summary>
     /// Days of the month to remind village staff of the monthly screening due by the 10th. A day that is not a working day
     /// moves to the previous working day of the month (else the next one still on or before the 10th); the same rule holds
@@ -59,20 +61,10 @@ public sealed class SchedulerOptions
     /// <summary>Hours after an emergency report at which the department and county office are reminded while it is not accepted.</summary>
     public int[] EmergencyReminderHours { get; set; } = [24, 44];
 
-    public TimeOnly BulletinAt => Parse(BulletinTime);
-    public TimeOnly DutyAt => Parse(DutyReminderTime);
-    public TimeOnly QuietStart => Parse(QuietHoursStart);
-    public TimeOnly QuietEnd => Parse(QuietHoursEnd);
-
     /// <summary>True when <paramref name="t"/> lies in the quiet hours (which may wrap midnight).</summary>
-    public bool IsQuiet(TimeOnly t) => QuietStart == QuietEnd ? false
-        : QuietStart < QuietEnd ? t >= QuietStart && t < QuietEnd
-        : t >= QuietStart || t < QuietEnd;
-
-    internal static bool TryParse(string? s, out TimeOnly t) =>
-        TimeOnly.TryParseExact(s, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out t);
-
-    private static TimeOnly Parse(string s) => TryParse(s, out var t) ? t : throw new OptionsValidationException(Section, typeof(SchedulerOptions), [$"'{s}' is not a time of day like \"09:10\""]);
+    public bool IsQuiet(TimeOnly t) => QuietHoursStart == QuietHoursEnd ? false
+        : QuietHoursStart < QuietHoursEnd ? t >= QuietHoursStart && t < QuietHoursEnd
+        : t >= QuietHoursStart || t < QuietHoursEnd;
 }
 
 /// <summary>Checks every setting and reports all problems together.</summary>
@@ -88,17 +80,15 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
         if (o.ClusterCheckinMisfireThreshold < TimeSpan.FromMilliseconds(500) || o.ClusterCheckinMisfireThreshold > TimeSpan.FromMinutes(10))
             p.Add($"Scheduler:ClusterCheckinMisfireThreshold must be between 00:00:00.5 and 00:10:00 (it is {o.ClusterCheckinMisfireThreshold}).");
         if (o.SweepBatchSize is < 1 or > 5000) p.Add($"Scheduler:SweepBatchSize must be 1–5000 (it is {o.SweepBatchSize}).");
-        Time(o.QuietHoursStart, "QuietHoursStart", p);
-        Time(o.QuietHoursEnd, "QuietHoursEnd", p);
+        if (string.IsNullOrWhiteSpace(o.InstanceName)) p.Add("Scheduler:InstanceName must not be empty (e.g. \"RapidResponseBot\"); it keys the QRTZ_ rows.");
         if ((o.WorkingHoursStart is null) != (o.WorkingHoursEnd is null))
             p.Add("Scheduler:WorkingHoursStart and Scheduler:WorkingHoursEnd override the profile together: set both or neither.");
-        if (o.WorkingHoursStart is not null && o.WorkingHoursEnd is not null
-            && Time(o.WorkingHoursStart, "WorkingHoursStart", p) is { } ws && Time(o.WorkingHoursEnd, "WorkingHoursEnd", p) is { } we && ws >= we)
-            p.Add($"Scheduler:WorkingHoursStart ({o.WorkingHoursStart}) must be before Scheduler:WorkingHoursEnd ({o.WorkingHoursEnd}).");
-        if (Time(o.BulletinTime, "BulletinTime", p) is { } bt && (bt.Minute is 0 or 30))
-            p.Add($"Scheduler:BulletinTime ({o.BulletinTime}) must not be on :00 or :30, when WeCom is busiest; use e.g. \"09:10\".");
-        if (Time(o.DutyReminderTime, "DutyReminderTime", p) is { } dt && (dt.Minute is 0 or 30))
-            p.Add($"Scheduler:DutyReminderTime ({o.DutyReminderTime}) must not be on :00 or :30; use e.g. \"09:20\".");
+        if (o.WorkingHoursStart is { } ws && o.WorkingHoursEnd is { } we && ws >= we)
+            p.Add($"Scheduler:WorkingHoursStart ({ws:HH:mm}) must be before Scheduler:WorkingHoursEnd ({we:HH:mm}).");
+        if (o.BulletinTime.Minute is 0 or 30)
+            p.Add($"Scheduler:BulletinTime ({o.BulletinTime:HH:mm}) must not be on :00 or :30, when WeCom is busiest; use e.g. \"09:10\".");
+        if (o.DutyReminderTime.Minute is 0 or 30)
+            p.Add($"Scheduler:DutyReminderTime ({o.DutyReminderTime:HH:mm}) must not be on :00 or :30; use e.g. \"09:20\".");
         Days(o.ScreeningReminderDays, "ScreeningReminderDays", 1, 10, p);
         Days(o.SelfCheckReminderDays, "SelfCheckReminderDays", 1, 31, p);
         Days(o.ReportReminderDays, "ReportReminderDays", 1, o.ReportDueDay, p);
@@ -106,13 +96,6 @@ public sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOption
         foreach (var h in o.EmergencyReminderHours ?? [])
             if (h is < 1 or > 47) p.Add($"Scheduler:EmergencyReminderHours: {h} must be 1–47 (the report is due within 48 hours).");
         return p.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(p);
-    }
-
-    private static TimeOnly? Time(string? v, string key, List<string> p)
-    {
-        if (SchedulerOptions.TryParse(v, out var t)) return t;
-        p.Add($"Scheduler:{key} '{v}' is not a time of day like \"09:10\" (24-hour HH:mm, Beijing time).");
-        return null;
     }
 
     private static void Days(int[]? days, string key, int min, int max, List<string> p)

@@ -40,7 +40,7 @@ public static class CaseEndpoints
         return new CaseView(c.Number, c.Channel.ToString(), c.State.ToString(), c.Outcome.ToString(), c.RiskTypes, Mask.Text(c.Description), c.Severity.ToString(),
             householdNo, c.ApplicantName, Mask.IdNumber(c.ApplicantIdNumber), Mask.Phone(c.ApplicantPhone), c.VillageCode, c.ProfileName, c.ProfileVersion,
             c.CreatedAt, c.ClosedAt, c.Qualifies, c.DecisionReason, c.AssistancePlan,
-            [.. c.Stages.OrderBy(s => s.Sequence).Select(s => new StageView(s.Kind.ToString(), profile.Has(s.Kind) ? profile.Stage(s.Kind).Name : s.Kind.ToString(), s.Sequence, s.StartedAt, s.DueAt, s.CompletedAt,
+            [.. c.Stages.OrderBy(s => s.Sequence).Select(s => new StageView(s.Kind.ToString(), profile.NameOf(s.Kind), s.Sequence, s.StartedAt, s.DueAt, s.CompletedAt,
                 s.IsOverdue(now), s.CompletedLate, s.Deferrals,
                 [.. s.Assignments.Select(a => new AssignmentView(a.AssigneeId, a.AssigneeKind.ToString(), a.TaskId, a.CompletedAt, a.CompletedAt is null ? null : a.Result.ToChinese(), Mask.Text(a.Note)))]))],
             [.. c.Audit.OrderBy(a => a.At).ThenBy(a => a.Id).Select(a => new AuditView(a.At, a.Actor, a.ActorRole, a.Action, Mask.Text(a.Detail), a.SourceMessageId))]);

@@ -1,3 +1,5 @@
+using RapidResponse.Bot.Hosting;
+using Microsoft.Extensions.Options;
 using RapidResponse.Domain.Calendar;
 using RapidResponse.Domain.Cases;
 using RapidResponse.Domain.Routing;
@@ -12,27 +14,29 @@ public static class CasesExtensions
     public static WebApplicationBuilder AddCases(this WebApplicationBuilder builder)
     {
         var s = builder.Services;
+        s.AddValidatedOptions<TimelineOptions, TimelineOptionsValidator>(TimelineOptions.Section);
+        s.AddValidatedOptions<CalendarOptions, CalendarOptionsValidator>(CalendarOptions.Section);
+        s.AddValidatedOptions<TemplatesOptions, TemplatesOptionsValidator>(TemplatesOptions.Section);
+        s.AddValidatedOptions<RoutingOptions, RoutingOptionsValidator>(RoutingOptions.Section);
+        // The calendar and the templates read their section unvalidated: a bad value is reported at start-up together with
+        // every other one, not by the first service that happens to be resolved.
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(sp =>
         {
-            var cal = WorkingCalendar.LoadDefault(builder.Configuration["Calendar:ExtraDirectory"]);
+            var cal = WorkingCalendar.LoadDefault(builder.Configuration.Read<CalendarOptions>(CalendarOptions.Section).ExtraDirectory);
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Calendar");
             cal.MissingYear += y => log.LogWarning("No State Council holiday data for {Year}: plain weekends assumed until {Year}.json is put in the folder named by Calendar:ExtraDirectory", y, y);
             return cal;
         });
         // An invalid profile stops start-up with every problem listed (InvalidProfileException).
-        var profile = ProfileLoader.Load(builder.Configuration["Timeline:Profile"] ?? "yunlong");
+        var profile = ProfileLoader.Load(builder.Configuration.Read<TimelineOptions>(TimelineOptions.Section).Profile);
         s.AddSingleton(new ProfileRegistry(profile));
         s.AddSingleton(profile);
-        var routing = new RoutingOptions();
-        var section = builder.Configuration.GetSection("Routing:RiskDepartments");
-        if (section.Exists())
-            routing.RiskDepartments = section.GetChildren().ToDictionary(c => c.Key, c => c.GetChildren().Select(x => x.Value!).ToList());
-        s.AddSingleton(routing);
         s.AddScoped<StageRouter>();
         s.AddScoped<CaseWorkflow>();
         s.AddHostedService<CalendarStartupCheck>();
-        s.AddSingleton(new TemplateRenderer(TemplatesDirectory(builder.Configuration["Templates:Directory"], builder.Environment.ContentRootPath)));
+        s.AddSingleton(sp => new TemplateRenderer(TemplatesDirectory(builder.Configuration.Read<TemplatesOptions>(TemplatesOptions.Section).Directory, builder.Environment.ContentRootPath)));
+        s.AddHostedService<TemplatesStartupCheck>();
         return builder;
     }
 
@@ -56,6 +60,19 @@ internal sealed class CalendarStartupCheck(WorkingCalendar calendar, TimeProvide
     {
         var year = ChinaTime.DateOf(time.GetUtcNow()).Year;
         calendar.WarningsFor(year, year + 1); // the MissingYear handler logs each missing year once
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Parses every template at start-up: a broken file stops the host with its name and line, not at first use.</summary>
+internal sealed class TemplatesStartupCheck(TemplateRenderer templates, ILogger<TemplatesStartupCheck> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var names = templates.CheckAll();
+        log.LogInformation("{Count} templates in {Directory} parse", names.Count, templates.Directory);
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
+using RapidResponse.Bot.Hosting;
 
 namespace RapidResponse.Bot.CountyConsole;
 
@@ -8,7 +9,7 @@ public static class ConsoleExtensions
 {
     public static WebApplicationBuilder AddConsole(this WebApplicationBuilder b)
     {
-        b.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section);
+        b.Services.AddValidatedOptions<ConsoleOptions, ConsoleOptionsValidator>(ConsoleOptions.Section);
         if (Sandbox.SandboxMode.IsOn(b.Configuration))
             b.Services.PostConfigure<ConsoleOptions>(o => { if (o.OAuthBaseUrl == new ConsoleOptions().OAuthBaseUrl) o.OAuthBaseUrl = "/sandbox/wecom"; if (o.QrLoginBaseUrl == new ConsoleOptions().QrLoginBaseUrl) o.QrLoginBaseUrl = "/sandbox/wecom"; });
         b.Services.AddAntiforgery(o =>

@@ -1,3 +1,4 @@
+using RapidResponse.Domain.Calendar;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Conversations.Alerts;
 using RapidResponse.Bot.Conversations.Cards;
@@ -16,7 +17,7 @@ namespace RapidResponse.Bot.Conversations;
 /// Changes and replies are saved together by the caller.
 /// </summary>
 public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger messenger, ReportFlow reports, AlertFlow alerts,
-    TaskActions actions, StaffCommands commands, ProgressQuery progress)
+    TaskActions actions, StaffCommands commands, ProgressQuery progress, TimeProvider time)
 {
     /// <summary>Handles one message; returns the label for a clicked card (passive reply), if any.</summary>
     public async Task<string?> HandleAsync(Inbound m, CancellationToken ct)
@@ -30,7 +31,12 @@ public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger mess
     private async Task<string?> StaffAsync(Inbound m, Staff s, CancellationToken ct)
     {
         if (m.Kind == InboundKind.CardClick) return (await actions.ClickAsync(m, s, ct)).Label;
-        if (m.Kind == InboundKind.Enter) { messenger.Reply(m, "staff.help", new { Role = Access.Jurisdiction.RoleName(s.Role) }); return null; }
+        if (m.Kind == InboundKind.Enter)
+        {
+            // enter_agent comes every time a member opens the app: the help text at most once a day.
+            if (await FirstEnterTodayAsync(m, ct)) messenger.Reply(m, "staff.help", new { Role = Access.Jurisdiction.RoleName(s.Role) });
+            return null;
+        }
         var text = (m.Kind == InboundKind.MenuClick ? MenuText(m.Key) : m.Text)?.Trim() ?? "";
         var state = await forms.FindAsync(m, ct);
         if (state is not null)
@@ -50,7 +56,14 @@ public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger mess
 
     private async Task FarmerAsync(Inbound m, bool unregisteredAppUser, CancellationToken ct)
     {
-        if (m.Kind == InboundKind.Enter) { messenger.Reply(m, "farmer.welcome"); return; }
+        if (m.Kind == InboundKind.Enter) { await EnterAsync(m, unregisteredAppUser, ct); return; }
+        // Notices held while the 48-hour window was closed leave first, before the answer to this message (same commit, lower ids).
+        if (m.Channel == InboundChannel.Kf)
+        {
+            var now = time.GetUtcNow();
+            await db.Outbox.Where(x => x.Channel == OutboundChannel.Kf && x.Recipient == m.SenderId && x.Status == OutboxStatus.Pending && x.NotBefore > now)
+                .ExecuteUpdateAsync(x => x.SetProperty(r => r.NotBefore, now), ct);
+        }
         var text = (m.Kind == InboundKind.MenuClick ? MenuText(m.Key) : m.Text)?.Trim() ?? "";
         var state = await forms.FindAsync(m, ct);
         if (ReportFlow.IsOneShot(text)) { await reports.OneShotAsync(m with { Text = text }, ct); return; }
@@ -58,6 +71,49 @@ public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger mess
         if (ReportFlow.IsStart(text)) { await reports.StartAsync(m, ct); return; }
         if (text is "进度" or "查询" or "查进度") { await progress.ReplyAsync(m, ct); return; }
         messenger.Reply(m, unregisteredAppUser ? "app.unregistered" : "farmer.welcome");
+    }
+
+    /// <summary>The menu a 微信客服 welcome offers: each item comes back as the word typed.</summary>
+    public static readonly IReadOnlyList<string> WelcomeMenu = ["申报", "进度", "帮助"];
+
+    public static string SceneKey(string externalUserId) => $"kf:scene:{externalUserId}";
+
+    /// <summary>
+    /// Someone opened the chat. 微信客服: one welcome through the entry's welcome_code (none without one: send_msg is refused
+    /// before the customer has written), and the entry's scene_param (the village of the link) kept with the session.
+    /// The app: the help text at most once a day.
+    /// </summary>
+    private async Task EnterAsync(Inbound m, bool appUser, CancellationToken ct)
+    {
+        if (m.Channel != InboundChannel.Kf)
+        {
+            if (await FirstEnterTodayAsync(m, ct)) messenger.Reply(m, appUser ? "app.unregistered" : "farmer.welcome");
+            return;
+        }
+
+        if (!string.IsNullOrWhiteSpace(m.Key)) await SetAsync(SceneKey(m.SenderId), m.Key.Trim(), null, ct);
+        if (!string.IsNullOrEmpty(m.WelcomeCode))
+            messenger.KfWelcome(m.SenderId, m.OpenKfId, m.WelcomeCode, messenger.Templates.Render("farmer.welcome").TrimEnd(), WelcomeMenu);
+    }
+
+    private async Task<bool> FirstEnterTodayAsync(Inbound m, CancellationToken ct)
+    {
+        var key = $"enter:help:{(int)m.Channel}:{m.SenderId}";
+        var today = Domain.Calendar.ChinaTime.DateOf(m.At).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var entry = await db.KeyValues.FirstOrDefaultAsync(x => x.Key == key, ct);
+        if (entry?.Value == today) return false;
+        await SetAsync(key, today, time.GetUtcNow().AddDays(2), ct);
+        return true;
+    }
+
+    private async Task SetAsync(string key, string value, DateTimeOffset? expires, CancellationToken ct)
+    {
+        var entry = await db.KeyValues.FirstOrDefaultAsync(x => x.Key == key, ct);
+        if (entry is null) db.KeyValues.Add(entry = new KeyValueEntry { Key = key, Value = value });
+        entry.Value = value;
+        entry.UpdatedAt = time.GetUtcNow();
+        entry.ExpiresAt = expires;
+        entry.Version++;
     }
 
     /// <summary>App menu keys map onto the same words people type.</summary>
@@ -99,7 +155,7 @@ public sealed class ProgressQuery(BotDb db, Messenger messenger, CaseWorkflow wo
                 Status = c.IsOpen ? $"正在{(stage is null ? "办理" : p.Stage(stage.Kind).Name)}"
                     : !verified ? "已办结，结果由村里当面告知"
                     : c.Outcome.ToChinese() + (c.Outcome == CaseOutcome.NotQualified ? $"（{c.DecisionReason}）" : ""),
-                Due = c.IsOpen && stage?.DueAt is { } d ? TaskActions.DueText(d) : null,
+                Due = c.IsOpen && stage?.DueAt is { } d ? DueText.Of(d) : null,
             });
         }
         messenger.Reply(m, "farmer.progress", new Dictionary<string, object?> { ["cases"] = items });

@@ -1,3 +1,4 @@
+using RapidResponse.Bot.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RapidResponse.Bot.Conversations.Access;
 using RapidResponse.Bot.Conversations.Alerts;
@@ -14,9 +15,7 @@ public static class ConversationsExtensions
     public static WebApplicationBuilder AddConversations(this WebApplicationBuilder builder)
     {
         var s = builder.Services;
-        var options = new ConversationOptions();
-        builder.Configuration.GetSection("Conversations").Bind(options);
-        s.AddSingleton(options);
+        s.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>(ConversationOptions.Section);
         s.AddScoped<Messenger>();
         s.AddScoped<FormStore>();
         s.AddScoped<Jurisdiction>();
@@ -25,6 +24,7 @@ public static class ConversationsExtensions
         s.AddScoped<DeferralFlow>();
         s.AddScoped<TaskActions>();
         s.AddScoped<CardUpdates>();
+        s.AddScoped<FarmerNotices>();
         s.AddScoped<ReportFlow>();
         s.AddScoped<AlertFlow>();
         s.AddScoped<StaffCommands>();

@@ -7,6 +7,8 @@ namespace RapidResponse.Bot.Conversations;
 /// <summary>Options of the conversation layer (section "Conversations").</summary>
 public sealed class ConversationOptions
 {
+    public const string Section = "Conversations";
+
     /// <summary>A form with no answer for this long is discarded, with a notice to the person.</summary>
     public TimeSpan FormIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
     /// <summary>How often the inbox is polled when idle.</summary>

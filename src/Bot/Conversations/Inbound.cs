@@ -27,4 +27,5 @@ public sealed record Inbound(
     string? TaskId = null,
     string? Key = null,
     string? ResponseCode = null,
-    string? OpenKfId = null);
+    string? OpenKfId = null,
+    string? WelcomeCode = null);

@@ -29,6 +29,22 @@ public sealed class Messenger(BotDb db, TemplateRenderer templates, TimeProvider
         else Add(OutboundChannel.AppUser, id, OutboundKind.Text, new TextBody(text));
     }
 
+    /// <summary>
+    /// A 微信客服 text held for the farmer (their 48-hour window is closed): it leaves the next time they write, before the
+    /// answer to what they wrote (<see cref="OutboxMessage.HeldForCustomer"/>).
+    /// </summary>
+    public void HoldForKf(string externalUserId, string? openKfId, string text)
+    {
+        Add(OutboundChannel.Kf, externalUserId, OutboundKind.Text, new TextBody(text), openKfId);
+        var row = db.Outbox.Local.Last();
+        row.NotBefore = OutboxMessage.HeldForCustomer;
+        row.LastError = "等待农户再次发消息：微信客服只能在农户最后一条消息后48小时内回复";
+    }
+
+    /// <summary>The welcome of a 微信客服 entry, through its one-time welcome_code (never send_msg before the customer wrote).</summary>
+    public void KfWelcome(string externalUserId, string? openKfId, string welcomeCode, string text, IReadOnlyList<string> menu) =>
+        Add(OutboundChannel.Kf, externalUserId, OutboundKind.Welcome, new WelcomeBody(welcomeCode, text, menu), openKfId);
+
     public void ToStaff(string userId, string template, object? model = null) =>
         Add(OutboundChannel.AppUser, userId, OutboundKind.Text, new TextBody(templates.Render(template, model)));
 

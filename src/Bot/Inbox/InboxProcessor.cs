@@ -88,6 +88,7 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
             using var gate = await writeGate.EnterAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var started = Stopwatch.GetTimestamp();
+            var lags = new List<double>();
             while (queue.Count > 0 && chunk.Count < MaxChunk && Stopwatch.GetElapsedTime(started) < ChunkBudget && (chunk.Count == 0 || !writeGate.AckWaiting))
             {
                 var (id, sender) = queue.Dequeue();
@@ -102,8 +103,10 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
                 row.Attempts++;
                 await db.SaveChangesAsync(ct);
                 if (label is not null) labels.Add((row.DedupeKey, label));
+                lags.Add((row.ProcessedAt.Value - row.ReceivedAt).TotalSeconds);
             }
             await tx.CommitAsync(ct);
+            foreach (var lag in lags) Metrics.BotMetrics.InboxLag.Record(lag);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
         catch (Exception e)
@@ -160,6 +163,7 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
             row.Attempts++;
             await db.SaveChangesAsync(ct);
             if (tx is not null) await tx.CommitAsync(ct);
+            Metrics.BotMetrics.InboxLag.Record((row.ProcessedAt.Value - row.ReceivedAt).TotalSeconds);
             if (label is not null) replies.Complete(row.DedupeKey, label);
             return Outcome.Done;
         }

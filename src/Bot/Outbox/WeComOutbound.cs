@@ -48,6 +48,7 @@ public static class WeComOutbound
         (OutboundChannel.AppChat, OutboundKind.Text or OutboundKind.Markdown) => AppChat(row),
         (OutboundChannel.Webhook, OutboundKind.Text or OutboundKind.Markdown) => Webhook(row),
         (OutboundChannel.Kf, OutboundKind.Text or OutboundKind.Markdown) => Kf(row),
+        (OutboundChannel.Kf, OutboundKind.Welcome) => KfWelcome(row),
         _ => throw new UndeliverableException($"{OutboxAlerts.ChannelName(row.Channel)}不支持 {row.Kind} 类消息（只有应用消息能发任务卡片和更新卡片）"),
     };
 
@@ -127,6 +128,20 @@ public static class WeComOutbound
         if (string.IsNullOrEmpty(row.OpenKfId))
             throw new UndeliverableException("微信客服消息缺少 open_kfid（客服账号）");
         var request = new KfSendMsgRequest { ToUser = row.Recipient, OpenKfId = row.OpenKfId, MsgId = KfMsgId(row.Id), Text = new(ContentOf(row).Content) };
+        return new(async (client, ct) => new SendReceipt((await client.SendAsync(request, ct)).MsgId ?? request.MsgId), "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
+    }
+
+    /// <summary>The welcome of an enter_session, with its welcome_code; a menu when it has items (§5.4).</summary>
+    private static OutboundCall KfWelcome(OutboxMessage row)
+    {
+        var w = OutboundPayload.Deserialize<WelcomeBody>(row.Payload);
+        var request = new KfSendMsgOnEventRequest
+        {
+            Code = w.Code,
+            MsgId = KfMsgId(row.Id),
+            Text = w.Menu.Count == 0 ? new(w.Text) : null,
+            Menu = w.Menu.Count == 0 ? null : new KfMsgMenu(w.Text, [.. w.Menu.Select((m, i) => KfMenuItem.Of($"m{i + 1}", m))], w.Tail),
+        };
         return new(async (client, ct) => new SendReceipt((await client.SendAsync(request, ct)).MsgId ?? request.MsgId), "api:" + request.Path, [(RateScope.Api, request.Path)]) { Request = request };
     }
 

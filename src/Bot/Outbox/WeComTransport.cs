@@ -32,7 +32,8 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
         if (_blocks.TryGetValue(call.BlockKey, out var block) && block.Until > now)
             return TransportResult.Deferred(block.Until, "等待频率限制解除（45009）");
 
-        if (row.Channel == OutboundChannel.Kf && await kf.CheckAsync(row.Recipient, cancellationToken) is { } closed)
+        // A welcome goes with its own one-time code, not inside the customer's reply window.
+        if (row.Channel == OutboundChannel.Kf && row.Kind != OutboundKind.Welcome && await kf.CheckAsync(row.Recipient, cancellationToken) is { } closed)
             return closed;
 
         // Over 30/min per member WeCom answers 0 and drops the message (§9.11): wait instead of sending early.

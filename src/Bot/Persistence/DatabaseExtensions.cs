@@ -1,3 +1,4 @@
+using RapidResponse.Bot.Hosting;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -12,6 +13,7 @@ public static class DatabaseExtensions
 {
     public static WebApplicationBuilder AddBotDatabase(this WebApplicationBuilder builder)
     {
+        builder.Services.AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.Section);
         var provider = DatabaseProviders.Parse(builder.Configuration[DatabaseProviders.ConfigKey]);
         var configured = builder.Configuration.GetConnectionString("Bot");
         if (provider == DatabaseProvider.Postgres)

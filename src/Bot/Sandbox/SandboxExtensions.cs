@@ -1,3 +1,4 @@
+using RapidResponse.Bot.Hosting;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,10 +15,9 @@ public static class SandboxExtensions
     {
         SandboxMode.EnsureNoConflict(b.Configuration);
         if (!SandboxMode.IsOn(b.Configuration)) return b;
-        var options = new SandboxOptions();
-        b.Configuration.GetSection(SandboxOptions.Section).Bind(options);
+        var options = b.Configuration.Read<SandboxOptions>(SandboxOptions.Section); // the clock starts before the container exists
         var s = b.Services;
-        s.AddSingleton(options);
+        s.AddValidatedOptions<SandboxOptions, SandboxOptionsValidator>(SandboxOptions.Section);
         var clock = new SandboxClock(options.StartAt);
         s.AddSingleton(clock);
         s.RemoveAll<TimeProvider>();

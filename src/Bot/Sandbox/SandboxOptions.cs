@@ -20,3 +20,18 @@ public sealed class SandboxOptions
     /// <summary>How often the built-in delivery looks for new outbox rows (real time).</summary>
     public TimeSpan DeliveryPoll { get; set; } = TimeSpan.FromMilliseconds(200);
 }
+
+/// <summary>Checks every Sandbox setting and reports all problems together.</summary>
+public sealed class SandboxOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SandboxOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SandboxOptions o)
+    {
+        var p = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.KfAccount)) p.Add("Sandbox:KfAccount must not be empty (e.g. \"wk_sandbox\").");
+        if (o.SendWait < TimeSpan.FromMilliseconds(100) || o.SendWait > TimeSpan.FromMinutes(1))
+            p.Add($"Sandbox:SendWait must be between 00:00:00.100 and 00:01:00 (it is {o.SendWait}).");
+        if (o.DeliveryPoll < TimeSpan.FromMilliseconds(10) || o.DeliveryPoll > TimeSpan.FromSeconds(5))
+            p.Add($"Sandbox:DeliveryPoll must be between 00:00:00.010 and 00:00:05 (it is {o.DeliveryPoll}).");
+        return p.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(p);
+    }
+}

@@ -147,5 +147,5 @@ public sealed class MonthlyBulletinQuery(BotDb db, WorkingCalendar calendar, Tim
         return [.. named.Where(n => times.GetValueOrDefault(n.Key) >= 2).Select(n => new ReferralCandidate(n.Key, n.What, times[n.Key] + 1))];
     }
 
-    private string StageName(StageKind kind) => profile.Has(kind) ? profile.Stage(kind).Name : kind.ToString();
+    private string StageName(StageKind kind) => profile.NameOf(kind);
 }

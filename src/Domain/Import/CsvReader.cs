@@ -3,9 +3,10 @@ using System.Text;
 namespace RapidResponse.Domain.Import;
 
 /// <summary>
-/// RFC 4180 CSV: comma-separated, fields optionally in double quotes, "" inside quotes is one quote,
+/// RFC 4180 CSV read by CsvHelper: comma-separated, fields optionally in double quotes, "" inside quotes is one quote,
 /// quoted fields may hold commas and line breaks; CRLF or LF line ends. Lenient where Excel is lenient
 /// (a quote inside an unquoted field is kept as text), strict where data would be lost (an unclosed quote).
+/// The bytes are checked here first: strict UTF-8, with a hint for the GBK files Excel saves by default.
 /// </summary>
 public static class CsvReader
 {
@@ -29,73 +30,33 @@ public static class CsvReader
         return text;
     }
 
-    /// <summary>Records with the physical line each one starts on (1-based).</summary>
+    private static readonly CsvHelper.CsvReaderOptions Options = CsvHelper.CsvReaderOptions.Default with
+    {
+        Separator = ',', // never guessed from the first lines
+        HasHeader = false, // the importers read the header row themselves
+        TrackLineNumbers = true,
+        SkipEmptyLines = false,
+        MalformedData = CsvHelper.CsvMalformedDataHandling.Recover, // a stray quote inside an unquoted field stays text
+        OnMalformedRecord = m =>
+        {
+            if (m.Reason == CsvHelper.CsvMalformedReason.UnterminatedQuote)
+                throw new ImportFileException($"第{m.LineNumber}行有一个双引号没有闭合，之后的内容无法分列。请检查这一行的引号", (int)m.LineNumber);
+        },
+    };
+
+    /// <summary>Records with the physical line each one starts on (1-based); a line break inside quotes is one "\n".</summary>
     public static IEnumerable<TableRow> Parse(string text)
     {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var line = 1;
-        var recordLine = 1;
-        var quoteLine = 0;
-        var inQuotes = false;
-        var quoted = false;
-        var i = 0;
-        while (i < text.Length)
+        using var reader = CsvHelper.CsvReader.FromText(text, Options);
+        while (reader.Read())
         {
-            var c = text[i];
-            if (inQuotes)
+            var cells = new string[reader.FieldCount];
+            for (var i = 0; i < cells.Length; i++)
             {
-                if (c == '"')
-                {
-                    if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i += 2; }
-                    else { inQuotes = false; i++; }
-                    continue;
-                }
-                if (c == '\r' || c == '\n')
-                {
-                    field.Append('\n');
-                    i += c == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 1;
-                    line++;
-                    continue;
-                }
-                field.Append(c);
-                i++;
-                continue;
+                var v = reader.GetString(i);
+                cells[i] = v.Contains('\r') ? v.Replace("\r\n", "\n").Replace('\r', '\n') : v;
             }
-            switch (c)
-            {
-                case '"' when field.Length == 0 && !quoted:
-                    inQuotes = quoted = true;
-                    quoteLine = line;
-                    i++;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    quoted = false;
-                    i++;
-                    break;
-                case '\r' or '\n':
-                    fields.Add(field.ToString());
-                    yield return new TableRow(recordLine, [.. fields]);
-                    fields.Clear();
-                    field.Clear();
-                    quoted = false;
-                    i += c == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 1;
-                    recordLine = ++line;
-                    break;
-                default:
-                    field.Append(c);
-                    i++;
-                    break;
-            }
-        }
-        if (inQuotes)
-            throw new ImportFileException($"第{quoteLine}行有一个双引号没有闭合，之后的内容无法分列。请检查这一行的引号", quoteLine);
-        if (fields.Count > 0 || field.Length > 0 || quoted)
-        {
-            fields.Add(field.ToString());
-            yield return new TableRow(recordLine, [.. fields]);
+            yield return new TableRow((int)reader.LineNumber, cells);
         }
     }
 }

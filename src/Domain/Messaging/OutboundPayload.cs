@@ -25,6 +25,12 @@ public sealed record TextBody(
 /// <summary>Markdown (the WeCom subset); mentions are rendered into the text by the dispatcher where the channel needs it.</summary>
 public sealed record MarkdownBody(string Content, IReadOnlyList<string>? Mentions = null);
 
+/// <summary>
+/// A welcome when someone opens a 微信客服 chat: sent with the entry's one-time <paramref name="Code"/> (welcome_code), with
+/// <paramref name="Menu"/> items the customer can tap (each comes back as that text).
+/// </summary>
+public sealed record WelcomeBody(string Code, string Text, IReadOnlyList<string> Menu, string? Tail = null);
+
 /// <summary>A task card with buttons.</summary>
 public sealed record CardBody(
     string TaskId,

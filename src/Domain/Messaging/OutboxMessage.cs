@@ -14,13 +14,19 @@ public enum OutboundChannel
 }
 
 /// <summary>The shape of an outbound message; the payload JSON is channel-neutral (see <see cref="OutboundPayload"/>).</summary>
-public enum OutboundKind { Text = 1, Markdown = 2, Card = 3, CardUpdate = 4 }
+public enum OutboundKind { Text = 1, Markdown = 2, Card = 3, CardUpdate = 4, Welcome = 5 }
 
 public enum OutboxStatus { Pending = 0, Sending = 1, Sent = 2, Dead = 3 }
 
 /// <summary>A message waiting to leave, written in the same transaction as the change that caused it.</summary>
 public class OutboxMessage
 {
+    /// <summary>
+    /// <see cref="NotBefore"/> of a 微信客服 message held until the farmer writes again (their 48-hour window is closed): the
+    /// farmer's next message makes it due at once, before the answer to what they wrote.
+    /// </summary>
+    public static readonly DateTimeOffset HeldForCustomer = new(2999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public long Id { get; set; }
     public OutboundChannel Channel { get; set; }
     public required string Recipient { get; set; }

@@ -33,6 +33,7 @@ public partial class BotDb : DbContext
     public DbSet<KeyValueEntry> KeyValues => Set<KeyValueEntry>();
     public DbSet<CaseCounter> CaseCounters => Set<CaseCounter>();
     public DbSet<DeferralRequest> DeferralRequests => Set<DeferralRequest>();
+    public DbSet<FarmerNotice> FarmerNotices => Set<FarmerNotice>();
     /// <summary>What the sandbox delivered in place of WeCom (sandbox mode only).</summary>
     public DbSet<SandboxMessage> SandboxMailbox => Set<SandboxMessage>();
 
@@ -101,6 +102,7 @@ public partial class BotDb : DbContext
         m.Entity<ConversationState>(e => { e.HasKey(x => x.Key); e.HasIndex(x => x.ExpiresAt); });
         m.Entity<KeyValueEntry>(e => { e.HasKey(x => x.Key); e.Property(x => x.Version).IsConcurrencyToken(); });
         m.Entity<DeferralRequest>(e => { e.HasIndex(x => x.TaskId).IsUnique(); e.HasIndex(x => x.CaseNumber); });
+        m.Entity<FarmerNotice>(e => { e.HasIndex(x => x.TaskId).IsUnique(); e.HasIndex(x => new { x.ToldAt, x.DueAt }); e.HasIndex(x => x.CaseId); });
         m.Entity<SandboxMessage>(e => { e.HasIndex(x => new { x.To, x.Id }); e.HasIndex(x => x.OutboxId).IsUnique(); });
         m.Entity<CaseCounter>(e => { e.HasKey(x => new { x.Prefix, x.Year }); e.Property(x => x.Version).IsConcurrencyToken(); });
         ConfigureBulletins(m);

@@ -32,8 +32,8 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
     public async Task<IReadOnlyList<Assignee>> RouteAsync(Case c, StageDefinition stage, CancellationToken ct = default)
     {
         await LoadRosterAsync(ct);
-        var village = _regions!.GetValueOrDefault(c.VillageCode);
-        var townshipCode = village?.ParentCode;
+        var chain = RegionChain.Of(c.VillageCode, _regions!);
+        var townshipCode = chain.Township;
         Household? household = c.HouseholdId is { } hid
             ? Snapshot?.Household(hid) ?? await db.Households.AsNoTracking().FirstOrDefaultAsync(h => h.Id == hid, ct)
             : null;
@@ -44,7 +44,7 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
             case StageActor.Township:
                 return await StaffIn(townshipCode, [StaffRole.TownshipOfficer, StaffRole.TownshipLead], 1, ct);
             case StageActor.County:
-                return await StaffIn(await CountyOf(townshipCode, ct), [StaffRole.CountyOffice], 1, ct);
+                return await StaffIn(chain.County, [StaffRole.CountyOffice], 1, ct);
             // A contact person who left (inactive) falls back to the village staff below.
             case StageActor.ContactPerson when household?.ContactUserId is { } contact && await IsActive(contact, ct):
                 return [new Assignee(AssigneeKind.Staff, contact)];
@@ -69,7 +69,7 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
         var codes = new List<string>();
         foreach (var rt in riskTypes)
         {
-            if (options.RiskDepartments.TryGetValue(rt, out var mapped)) codes.AddRange(mapped);
+            codes.AddRange(options.DepartmentsFor(rt));
             codes.AddRange(departments.Where(d => d.RiskTypes.Contains(rt)).Select(d => d.Code));
         }
         codes.AddRange(options.AlwaysCompare);
@@ -88,10 +88,4 @@ public sealed class StageRouter(BotDb db, RoutingOptions options)
 
     private Task<bool> IsActive(string userId, CancellationToken ct) =>
         Snapshot is { } snapshot ? Task.FromResult(snapshot.IsActive(userId)) : db.Staff.AnyAsync(s => s.UserId == userId && s.Active, ct);
-
-    private async Task<string?> CountyOf(string? townshipCode, CancellationToken ct)
-    {
-        await LoadRosterAsync(ct);
-        return townshipCode is null ? null : _regions!.GetValueOrDefault(townshipCode)?.ParentCode;
-    }
 }

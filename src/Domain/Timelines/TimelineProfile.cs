@@ -79,6 +79,9 @@ public sealed record TimelineProfile(
 
     public bool Has(StageKind kind) => Stages.Any(s => s.Kind == kind);
 
+    /// <summary>The stage's name in this profile; the kind itself for a stage the profile (or its version) does not have.</summary>
+    public string NameOf(StageKind kind) => Has(kind) ? Stage(kind).Name : kind.ToString();
+
     /// <summary>Stage order for a case: the active-screening order for cadre-found cases when the profile has one.</summary>
     public IReadOnlyList<StageKind> OrderFor(bool activeScreening) =>
         activeScreening && ActiveScreeningOrder.Count > 0 ? ActiveScreeningOrder : [.. Stages.Select(s => s.Kind)];

@@ -31,7 +31,7 @@ public sealed class BulletinPublisher(BotDb db, MonthlyBulletinQuery monthly, Qu
     {
         var o = options.Value;
         var today = ChinaTime.DateOf(now);
-        var postAt = ChinaTime.At(calendar.FirstWorkingDayOfMonth(today.Year, today.Month), o.BulletinAt);
+        var postAt = ChinaTime.At(calendar.FirstWorkingDayOfMonth(today.Year, today.Month), o.BulletinTime);
         if (now < postAt) return "not yet";
         var done = new List<string>();
         var month = MonthPeriod.Of(today).Previous;

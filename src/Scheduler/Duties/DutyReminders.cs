@@ -60,7 +60,7 @@ public sealed class DutyReminders(BotDb db, WorkingCalendar calendar, TemplateRe
         var o = options.Value;
         var today = ChinaTime.DateOf(now);
         if (!calendar.IsWorkingDay(today)) return "not a working day";
-        if (ChinaTime.TimeOf(now) < o.DutyAt) return "not yet";
+        if (ChinaTime.TimeOf(now) < o.DutyReminderTime) return "not yet";
         var rows = new List<OutboxMessage>();
         var month = MonthPeriod.Of(today);
         var lastMonth = month.Previous;

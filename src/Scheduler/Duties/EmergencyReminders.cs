@@ -53,8 +53,7 @@ public sealed class EmergencyReminders(BotDb db, SendWindow window, TemplateRend
             if (now > deadline && now > dueAt + hold + Slack) continue;
             var key = $"{Prefix}{c.Id}:{h}";
             if (sent.Contains(key)) continue;
-            var township = ctx.TownshipOf(c.VillageCode);
-            var county = township is null ? null : ctx.ParentOf(township);
+            var (_, township, county) = ctx.ChainOf(c.VillageCode);
             var users = c.Stages.Where(s => s.IsOpen).SelectMany(s => s.Assignments).Where(a => a.IsOpen)
                 .SelectMany(a => a.AssigneeKind == AssigneeKind.Department ? ctx.OfficersOf(a.AssigneeId) : [a.AssigneeId])
                 .Concat(ctx.CountyOffice(county)).Distinct().ToList();
@@ -68,7 +67,7 @@ public sealed class EmergencyReminders(BotDb db, SendWindow window, TemplateRend
                 ["reminder_hours"] = h,
                 ["hours_left"] = Math.Max(0, (int)Math.Floor((deadline - now).TotalHours)),
                 ["overdue"] = now > deadline,
-                ["deadline"] = LadderTexts.DueText(deadline),
+                ["deadline"] = DueText.Of(deadline),
             }));
             foreach (var u in users) { db.Outbox.Add(Outbound.Text(Target.User(u), text, null, $"{key}:{u}", now)); rows++; }
         }
@@ -79,8 +78,8 @@ public sealed class EmergencyReminders(BotDb db, SendWindow window, TemplateRend
     /// <summary>How long the quiet hours last (they may wrap midnight); zero when there are none.</summary>
     private static TimeSpan QuietSpan(SchedulerOptions o)
     {
-        if (o.QuietStart == o.QuietEnd) return TimeSpan.Zero;
-        var span = o.QuietEnd.ToTimeSpan() - o.QuietStart.ToTimeSpan();
+        if (o.QuietHoursStart == o.QuietHoursEnd) return TimeSpan.Zero;
+        var span = o.QuietHoursEnd.ToTimeSpan() - o.QuietHoursStart.ToTimeSpan();
         return span < TimeSpan.Zero ? span + TimeSpan.FromHours(24) : span;
     }
 }

@@ -156,8 +156,7 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
             ? profile.Stage(stage.Kind).Ladder.Levels.FirstOrDefault(l => l.Level == level)?.Target
             : null;
         target ??= level switch { 1 => EscalationTarget.TownshipGroup, 2 => EscalationTarget.CountyGroup, _ => EscalationTarget.Interview };
-        var township = ctx.TownshipOf(c.VillageCode);
-        var county = township is null ? null : ctx.ParentOf(township);
+        var (_, township, county) = ctx.ChainOf(c.VillageCode);
         var owners = stage.Assignments.Where(a => a.IsOpen).ToList();
         var mentions = new List<string>();
         if (target == EscalationTarget.TownshipGroup)
@@ -172,7 +171,7 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
         audit.Add(new AuditEvent
         {
             CaseId = c.Id, At = now, Actor = "system", ActorRole = "system", Action = $"escalation.level{level}",
-            Detail = $"{texts.StageName(profile, stage.Kind)}逾期{(level == 3 ? "，列入约谈名单" : "")}，发送至{(group is null ? "县级办公室" : group.Channel == OutboundChannel.Webhook ? "群机器人" : "群聊")}",
+            Detail = $"{profile.NameOf(stage.Kind)}逾期{(level == 3 ? "，列入约谈名单" : "")}，发送至{(group is null ? "县级办公室" : group.Channel == OutboundChannel.Webhook ? "群机器人" : "群聊")}",
         });
         if (group is not null) return [Outbound.Text(group, text, mentions.Distinct().ToList(), $"ladder:{step.Id}", now)];
         // No group bound: the county office gets it 1:1 rather than nobody.

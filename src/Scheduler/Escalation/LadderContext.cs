@@ -45,8 +45,7 @@ public sealed class LadderContext
     }
 
     public string RegionName(string? code) => code is not null && _regions.TryGetValue(code, out var r) ? r.Name : code ?? "";
-    public string? TownshipOf(string villageCode) => _regions.TryGetValue(villageCode, out var v) ? v.ParentCode : null;
-    public string? ParentOf(string code) => _regions.TryGetValue(code, out var r) ? r.ParentCode : null;
+    public RegionChain ChainOf(string villageCode) => RegionChain.Of(villageCode, _regions);
     public IReadOnlyList<string> OfficersOf(string deptCode) => [.. _officers[deptCode].Select(s => s.UserId)];
     public IReadOnlyList<string> LeadsOf(string townshipCode) => [.. _leads[townshipCode].Select(s => s.UserId)];
     public IReadOnlyList<string> LeadNamesOf(string townshipCode) => [.. _leads[townshipCode].Select(s => s.Name)];

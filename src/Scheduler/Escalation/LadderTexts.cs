@@ -20,10 +20,10 @@ public sealed class LadderTexts(TemplateRenderer templates, WorkingCalendar cale
         {
             ["case_number"] = c.Number,
             ["village"] = ctx.RegionName(c.VillageCode),
-            ["township"] = ctx.RegionName(ctx.TownshipOf(c.VillageCode)),
-            ["stage"] = StageName(profile, stage.Kind),
+            ["township"] = ctx.RegionName(ctx.ChainOf(c.VillageCode).Township),
+            ["stage"] = profile.NameOf(stage.Kind),
             ["action"] = profile.Has(stage.Kind) ? profile.Stage(stage.Kind).Action ?? "" : "",
-            ["due"] = DueText(due),
+            ["due"] = DueText.Of(due),
             ["left"] = left,
             ["assignee"] = ctx.NameOf(to),
             ["kind"] = step.Kind.ToString(),
@@ -33,7 +33,7 @@ public sealed class LadderTexts(TemplateRenderer templates, WorkingCalendar cale
     public string Escalation(int level, EscalationTarget target, Case c, CaseStage stage, TimelineProfile profile, LadderContext ctx, DateTimeOffset now)
     {
         var due = stage.DueAt!.Value;
-        var township = ctx.TownshipOf(c.VillageCode);
+        var township = ctx.ChainOf(c.VillageCode).Township;
         var name = target == EscalationTarget.Interview ? "escalation.level3" : level == 1 ? "escalation.level1" : "escalation.level2";
         return Mask.Text(templates.Render(name, new Dictionary<string, object?>
         {
@@ -41,25 +41,14 @@ public sealed class LadderTexts(TemplateRenderer templates, WorkingCalendar cale
             ["case_number"] = c.Number,
             ["village"] = ctx.RegionName(c.VillageCode),
             ["township"] = ctx.RegionName(township),
-            ["stage"] = StageName(profile, stage.Kind),
+            ["stage"] = profile.NameOf(stage.Kind),
             ["action"] = profile.Has(stage.Kind) ? profile.Stage(stage.Kind).Action ?? "" : "",
-            ["due"] = DueText(due),
+            ["due"] = DueText.Of(due),
             ["overdue_for"] = OverdueText(due, now),
             ["owners"] = string.Join("、", stage.Assignments.Where(a => a.IsOpen).Select(ctx.NameOf).Distinct()),
             ["leads"] = township is null ? "" : string.Join("、", ctx.LeadNamesOf(township)),
             ["deferrals"] = stage.Deferrals,
         }));
-    }
-
-    public string StageName(TimelineProfile profile, StageKind kind) => profile.Has(kind) ? profile.Stage(kind).Name : kind.ToString();
-
-    /// <summary>"10月14日（星期三）24时前" for an end-of-day deadline, else "10月14日（星期三）15:20前".</summary>
-    public static string DueText(DateTimeOffset due)
-    {
-        var local = ChinaTime.ToLocal(due);
-        var week = "日一二三四五六"[(int)local.DayOfWeek];
-        var endOfDay = ChinaTime.EndOfDay(DateOnly.FromDateTime(local.DateTime)) == due;
-        return $"{local.Month}月{local.Day}日（星期{week}）" + (endOfDay ? "24时前" : local.ToString("HH:mm", CultureInfo.InvariantCulture) + "前");
     }
 
     /// <summary>"已逾期8小时", "已逾期3天（2个工作日）".</summary>

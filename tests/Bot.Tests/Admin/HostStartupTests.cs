@@ -62,4 +62,26 @@ public sealed class HostStartupTests
         cmd.CommandText = "SELECT COUNT(*) FROM QRTZ_JOB_DETAILS";
         Assert.Equal(3L, (long)(await cmd.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public void Host_ShouldRefuseToStart_WhenATemplateDoesNotParse_NamingFileAndLine()
+    {
+        using var f = new BotFactory();
+        var templates = Path.Combine(f.Directory, "templates");
+        System.IO.Directory.CreateDirectory(templates);
+        File.WriteAllText(Path.Combine(templates, "nag.liquid"), "【催办】{{ assignee }}\n{% if due %}期限{{ due }}");
+        f.Settings["Templates:Directory"] = templates;
+        var e = Assert.ThrowsAny<Exception>(() => f.CreateClient());
+        var all = string.Join("\n", Flatten(e).Select(x => x.Message));
+        Assert.Contains($"{Path.Combine(templates, "nag.liquid")} line 2", all);
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            yield return x;
+            if (x is AggregateException a) foreach (var i in a.InnerExceptions.SelectMany(Flatten)) yield return i;
+        }
+    }
 }

@@ -30,6 +30,14 @@ public sealed class SampleSettingsTests
         { "Scheduler", typeof(SchedulerOptions) },
         { "Conversations", typeof(ConversationOptions) },
         { SandboxOptions.Section, typeof(SandboxOptions) },
+        { RapidResponse.Bot.Metrics.MetricsOptions.Section, typeof(RapidResponse.Bot.Metrics.MetricsOptions) },
+        { RapidResponse.Bot.Cases.TimelineOptions.Section, typeof(RapidResponse.Bot.Cases.TimelineOptions) },
+        { RapidResponse.Bot.Cases.CalendarOptions.Section, typeof(RapidResponse.Bot.Cases.CalendarOptions) },
+        { RapidResponse.Bot.Cases.TemplatesOptions.Section, typeof(RapidResponse.Bot.Cases.TemplatesOptions) },
+        { RapidResponse.Domain.Routing.RoutingOptions.Section, typeof(RapidResponse.Domain.Routing.RoutingOptions) },
+        { RapidResponse.Bot.Persistence.DatabaseOptions.Section, typeof(RapidResponse.Bot.Persistence.DatabaseOptions) },
+        { RapidResponse.Bot.Admin.AdminOptions.Section, typeof(RapidResponse.Bot.Admin.AdminOptions) },
+        { RapidResponse.Bot.CountyConsole.ConsoleOptions.Section, typeof(RapidResponse.Bot.CountyConsole.ConsoleOptions) },
     };
 
     [Theory]
@@ -47,13 +55,25 @@ public sealed class SampleSettingsTests
     {
         var c = Sample();
         var outbox = c.GetSection(OutboxOptions.SectionName).Get<OutboxOptions>()!;
-        var scheduler = c.GetSection("Scheduler").Get<SchedulerOptions>()!;
+        var scheduler = RapidResponse.Bot.Hosting.ValidatedOptions.Read<SchedulerOptions>(c, "Scheduler"); // as the host binds it
         var o = new OutboxOptionsValidator().Validate(null, outbox);
         var s = new SchedulerOptionsValidator().Validate(null, scheduler);
         Assert.True(o.Succeeded, o.FailureMessage);
         Assert.True(s.Succeeded, s.FailureMessage);
         Assert.Equal(TimeSpan.FromMinutes(2), outbox.ClaimDuration);
         Assert.Equal(1000, scheduler.SweepBatchSize);
+        Assert.Equal(new TimeOnly(9, 10), scheduler.BulletinTime);
+        Assert.Equal([5, 9], scheduler.ScreeningReminderDays);
+        foreach (var r in new[]
+        {
+            new ConversationOptionsValidator().Validate(null, c.GetSection(ConversationOptions.Section).Get<ConversationOptions>()!),
+            new RapidResponse.Bot.Cases.RoutingOptionsValidator().Validate(null, c.GetSection("Routing").Get<RapidResponse.Domain.Routing.RoutingOptions>()!),
+            new RapidResponse.Bot.Cases.TimelineOptionsValidator().Validate(null, c.GetSection("Timeline").Get<RapidResponse.Bot.Cases.TimelineOptions>()!),
+            new RapidResponse.Bot.Persistence.DatabaseOptionsValidator(c).Validate(null, c.GetSection("Database").Get<RapidResponse.Bot.Persistence.DatabaseOptions>()!),
+            new SandboxOptionsValidator().Validate(null, c.GetSection(SandboxOptions.Section).Get<SandboxOptions>()!),
+            new RapidResponse.Bot.CountyConsole.ConsoleOptionsValidator().Validate(null, c.GetSection("Console").Get<RapidResponse.Bot.CountyConsole.ConsoleOptions>()!),
+        })
+            Assert.True(r.Succeeded, r.FailureMessage);
     }
 
     [Fact]

@@ -86,6 +86,7 @@ public sealed class SandboxHost : IAsyncDisposable
         builder.AddCases();
         builder.AddConversations();
         builder.AddChannels();
+        builder.AddHealth();
         builder.AddConsole();
         builder.AddSandbox();
         builder.AddScheduler();

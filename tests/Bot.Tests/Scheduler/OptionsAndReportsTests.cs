@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RapidResponse.Domain;
@@ -16,14 +17,37 @@ public sealed class OptionsAndReportsTests
     {
         var o = new SchedulerOptions
         {
-            SweepInterval = TimeSpan.FromSeconds(1), BulletinTime = "09:30", DutyReminderTime = "9点", QuietHoursStart = "25:00",
-            WorkingHoursStart = "08:30", ScreeningReminderDays = [5, 12], EmergencyReminderHours = [24, 50],
+            SweepInterval = TimeSpan.FromSeconds(1), BulletinTime = new(9, 30), DutyReminderTime = new(9, 0), InstanceName = " ",
+            WorkingHoursStart = new(8, 30), ScreeningReminderDays = [5, 12], EmergencyReminderHours = [24, 50],
+            ClusterCheckinInterval = TimeSpan.FromMinutes(6), ClusterCheckinMisfireThreshold = TimeSpan.Zero, SweepBatchSize = 0,
+            SelfCheckReminderDays = [32], ReportReminderDays = [0], ReportDueDay = 29,
         };
         var r = new SchedulerOptionsValidator().Validate(null, o);
         Assert.True(r.Failed);
-        foreach (var key in new[] { "SweepInterval", "BulletinTime", "DutyReminderTime", "QuietHoursStart", "WorkingHoursEnd", "ScreeningReminderDays", "EmergencyReminderHours" })
+        foreach (var key in new[] { "SweepInterval", "BulletinTime", "DutyReminderTime", "InstanceName", "WorkingHoursStart and Scheduler:WorkingHoursEnd", "ScreeningReminderDays", "EmergencyReminderHours",
+            "ClusterCheckinInterval", "ClusterCheckinMisfireThreshold", "SweepBatchSize", "SelfCheckReminderDays", "ReportReminderDays", "ReportDueDay" })
             Assert.Contains(r.Failures!, f => f.Contains(key));
         Assert.True(new SchedulerOptionsValidator().Validate(null, new SchedulerOptions()).Succeeded);
+        var late = new SchedulerOptionsValidator().Validate(null, new SchedulerOptions { WorkingHoursStart = new(17, 0), WorkingHoursEnd = new(9, 0) });
+        Assert.Contains(late.Failures!, f => f.Contains("17:00") && f.Contains("before"));
+    }
+
+    [Fact]
+    public void Bind_ShouldReadTimesOfDayAndNameTheKey_WhenAValueIsNotATime()
+    {
+        var good = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Scheduler:BulletinTime"] = "09:40", ["Scheduler:WorkingHoursStart"] = "08:00", ["Scheduler:WorkingHoursEnd"] = "18:00",
+        }).Build().GetSection(SchedulerOptions.Section).Get<SchedulerOptions>()!;
+        Assert.Equal(new TimeOnly(9, 40), good.BulletinTime);
+        Assert.Equal(new TimeOnly(8, 0), good.WorkingHoursStart);
+        Assert.Equal(new TimeOnly(21, 0), good.QuietHoursStart); // the default, from the class
+        var days = RapidResponse.Bot.Hosting.ValidatedOptions.Read<SchedulerOptions>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Scheduler:ScreeningReminderDays:0"] = "3" }).Build(), SchedulerOptions.Section);
+        Assert.Equal([3], days.ScreeningReminderDays); // configured days replace the defaults, not add to them
+        var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Scheduler:DutyReminderTime"] = "9点" }).Build();
+        var e = Assert.Throws<InvalidOperationException>(() => { _ = bad.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>(); });
+        Assert.Contains("Scheduler:DutyReminderTime", e.Message);
     }
 
     [Fact]

@@ -28,6 +28,35 @@ public sealed class TemplateRendererTests : IDisposable
     }
 
     [Fact]
+    public void CheckAll_ShouldListEveryBrokenFileWithItsLine_WhenTemplatesDoNotParse()
+    {
+        File.WriteAllText(Path.Combine(_dir, "good.liquid"), "{% if x %}好{% endif %}");
+        File.WriteAllText(Path.Combine(_dir, "bad1.liquid"), "第一行\n第二行\n  {% iff x %}");
+        File.WriteAllText(Path.Combine(_dir, "bad2.liquid"), "{% for x in items %}\n{{ x }}");
+        var e = Assert.Throws<TemplateException>(() => new TemplateRenderer(_dir).CheckAll());
+        Assert.Contains($"{Path.Combine(_dir, "bad1.liquid")} line 3, column", e.Message);
+        Assert.Contains("iff", e.Message);
+        Assert.Contains($"{Path.Combine(_dir, "bad2.liquid")} line 2, column", e.Message);
+        Assert.DoesNotContain("good", e.Message);
+    }
+
+    [Fact]
+    public void CheckAll_ShouldNameEveryTemplate_WhenAllParse()
+    {
+        File.WriteAllText(Path.Combine(_dir, "a.liquid"), "{{ x }}");
+        File.WriteAllText(Path.Combine(_dir, "b.liquid"), "{% for i in items %}{{ i }}{% endfor %}");
+        Assert.Equal(["a", "b"], new TemplateRenderer(_dir).CheckAll());
+    }
+
+    [Fact]
+    public void Render_ShouldNotHtmlEncode_WhenTextCarriesMarkupCharacters()
+    {
+        File.WriteAllText(Path.Combine(_dir, "m.liquid"), "情况：{{ description }}");
+        var text = new TemplateRenderer(_dir).Render("m", new { Description = "<b>收入&支出</b> \"说明\" 'x'" });
+        Assert.Equal("情况：<b>收入&支出</b> \"说明\" 'x'", text);
+    }
+
+    [Fact]
     public void Render_ShouldPickUpEditedWording_WhenFileChanges()
     {
         var path = Path.Combine(_dir, "w.liquid");

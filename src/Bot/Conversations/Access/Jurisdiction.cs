@@ -23,17 +23,28 @@ public sealed class Jurisdiction(BotDb db)
     private static readonly StaffRole[] TownshipRoles = [StaffRole.TownshipOfficer, StaffRole.TownshipLead];
 
     /// <summary>The township and county codes above a village.</summary>
-    public async Task<(string? Township, string? County)> ChainOf(string villageCode, CancellationToken ct = default)
+    public ValueTask<RegionChain> ChainOf(string villageCode, CancellationToken ct = default) => RegionChain.LoadAsync(db, villageCode, ct);
+
+    /// <summary>Who files alerts (预警): village, township and county office staff; leaders only read, departments report lists.</summary>
+    public static bool CanFileAlerts(Staff s) => s.Role is not (StaffRole.CountyLeader or StaffRole.DepartmentOfficer);
+
+    /// <summary>Whether a village lies in the staff member's own region: their village, their township's villages, their county's.</summary>
+    public async Task<bool> Covers(Staff s, string villageCode, CancellationToken ct = default)
     {
-        var township = await db.Regions.AsNoTracking().Where(r => r.Code == villageCode).Select(r => r.ParentCode).FirstOrDefaultAsync(ct);
-        var county = township is null ? null : await db.Regions.AsNoTracking().Where(r => r.Code == township).Select(r => r.ParentCode).FirstOrDefaultAsync(ct);
-        return (township, county);
+        if (s.RegionCode == villageCode) return true;
+        var (_, township, county) = await ChainOf(villageCode, ct);
+        return s.Role switch
+        {
+            _ when TownshipRoles.Contains(s.Role) => s.RegionCode == township,
+            StaffRole.CountyOffice or StaffRole.CountyLeader => s.RegionCode == county,
+            _ => false,
+        };
     }
 
     /// <summary>Whether the staff member may read the case.</summary>
     public async Task<Decision> CanView(Staff s, Case c, CancellationToken ct = default)
     {
-        var (township, county) = await ChainOf(c.VillageCode, ct);
+        var (_, township, county) = await ChainOf(c.VillageCode, ct);
         var ok = s.Role switch
         {
             _ when VillageRoles.Contains(s.Role) => s.RegionCode == c.VillageCode || HoldsTask(s, c),
@@ -49,7 +60,7 @@ public sealed class Jurisdiction(BotDb db)
     public async Task<Decision> CanAct(Staff s, Case c, StageAssignment task, StageDefinition stage, CancellationToken ct = default)
     {
         if (s.Role == StaffRole.CountyLeader) return Decision.No("县级领导账号只能查看，不能办理任务。如需办理，请由县级办公室操作");
-        var (township, county) = await ChainOf(c.VillageCode, ct);
+        var (_, township, county) = await ChainOf(c.VillageCode, ct);
         var holder = IsHolder(s, task);
         var ok = stage.Actor switch
         {
@@ -70,7 +81,7 @@ public sealed class Jurisdiction(BotDb db)
     /// <summary>Who approves a deferral of this stage: one level up (village → township; township/department → county office).</summary>
     public async Task<IReadOnlyList<string>> DeferralApprovers(Case c, StageDefinition stage, CancellationToken ct = default)
     {
-        var (township, county) = await ChainOf(c.VillageCode, ct);
+        var (_, township, county) = await ChainOf(c.VillageCode, ct);
         if (stage.Actor is StageActor.Village or StageActor.ContactPerson)
         {
             var leads = await db.Staff.AsNoTracking().Where(x => x.RegionCode == township && x.Active && x.Role == StaffRole.TownshipLead).Select(x => x.UserId).ToListAsync(ct);

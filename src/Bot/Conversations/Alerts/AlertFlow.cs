@@ -1,3 +1,5 @@
+using RapidResponse.Bot.Conversations.Access;
+using RapidResponse.Domain.Calendar;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Conversations.Cards;
 using RapidResponse.Bot.Conversations.Reports;
@@ -12,10 +14,9 @@ namespace RapidResponse.Bot.Conversations.Alerts;
 /// A cadre's alert (预警) from a visit: the household by number, ID number or name + village, shown prefilled to confirm
 /// (最多报一次), then risk types, description and severity. Found by the cadre, so the household check is due the same day.
 /// </summary>
-public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, VillageMatcher villages, CaseWorkflow workflow, TaskCards cards)
+public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, VillageMatcher villages, CaseWorkflow workflow, TaskCards cards, Jurisdiction jurisdiction)
 {
     public const string FormName = "alert";
-    private static readonly StaffRole[] TownshipRoles = [StaffRole.TownshipOfficer, StaffRole.TownshipLead];
 
     public static bool IsStart(string text) => text.Trim() is "预警" or "报预警" or "发现风险";
 
@@ -23,7 +24,7 @@ public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, Vi
 
     public async Task StartAsync(Inbound m, Staff s, CancellationToken ct)
     {
-        if (!CanFile(s)) { messenger.Reply(m, "alert.not_allowed"); return; }
+        if (!Jurisdiction.CanFileAlerts(s)) { messenger.Reply(m, "alert.not_allowed"); return; }
         var d = new AlertDraft();
         await forms.SaveAsync(m, FormName, d, ct);
         Ask(m, d);
@@ -31,7 +32,7 @@ public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, Vi
 
     public async Task OneShotAsync(Inbound m, Staff s, CancellationToken ct)
     {
-        if (!CanFile(s)) { messenger.Reply(m, "alert.not_allowed"); return; }
+        if (!Jurisdiction.CanFileAlerts(s)) { messenger.Reply(m, "alert.not_allowed"); return; }
         var f = FieldParsers.Fields(m.Text!)!;
         var d = new AlertDraft();
         var problems = new List<string>();
@@ -112,24 +113,13 @@ public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, Vi
             }
         }
         if (h is null) return "没有在花名册里找到这一户。请发送户编号、户主身份证号，或“户主姓名 村名”，例如：张三 李树村";
-        if (!await InJurisdiction(s, h.VillageCode, ct)) return "这一户不在您负责的村（乡镇），不能由您预警";
+        if (!await jurisdiction.Covers(s, h.VillageCode, ct)) return "这一户不在您负责的村（乡镇），不能由您预警";
         var village = (await villages.AllAsync(ct)).FirstOrDefault(x => x.Code == h.VillageCode)?.Display ?? h.VillageCode;
         d.HouseholdId = h.Id;
         d.HouseholdLabel = $"户主{h.HeadName}（{Mask.IdNumber(h.IdNumber)}），{village}，户编号{h.HouseholdNo}，{h.Members}口人";
         return null;
     }
 
-    private async Task<bool> InJurisdiction(Staff s, string villageCode, CancellationToken ct)
-    {
-        if (s.RegionCode == villageCode) return true;
-        var township = await db.Regions.AsNoTracking().Where(r => r.Code == villageCode).Select(r => r.ParentCode).FirstOrDefaultAsync(ct);
-        if (TownshipRoles.Contains(s.Role)) return s.RegionCode == township;
-        if (s.Role == StaffRole.CountyOffice)
-            return await db.Regions.AsNoTracking().AnyAsync(r => r.Code == township && r.ParentCode == s.RegionCode, ct);
-        return false;
-    }
-
-    private static bool CanFile(Staff s) => s.Role is not (StaffRole.CountyLeader or StaffRole.DepartmentOfficer);
 
     private async Task SubmitAsync(Inbound m, Staff s, AlertDraft d, CancellationToken ct)
     {
@@ -146,6 +136,6 @@ public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, Vi
         await forms.ClearAsync(m, ct);
         var clock = workflow.ClockFor(c);
         if (c.CurrentStage is { } stage) await cards.SendAsync(c, stage, clock.Profile, ct);
-        messenger.Reply(m, "alert.receipt", new { c.Number, Stage = c.CurrentStage is { } st ? clock.Profile.Stage(st.Kind).Name : "", Due = TaskActions.DueText(c.CurrentStage?.DueAt) });
+        messenger.Reply(m, "alert.receipt", new { c.Number, Stage = c.CurrentStage is { } st ? clock.Profile.Stage(st.Kind).Name : "", Due = DueText.Of(c.CurrentStage?.DueAt) });
     }
 }

@@ -38,7 +38,7 @@ public sealed class DeferralFlow(BotDb db, CaseWorkflow workflow, Jurisdiction a
         db.DeferralRequests.Add(request);
         c.RecordEvent(new Actor(s.UserId, s.Role.ToString(), m.MessageId), request.RequestedAt, "deferral.requested", $"{def.Name}申请延期{request.Days}个工作日：{Domain.Privacy.Mask.Text(reason)}");
         var card = new CardBody(request.TaskId, $"延期申请 · {c.Number}", Domain.Privacy.Mask.Text(reason),
-            [new("案件编号", c.Number), new("环节", def.Name), new("申请人", s.Name), new("原期限", TaskActions.DueText(stage.DueAt)), new("申请延期", $"{request.Days}个工作日")],
+            [new("案件编号", c.Number), new("环节", def.Name), new("申请人", s.Name), new("原期限", DueText.Of(stage.DueAt)), new("申请延期", $"{request.Days}个工作日")],
             [new(CardKeys.ApproveDeferral, "同意延期"), new(CardKeys.DeclineDeferral, "不同意", 2)]);
         messenger.Card([.. approvers], card);
         messenger.Reply(m, "staff.deferral_requested", new { c.Number, Stage = def.Name, request.Days });
@@ -66,7 +66,7 @@ public sealed class DeferralFlow(BotDb db, CaseWorkflow workflow, Jurisdiction a
             var newDue = ChinaTime.EndOfDay(clock.Calendar.AddWorkingDays(ChinaTime.DateOf(due), r.Days));
             c.Defer(newDue, r.Reason, actor, clock);
             r.Status = DeferralStatus.Approved;
-            messenger.ToStaff(r.RequestedBy, "staff.deferral_approved", new { c.Number, Due = TaskActions.DueText(newDue), By = s.Name });
+            messenger.ToStaff(r.RequestedBy, "staff.deferral_approved", new { c.Number, Due = DueText.Of(newDue), By = s.Name });
             await updates.FinishAsync(r.TaskId, $"已同意延期（{s.Name}）", (m.TaskId!, m.ResponseCode, s.UserId), ct);
             return new(true, "已同意延期");
         }

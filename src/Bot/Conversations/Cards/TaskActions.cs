@@ -23,7 +23,7 @@ public sealed record ActionOutcome(bool Done, string Label)
 /// audits with the message id, starts and cards the next stage, updates the card for the other holders and tells the farmer.
 /// </summary>
 public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, TaskCards cards, Messenger messenger, FormStore forms,
-    DeferralFlow deferrals, CardUpdates updates, ILogger<TaskActions> log)
+    DeferralFlow deferrals, CardUpdates updates, FarmerNotices notices, ILogger<TaskActions> log)
 {
     /// <summary>Keys whose action needs words from the clicker first.</summary>
     public static bool NeedsNote(string key) => key is CardKeys.Problem or CardKeys.NotQualifies or CardKeys.StartAssistance or CardKeys.Visit or CardKeys.Defer
@@ -34,6 +34,8 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         if (m.TaskId is null || m.Key is null) return ActionOutcome.NotDone;
         if (m.TaskId.StartsWith(DeferralFlow.TaskPrefix, StringComparison.Ordinal))
             return await deferrals.DecideAsync(m, s, ct);
+        if (m.TaskId.StartsWith(FarmerNotices.TaskPrefix, StringComparison.Ordinal))
+            return await notices.ToldAsync(m, s, updates, ct);
         var taskId = CardRows.TaskOf(m.TaskId);
         var c = await workflow.LoadByTaskAsync(taskId, ct);
         if (c is null) { messenger.Reply(m, "staff.task_missing"); return ActionOutcome.NotDone; }
@@ -84,6 +86,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         var stage = c.Stages.First(x => x.Assignments.Contains(task));
         var def = clock.Profile.Stage(stage.Kind);
         string label;
+        (string Template, object? Model, string Outcome)? farmer = null;
         try
         {
             switch (stage.Kind, key)
@@ -91,19 +94,19 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                 case (StageKind.Decision, CardKeys.Qualifies or CardKeys.NotQualifies):
                     c.Decide(key == CardKeys.Qualifies, note, actor, clock);
                     label = key == CardKeys.Qualifies ? "已认定符合" : "已认定不符合";
-                    NotifyFarmerOfDecision(c, clock);
+                    farmer = DecisionNotice(c, clock);
                     break;
                 case (StageKind.AssistanceStart, CardKeys.StartAssistance):
                     c.StartAssistance(note!, actor, clock);
                     label = "已启动帮扶";
                     // The plan is the household's business: only a reporter who proved they belong to it reads it.
-                    if (c.ReporterChannel is { } ch && c.Channel == Channel.SelfReport && c.ReporterVerified)
-                        messenger.ToPerson(ch, c.ReporterId!, c.ReporterKfId, "farmer.assistance_started", new { CaseNumber = c.Number, Plan = note });
+                    if (c.ReporterChannel is not null && c.Channel == Channel.SelfReport && c.ReporterVerified)
+                        farmer = ("farmer.assistance_started", new { CaseNumber = c.Number, Plan = note }, $"已启动帮扶：{note}");
                     break;
                 case (StageKind.Intake, CardKeys.Invalid):
                     c.SetAsideAsInvalid(note ?? "", actor, clock);
                     label = "已标记无效/重复";
-                    NotifyFarmerOfDecision(c, clock, note);
+                    farmer = DecisionNotice(c, clock, note);
                     break;
                 case (StageKind.Tracking, CardKeys.Visit):
                     c.RecordVisit(note!, actor, clock);
@@ -128,12 +131,14 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
             messenger.ReplyText(m, e.Message);
             return ActionOutcome.NotDone;
         }
+        // The farmer hears it through 微信客服 when their window is open; otherwise it waits and the village tells them.
+        if (farmer is { } f) await notices.NotifyAsync(c, f.Template, f.Model, f.Outcome, ct);
         var next = await workflow.AdvanceAsync(c, actor, ct);
         if (next is not null) await cards.SendAsync(c, next, clock.Profile, ct);
         // Every holder's card ends final with who did it — the clicker's too: the passive reply may come too late or on
         // another instance (§12).
         await updates.FinishAsync(task.TaskId, $"{label}（{s.Name}）", cardTaskId is null ? null : (cardTaskId, responseCode, s.UserId), ct);
-        messenger.Reply(m, "staff.action_done", new { c.Number, Stage = def.Name, Label = label, Next = next is null ? null : clock.Profile.Stage(next.Kind).Name, Due = next?.DueAt });
+        messenger.Reply(m, "staff.action_done", new { c.Number, Stage = def.Name, Label = label, Next = next is null ? null : clock.Profile.NameOf(next.Kind), Due = DueText.Of(next?.DueAt) });
         log.LogInformation("Case {Case} {Stage}: {Label} by {User}", c.Number, stage.Kind, label, s.UserId);
         return new(true, label);
     }
@@ -142,18 +147,19 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
     /// Tells the farmer who filed the case how it ended. Decisions and reasons go only to a reporter verified as the
     /// household's; anyone else hears that there is a result, to be told in person by the village.
     /// </summary>
-    private void NotifyFarmerOfDecision(Case c, CaseClock clock, string? invalidReason = null)
+    /// <summary>What the reporting farmer is told of a decision (template, model, the line for the village's card), if anything.</summary>
+    private static (string Template, object? Model, string Outcome)? DecisionNotice(Case c, CaseClock clock, string? invalidReason = null)
     {
-        if (c.ReporterChannel is not { } ch || c.ReporterId is null || c.Channel != Channel.SelfReport) return;
+        if (c.ReporterChannel is null || c.ReporterId is null || c.Channel != Channel.SelfReport) return null;
         if (!c.ReporterVerified)
-            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.result_ready", new { CaseNumber = c.Number });
-        else if (c.Outcome == CaseOutcome.Invalid)
-            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.clue_invalid", new { CaseNumber = c.Number, Reason = invalidReason });
-        else if (c.Qualifies == true)
-            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.decision_qualifies",
-                new { CaseNumber = c.Number, Limit = clock.Profile.Has(StageKind.AssistanceStart) ? clock.Profile.Stage(StageKind.AssistanceStart).Deadline.Describe() : "1个月" });
-        else
-            messenger.ToPerson(ch, c.ReporterId, c.ReporterKfId, "farmer.decision_not_qualified", new { CaseNumber = c.Number, Reason = c.DecisionReason });
+            return ("farmer.result_ready", new { CaseNumber = c.Number }, "申报已有结果，请当面核对身份后告知");
+        if (c.Outcome == CaseOutcome.Invalid)
+            return ("farmer.clue_invalid", new { CaseNumber = c.Number, Reason = invalidReason }, $"线索无效或重复：{invalidReason}");
+        if (c.Qualifies == true)
+            return ("farmer.decision_qualifies",
+                new { CaseNumber = c.Number, Limit = clock.Profile.Has(StageKind.AssistanceStart) ? clock.Profile.Stage(StageKind.AssistanceStart).Deadline.Describe() : "1个月" },
+                "经核实认定：符合监测帮扶条件，1个月内启动帮扶");
+        return ("farmer.decision_not_qualified", new { CaseNumber = c.Number, Reason = c.DecisionReason }, $"经核实认定：不符合监测帮扶条件（{c.DecisionReason}）");
     }
 
     private static TaskResult? ResultOf(string key) => key switch
@@ -167,5 +173,4 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
     };
 
     /// <summary>For text commands: the due-date text of a stage.</summary>
-    public static string DueText(DateTimeOffset? due) => due is { } d ? ChinaTime.ToLocal(d).ToString("M月d日 HH:mm") : "不限时";
 }

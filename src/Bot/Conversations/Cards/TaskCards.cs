@@ -137,7 +137,7 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time)
             new("困难类型", string.Join("、", c.RiskTypes)),
             new("办理事项", def.Action ?? def.Name),
         };
-        if (stage.DueAt is { } due) fields.Add(new("办理期限", $"{ChinaTime.ToLocal(due):MM月dd日 HH:mm}（{Remaining(due, time.GetUtcNow())}）"));
+        if (stage.DueAt is { } due) fields.Add(new("办理期限", $"{DueText.Of(due)}（{Remaining(due, time.GetUtcNow())}）"));
         if (c.Severity == Severity.Serious) fields.Add(new("程度", "严重"));
         return new CardBody(stage.Assignments.FirstOrDefault()?.TaskId ?? c.Number, $"{def.Name}任务 · {c.Number}",
             Mask.Text(Truncate(c.Description, 60)), fields, ButtonsFor(stage.Kind, stage.DueAt is not null),

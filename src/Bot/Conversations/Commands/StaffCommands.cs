@@ -1,3 +1,4 @@
+using RapidResponse.Domain.Calendar;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Conversations.Access;
@@ -56,15 +57,11 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
             .Take(200).ToListAsync(ct);
         var now = time.GetUtcNow();
         var items = rows.OrderBy(r => r.DueAt ?? DateTimeOffset.MaxValue).Take(20)
-            .Select(r => new { r.Number, Stage = StageName(r.Kind, r.ProfileName, r.ProfileVersion), Due = TaskActions.DueText(r.DueAt), Left = r.DueAt is { } d ? TaskCards.Remaining(d, now) : "" }).ToList();
+            .Select(r => new { r.Number, Stage = StageName(r.Kind, r.ProfileName, r.ProfileVersion), Due = DueText.Of(r.DueAt), Left = r.DueAt is { } d ? TaskCards.Remaining(d, now) : "" }).ToList();
         messenger.Reply(m, "staff.my_tasks", new { Items = items, Total = rows.Count });
     }
 
-    private string StageName(StageKind kind, string profile, int version)
-    {
-        var p = profiles.Get(profile, version);
-        return p.Has(kind) ? p.Stage(kind).Name : kind.ToString();
-    }
+    private string StageName(StageKind kind, string profile, int version) => profiles.Get(profile, version).NameOf(kind);
 
     private async Task ShowCase(Inbound m, Staff s, string number, CancellationToken ct)
     {
@@ -85,7 +82,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
             Stages = c.Stages.OrderBy(x => x.Sequence).Select(x => new
             {
                 Name = clock.Profile.Stage(x.Kind).Name,
-                Due = TaskActions.DueText(x.DueAt),
+                Due = DueText.Of(x.DueAt),
                 Done = x.CompletedAt is null ? (x.IsOverdue(clock.Now) ? "已逾期" : "办理中") : (x.CompletedLate ? "逾期完成" : "按时完成"),
             }).ToList(),
         });
@@ -103,7 +100,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
         catch (DomainException e) { messenger.ReplyText(m, e.Message); return; }
         var next = await workflow.AdvanceAsync(c, new Actor(s.UserId, s.Role.ToString(), m.MessageId), ct);
         if (next is not null) await cards.SendAsync(c, next, clock.Profile, ct);
-        messenger.Reply(m, "staff.visit_recorded", new { c.Number, Next = next?.DueAt is { } d ? TaskActions.DueText(d) : null });
+        messenger.Reply(m, "staff.visit_recorded", new { c.Number, Next = next?.DueAt is { } d ? DueText.Of(d) : null });
     }
 
     /// <summary>"重开 编号 理由": the county office takes back a clue set aside as invalid or repeated; intake starts again.</summary>
@@ -124,7 +121,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
         catch (DomainException e) { messenger.ReplyText(m, e.Message); return; }
         var clock = workflow.ClockFor(c);
         await cards.SendAsync(c, intake, clock.Profile, ct);
-        messenger.Reply(m, "staff.case_reopened", new { c.Number, Due = TaskActions.DueText(intake.DueAt), Assignees = string.Join("、", intake.Assignments.Select(a => a.AssigneeId)) });
+        messenger.Reply(m, "staff.case_reopened", new { c.Number, Due = DueText.Of(intake.DueAt), Assignees = string.Join("、", intake.Assignments.Select(a => a.AssigneeId)) });
     }
 
     /// <summary>"月报 [2026-10] 内容": a department's monthly self-check report (方城: by the 5th of the next month).</summary>
@@ -139,7 +136,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
         try
         {
             var r = await Domain.Reports.DepartmentReports.SubmitAsync(db, s.DepartmentCode, month, s.UserId, content, now, ct);
-            messenger.Reply(m, "staff.report_received", new { Period = month, r.Replaced, r.Late, Due = TaskActions.DueText(r.DueAt) });
+            messenger.Reply(m, "staff.report_received", new { Period = month, r.Replaced, r.Late, Due = DueText.Of(r.DueAt) });
         }
         catch (DomainException e) { messenger.ReplyText(m, e.Message); }
     }

@@ -12,7 +12,7 @@ public static class Receipts
     public static ReceiptModel Model(Case c, CaseClock clock)
     {
         var order = clock.Profile.OrderFor(c.ActiveScreening).Where(k => k != StageKind.Tracking);
-        var first = c.CurrentStage?.DueAt is { } due ? ChinaTime.ToLocal(due).ToString("M月d日") : "";
+        var first = DueText.Of(c.CurrentStage?.DueAt);
         return new ReceiptModel(c.Number, first,
             [.. order.Select(k => new StagePromise(clock.Profile.Stage(k).Name, clock.Profile.DeadlineFor(k, c.ActiveScreening).Describe()))]);
     }

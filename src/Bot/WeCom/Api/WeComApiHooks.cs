@@ -17,7 +17,10 @@ public interface IWeComApiHooks
     void OnTransportError(WeComApiCall call, Exception exception, TimeSpan elapsed);
 }
 
-/// <summary>Default hooks: structured logs. Paths only, never the query (access_token, webhook key) or body.</summary>
+/// <summary>
+/// Default hooks: structured logs and the request counter of <see cref="WeComMetrics"/>. Paths only, never the query
+/// (access_token, webhook key) or body.
+/// </summary>
 public sealed class LoggingWeComApiHooks(ILogger<LoggingWeComApiHooks> logger) : IWeComApiHooks
 {
     public void OnRequest(WeComApiCall call) =>
@@ -25,14 +28,18 @@ public sealed class LoggingWeComApiHooks(ILogger<LoggingWeComApiHooks> logger) :
 
     public void OnResponse(WeComApiCall call, int errCode, TimeSpan elapsed)
     {
+        WeComMetrics.Request(call.RequestType, errCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var level = errCode == 0 ? LogLevel.Information : LogLevel.Warning;
         logger.Log(level, "WeCom {Request} {Path} errcode {ErrCode} in {ElapsedMs} ms (attempt {Attempt})",
             call.RequestType, call.Path, errCode, (long)elapsed.TotalMilliseconds, call.Attempt);
     }
 
-    public void OnTransportError(WeComApiCall call, Exception exception, TimeSpan elapsed) =>
+    public void OnTransportError(WeComApiCall call, Exception exception, TimeSpan elapsed)
+    {
+        WeComMetrics.Request(call.RequestType, "transport");
         logger.LogWarning("WeCom {Request} {Path} transport failure after {ElapsedMs} ms: {Error}",
             call.RequestType, call.Path, (long)elapsed.TotalMilliseconds, exception.GetType().Name);
+    }
 }
 
 /// <summary>Masks identifiers (UserIDs, openids, chat ids) for logs: enough to correlate, not enough to identify a villager.</summary>

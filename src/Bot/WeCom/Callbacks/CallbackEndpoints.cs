@@ -62,6 +62,7 @@ public static class CallbackEndpoints
         if (body is null)
         {
             Reject(s, channel, "receive", "body too large");
+            WeComMetrics.Callback(channel, "too_large");
             return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
@@ -69,6 +70,7 @@ public static class CallbackEndpoints
         if (OuterEnvelope.TryParse(body) is not { } outer)
         {
             Reject(s, channel, "receive", CryptoError.BadXml);
+            WeComMetrics.Callback(channel, "bad_xml");
             return TypedResults.BadRequest();
         }
 
@@ -76,6 +78,7 @@ public static class CallbackEndpoints
         if (!plain.IsSuccess)
         {
             Reject(s, channel, "receive", plain.Error);
+            WeComMetrics.Callback(channel, "bad_signature");
             return TypedResults.BadRequest();
         }
 
@@ -83,12 +86,14 @@ public static class CallbackEndpoints
         if (InboundMessageParser.TryParse(plain.Value) is not { } message)
         {
             Reject(s, channel, "receive", "authenticated plaintext is not a callback XML");
+            WeComMetrics.Callback(channel, "unparseable");
             return TypedResults.BadRequest();
         }
 
         var envelope = new InboundEnvelope(
             channel, message.DedupeKey, message.FromUserName, message, plain.Value, s.Time.GetUtcNow());
         var isNew = await s.Sink.AcceptAsync(envelope, s.Http.RequestAborted);
+        WeComMetrics.Callback(channel, isNew ? "new" : "duplicate");
         Logger(s).LogInformation(
             "WeCom {Channel} callback {MsgType} from {Sender} stored (new: {IsNew})", channel, message.MsgType, Api.LogMask.Id(message.FromUserName), isNew);
 

@@ -148,7 +148,8 @@ public sealed class KfPuller(
         switch (type)
         {
             case "enter_session":
-                var enter = new Inbound(InboundChannel.Kf, user, m.MsgId, InboundKind.Enter, at, Key: Field(m, "event", "scene_param"), OpenKfId: kfId);
+                var enter = new Inbound(InboundChannel.Kf, user, m.MsgId, InboundKind.Enter, at, Key: Field(m, "event", "scene_param"), OpenKfId: kfId,
+                    WelcomeCode: Field(m, "event", "welcome_code"));
                 if (!await inbox.AcceptAsync(enter, DedupeKey(m.MsgId), ct)) return false;
                 await sessions.EnsureBotHandlesAsync(kfId, user, ct);
                 return true;

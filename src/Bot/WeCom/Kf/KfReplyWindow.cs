@@ -23,8 +23,10 @@ public sealed class KfReplyWindow(IServiceScopeFactory scopes, TimeProvider time
         var last = await db.Inbox.AsNoTracking()
             .Where(x => x.Channel == InboundChannel.Kf && x.SenderId == externalUserId && x.Kind != enter)
             .OrderByDescending(x => x.ReceivedAt).Select(x => (DateTimeOffset?)x.ReceivedAt).FirstOrDefaultAsync(ct);
+        // Never dead because the window closed: held until the farmer writes again (KfPuller and the conversation engine
+        // make held rows due at once then).
         if (last is null || now - last.Value >= RateLimits.KfReplyWindow)
-            return TransportResult.Dead("对方超过48小时没有发消息，微信客服已不能回复（48小时窗口已关闭）；需等对方再次发消息后重新发送");
+            return TransportResult.Deferred(OutboxMessage.HeldForCustomer, "等待农户再次发消息：对方超过48小时没有发消息，微信客服暂不能回复");
 
         var replies = await db.Outbox.AsNoTracking()
             .CountAsync(x => x.Channel == OutboundChannel.Kf && x.Recipient == externalUserId && x.Status == OutboxStatus.Sent && x.SentAt >= last, ct);

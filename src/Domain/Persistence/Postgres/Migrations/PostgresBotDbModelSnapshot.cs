@@ -316,6 +316,63 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.ToTable("DeferralRequests");
                 });
 
+            modelBuilder.Entity("RapidResponse.Domain.Cases.FarmerNotice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AssigneeId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CaseNumber")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("EscalatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("NaggedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("ToldAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ToldBy")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("TaskId")
+                        .IsUnique();
+
+                    b.HasIndex("ToldAt", "DueAt");
+
+                    b.ToTable("FarmerNotices");
+                });
+
             modelBuilder.Entity("RapidResponse.Domain.Cases.LadderStep", b =>
                 {
                     b.Property<long>("Id")

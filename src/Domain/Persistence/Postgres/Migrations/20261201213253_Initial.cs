@@ -155,6 +155,29 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FarmerNotices",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseId = table.Column<long>(type: "bigint", nullable: false),
+                    CaseNumber = table.Column<string>(type: "text", nullable: false),
+                    TaskId = table.Column<string>(type: "text", nullable: false),
+                    AssigneeId = table.Column<string>(type: "text", nullable: false),
+                    Outcome = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    DueAt = table.Column<long>(type: "bigint", nullable: false),
+                    ToldAt = table.Column<long>(type: "bigint", nullable: true),
+                    ToldBy = table.Column<string>(type: "text", nullable: true),
+                    NaggedAt = table.Column<long>(type: "bigint", nullable: true),
+                    EscalatedAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FarmerNotices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Groups",
                 columns: table => new
                 {
@@ -556,6 +579,22 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_FarmerNotices_CaseId",
+                table: "FarmerNotices",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FarmerNotices_TaskId",
+                table: "FarmerNotices",
+                column: "TaskId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FarmerNotices_ToldAt_DueAt",
+                table: "FarmerNotices",
+                columns: new[] { "ToldAt", "DueAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Groups_RegionCode_Purpose",
                 table: "Groups",
                 columns: new[] { "RegionCode", "Purpose" },
@@ -698,6 +737,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Departments");
+
+            migrationBuilder.DropTable(
+                name: "FarmerNotices");
 
             migrationBuilder.DropTable(
                 name: "Groups");

@@ -154,6 +154,29 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FarmerNotices",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CaseNumber = table.Column<string>(type: "TEXT", nullable: false),
+                    TaskId = table.Column<string>(type: "TEXT", nullable: false),
+                    AssigneeId = table.Column<string>(type: "TEXT", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ToldAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ToldBy = table.Column<string>(type: "TEXT", nullable: true),
+                    NaggedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EscalatedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FarmerNotices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Groups",
                 columns: table => new
                 {
@@ -541,6 +564,22 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_FarmerNotices_CaseId",
+                table: "FarmerNotices",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FarmerNotices_TaskId",
+                table: "FarmerNotices",
+                column: "TaskId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FarmerNotices_ToldAt_DueAt",
+                table: "FarmerNotices",
+                columns: new[] { "ToldAt", "DueAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Groups_RegionCode_Purpose",
                 table: "Groups",
                 columns: new[] { "RegionCode", "Purpose" },
@@ -678,6 +717,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "Departments");
+
+            migrationBuilder.DropTable(
+                name: "FarmerNotices");
 
             migrationBuilder.DropTable(
                 name: "Groups");

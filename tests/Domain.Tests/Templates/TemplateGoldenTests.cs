@@ -1,0 +1,278 @@
+using RapidResponse.Domain.Calendar;
+using RapidResponse.Domain.Templates;
+
+namespace RapidResponse.Domain.Tests.Templates;
+
+/// <summary>
+/// Every file in templates/ rendered with sample models shaped as their callers build them (anonymous objects, records,
+/// dictionaries, nested lists, nulls, instants) against the text committed in Golden/. A change of Liquid engine or of
+/// the model conversion must keep every text as it is. RRB_UPDATE_GOLDEN=1 writes missing or changed files instead.
+/// </summary>
+public sealed class TemplateGoldenTests
+{
+    private sealed record Stage(string Name, string Limit);
+    private sealed record Receipt(string CaseNumber, string FirstDue, IReadOnlyList<Stage> Stages);
+
+    private static readonly string Repo = FindRepo();
+    private static readonly string GoldenDir = Path.Combine(Repo, "tests", "Domain.Tests", "Templates", "Golden");
+    private static readonly TemplateRenderer Renderer = new(Path.Combine(Repo, "templates"));
+
+    private static readonly List<string> RiskOptions = ["1.因病", "2.因残", "3.因学", "4.因灾", "5.因意外事故", "6.产业失败", "7.务工就业不稳", "8.住房安全", "9.饮水安全", "10.其他"];
+
+    // 2026-10-14 15:59:59+08:00 as the instant a caller hands in.
+    private static readonly DateTimeOffset Due = new(2026, 10, 14, 7, 59, 59, TimeSpan.Zero);
+
+    private static object ReportAsk(bool fromRoster) => new
+    {
+        Name = "张三", VillageName = "东岭镇桃园村", FromRoster = fromRoster, IdMasked = "4101**********1234", PhoneMasked = "138****1234",
+        RiskTypes = fromRoster ? "因病、因学" : "", Description = "丈夫住院，花费较大", Options = RiskOptions,
+    };
+
+    private static object AlertAsk(string? severity) => new
+    {
+        HouseholdLabel = "530102001001-0001 王五（桃园村）", RiskTypes = "因病", Description = "户主务工受伤住院", Severity = severity, Options = RiskOptions,
+    };
+
+    private static Dictionary<string, object?> Township(string name, bool busy) => new()
+    {
+        ["name"] = name,
+        ["new_cases"] = busy ? 12 : 0,
+        ["channels"] = busy ? "自主申报7、干部排查5" : "",
+        ["stages"] = busy ? "受理 5/6（83.3%）；信息比对 2/3（66.7%）" : "",
+        ["rate"] = busy ? "77.8%" : "—",
+        ["assistance_started"] = busy ? 3 : 0,
+        ["assistance_within_month"] = busy ? 2 : 0,
+        ["risk_eliminated"] = busy ? 1 : 0,
+        ["overdue_total"] = busy ? 52 : 0,
+        ["overdue"] = busy
+            ? new List<Dictionary<string, object?>>
+            {
+                new() { ["case_number"] = "YL-2026-000101", ["village"] = "桃园村", ["stage"] = "入户核查", ["owners"] = "李树、王林", ["due"] = "10-09", ["days_late"] = 3 },
+                new() { ["case_number"] = "YL-2026-000102", ["village"] = "河湾村", ["stage"] = "信息比对", ["owners"] = "民政局", ["due"] = "10-12", ["days_late"] = 1 },
+            }
+            : new List<Dictionary<string, object?>>(),
+        ["overdue_more"] = busy ? 2 : 0,
+    };
+
+    private static Dictionary<string, object?> Monthly(bool busy) => new()
+    {
+        ["period"] = "2026年10月",
+        ["as_of"] = "2026-10-31",
+        ["new_cases"] = busy ? 12 : 0,
+        ["completed"] = busy ? 9 : 0,
+        ["on_time"] = busy ? 7 : 0,
+        ["rate"] = busy ? "77.8%" : "—",
+        ["overdue_total"] = busy ? 52 : 0,
+        ["townships"] = busy ? new List<Dictionary<string, object?>> { Township("东岭镇", true), Township("河口乡", false) } : new List<Dictionary<string, object?>>(),
+        ["report_period"] = "2026年9月",
+        ["missing_reports"] = busy ? new List<string> { "县教体局", "县民政局" } : new List<string>(),
+        ["interviews"] = busy
+            ? new List<Dictionary<string, object?>> { new() { ["case_number"] = "YL-2026-000090", ["township"] = "东岭镇", ["village"] = "桃园村", ["stage"] = "入户核查", ["due"] = "10-02" } }
+            : new List<Dictionary<string, object?>>(),
+        ["referrals"] = busy
+            ? new List<Dictionary<string, object?>> { new() { ["what"] = "东岭镇桃园村 YL-2026-000090 入户核查逾期", ["times"] = 3 } }
+            : new List<Dictionary<string, object?>>(),
+    };
+
+    private static Dictionary<string, object?> Dept(int rank, string name, int score, int deducted, int bonus, params string[] items) => new()
+    {
+        ["rank"] = rank, ["name"] = name, ["score"] = score, ["deductions"] = items.Length, ["deducted"] = deducted, ["bonus"] = bonus, ["items"] = items.ToList(),
+    };
+
+    private static Dictionary<string, object?> Town(int rank, string name, int completed, int onTime, string rate) => new()
+    {
+        ["rank"] = rank, ["name"] = name, ["completed"] = completed, ["on_time"] = onTime, ["rate"] = rate,
+    };
+
+    private static Dictionary<string, object?> Quarterly(bool ranked, bool withLast)
+    {
+        var towns = new List<Dictionary<string, object?>>
+        {
+            Town(1, "东岭镇", 20, 19, "95.0%"), Town(2, "河口乡", 10, 9, "90.0%"), Town(3, "城关镇", 8, 7, "87.5%"), Town(4, "西山乡", 5, 2, "40.0%"),
+        };
+        return new()
+        {
+            ["quarter"] = "2026年第三季度",
+            ["show_rankings"] = ranked,
+            ["close_monitoring"] = new List<Dictionary<string, object?>>
+            {
+                Dept(1, "县民政局", 102, 0, 2, "信息共享及时（+2）"),
+                Dept(2, "县教体局", 95, 5, 0, "交办问题未及时整改（-5）"),
+            },
+            ["related"] = new List<Dictionary<string, object?>> { Dept(1, "县交通局", 100, 0, 0) },
+            ["townships"] = ranked ? towns : new List<Dictionary<string, object?>>(),
+            ["top"] = ranked ? towns.Take(3).ToList() : new List<Dictionary<string, object?>>(),
+            ["last"] = ranked && withLast ? towns[3] : null,
+        };
+    }
+
+    private static Dictionary<string, object?> Escalation(int level, string leads) => new()
+    {
+        ["level"] = level, ["case_number"] = "YL-2026-000101", ["village"] = "桃园村", ["township"] = "东岭镇", ["stage"] = "入户核查",
+        ["action"] = "两人入户核实家庭情况", ["due"] = "10月14日（星期三）24时前", ["overdue_for"] = "已逾期3天（2个工作日）",
+        ["owners"] = "李树、王林", ["leads"] = leads, ["deferrals"] = 0,
+    };
+
+    private static Dictionary<string, object?> Emergency(bool overdue) => new()
+    {
+        ["case_number"] = "YL-2026-000120", ["village"] = "桃园村", ["township"] = "东岭镇", ["reported_at"] = Due,
+        ["hours"] = overdue ? 50 : 30, ["reminder_hours"] = overdue ? 48 : 24, ["hours_left"] = overdue ? 0 : 18, ["overdue"] = overdue,
+        ["deadline"] = "10月16日（星期五）15:59前",
+    };
+
+    /// <summary>Template name, case label ("" for the only case), model.</summary>
+    public static TheoryData<string, string, object?> Cases() => new()
+    {
+        { "alert.ask_confirm", "", AlertAsk("严重") },
+        { "alert.ask_confirm_household", "", AlertAsk(null) },
+        { "alert.ask_description", "", AlertAsk(null) },
+        { "alert.ask_household", "", AlertAsk(null) },
+        { "alert.ask_risk", "", AlertAsk(null) },
+        { "alert.ask_severity", "", AlertAsk(null) },
+        { "alert.cancelled", "", null },
+        { "alert.help", "", null },
+        { "alert.not_allowed", "", null },
+        { "alert.receipt", "", new { Number = "YL-2026-000130", Stage = "入户核查", Due = "10月14日（星期三）24时前" } },
+        { "app.unregistered", "", null },
+        { "bulletin.monthly", "busy", Monthly(true) },
+        { "bulletin.monthly", "quiet", Monthly(false) },
+        { "bulletin.quarterly", "ranked", Quarterly(true, true) },
+        { "bulletin.quarterly", "ranked-no-last", Quarterly(true, false) },
+        { "bulletin.quarterly", "unranked", Quarterly(false, false) },
+        { "bulletin.township", "busy", new Dictionary<string, object?> { ["period"] = "2026年10月", ["as_of"] = "2026-10-31", ["county_rate"] = "80.0%", ["township"] = Township("东岭镇", true) } },
+        { "bulletin.township", "quiet", new Dictionary<string, object?> { ["period"] = "2026年10月", ["as_of"] = "2026-10-31", ["county_rate"] = "—", ["township"] = Township("河口乡", false) } },
+        { "duty.emergency", "overdue", Emergency(true) },
+        { "duty.emergency", "open", Emergency(false) },
+        { "duty.report-missing", "", new Dictionary<string, object?> { ["period"] = "2026年9月", ["due"] = "10月5日", ["departments"] = new List<string> { "县教体局", "县民政局" }, ["count"] = 2 } },
+        { "duty.report", "", new Dictionary<string, object?> { ["name"] = "陈石", ["department"] = "县民政局", ["period"] = "2026年9月", ["period_code"] = "2026-09", ["due"] = "10月5日" } },
+        { "duty.screening", "days-left", new Dictionary<string, object?> { ["name"] = "李树", ["village"] = "桃园村", ["month"] = 10, ["due"] = "10月10日", ["days_left"] = 2 } },
+        { "duty.screening", "last-day", new Dictionary<string, object?> { ["name"] = "李树", ["village"] = "桃园村", ["month"] = 10, ["due"] = "10月10日", ["days_left"] = 0 } },
+        { "duty.selfcheck", "", new Dictionary<string, object?> { ["name"] = "陈石", ["department"] = "县民政局", ["month"] = 10, ["period_code"] = "2026-10", ["due"] = "10月31日", ["report_due"] = "11月5日" } },
+        { "escalation.level1", "leads", Escalation(1, "赵乡长") },
+        { "escalation.level1", "no-leads", Escalation(1, "") },
+        { "escalation.level2", "leads", Escalation(2, "赵乡长、钱书记") },
+        { "escalation.level2", "no-leads", Escalation(2, "") },
+        { "escalation.level3", "leads", Escalation(3, "赵乡长") },
+        { "escalation.level3", "no-leads", Escalation(3, "") },
+        { "farmer.assistance_started", "", new { CaseNumber = "YL-2026-000101", Plan = "落实医疗救助，安排1个公益性岗位" } },
+        { "farmer.decision_not_qualified", "", new { CaseNumber = "YL-2026-000101", Reason = "家庭年人均纯收入1.2万元，高于监测范围" } },
+        { "farmer.decision_qualifies", "", new { CaseNumber = "YL-2026-000101", Limit = "1个月" } },
+        { "farmer.progress", "none", new Dictionary<string, object?> { ["cases"] = new List<object>() } },
+        { "farmer.progress", "some", new Dictionary<string, object?> { ["cases"] = new List<object>
+            {
+                new { Number = "YL-2026-000101", RiskTypes = "因病、因学", Status = "正在入户核查", Due = (string?)"10月14日（星期三）24时前" },
+                new { Number = "YL-2026-000088", RiskTypes = "因灾", Status = "不符合（收入高于监测范围）", Due = (string?)null },
+            } } },
+        { "farmer.welcome", "", null },
+        { "nag", "", new Dictionary<string, object?>
+            {
+                ["case_number"] = "YL-2026-000101", ["village"] = "桃园村", ["township"] = "东岭镇", ["stage"] = "入户核查", ["action"] = "两人入户核实家庭情况",
+                ["due"] = "10月14日（星期三）24时前", ["left"] = "还有2个工作日到期", ["assignee"] = "李树", ["kind"] = "Nag50",
+            } },
+        { "report.ask_confirm", "", ReportAsk(true) },
+        { "report.ask_description", "", ReportAsk(false) },
+        { "report.ask_id", "", ReportAsk(false) },
+        { "report.ask_name", "", ReportAsk(false) },
+        { "report.ask_phone", "", ReportAsk(false) },
+        { "report.ask_risk", "roster", ReportAsk(true) },
+        { "report.ask_risk", "typed", ReportAsk(false) },
+        { "report.ask_village", "", ReportAsk(false) },
+        { "report.ask_village_suggest", "one", new { Options = new[] { new { No = 1, Display = "东岭镇桃园村" } }.ToList() } },
+        { "report.ask_village_suggest", "two", new { Options = new[] { new { No = 1, Display = "东岭镇桃园村" }, new { No = 2, Display = "河口乡桃源村" } }.ToList() } },
+        { "report.back_at_start", "", null },
+        { "report.cancelled", "", null },
+        { "report.confirm_hint", "", null },
+        { "report.expired", "", new { Minutes = 30 } },
+        { "report.help", "", new { Step = "name" } },
+        { "report.invalid", "", new { Problem = "身份证号应为18位，最后一位可以是X" } },
+        { "report.oneshot_problems", "", new { Problems = new List<string> { "身份证号应为18位", "没有找到“李村”，请写全村名" } } },
+        { "report.receipt", "", new Receipt("YL-2026-000101", "10月9日（星期五）24时前", [new("受理", "当天"), new("信息比对", "2个工作日"), new("入户核查", "3个工作日")]) },
+        { "report.start", "", null },
+        { "escalation.farmer_notice", "", new Dictionary<string, object?> { ["case_number"] = "YL-2026-000101", ["due"] = "10月14日 23:59" } },
+        { "nag.farmer_notice", "", new Dictionary<string, object?> { ["case_number"] = "YL-2026-000101", ["due"] = "10月14日 23:59" } },
+        { "staff.farmer_told", "", new { Number = "YL-2026-000101" } },
+        { "farmer.clue_invalid", "", new { CaseNumber = "YL-2026-000101", Reason = "与YL-2026-000099重复" } },
+        { "farmer.result_ready", "", new { CaseNumber = "YL-2026-000101" } },
+        { "report.identity_unverified", "again", new { Exhausted = false } },
+        { "report.identity_unverified", "exhausted", new { Exhausted = true } },
+        { "report.joined", "", new { CaseNumber = "YL-2026-000101" } },
+        { "report.limit", "", new { Count = 3, Max = 3 } },
+        { "staff.case_reopened", "", new { Number = "YL-2026-000101", Due = "10月14日（星期三）24时前", Assignees = "gm_lishu" } },
+        { "staff.reopen_usage", "", null },
+        { "staff.report_joined", "", new { Number = "YL-2026-000101", RiskTypes = "因病", Stage = "受理", Description = "又住院了" } },
+        { "staff.action_done", "next", new { Number = "YL-2026-000101", Stage = "受理", Label = "已受理", Next = (string?)"信息比对", Due = DueText.Of(Due) } },
+        { "staff.action_done", "last", new { Number = "YL-2026-000101", Stage = "风险消除", Label = "已消除", Next = (string?)null, Due = DueText.Of(null) } },
+        { "staff.ask_note", "problem", new { Number = "YL-2026-000101", Key = "problem", Stage = "信息比对" } },
+        { "staff.ask_note", "not_qualifies", new { Number = "YL-2026-000101", Key = "not_qualifies", Stage = "研判认定" } },
+        { "staff.ask_note", "start_assistance", new { Number = "YL-2026-000101", Key = "start_assistance", Stage = "启动帮扶" } },
+        { "staff.ask_note", "visit", new { Number = "YL-2026-000101", Key = "visit", Stage = "跟踪帮扶" } },
+        { "staff.ask_note", "defer", new { Number = "YL-2026-000101", Key = "defer", Stage = "入户核查" } },
+        { "staff.ask_note", "other", new { Number = "YL-2026-000101", Key = "whatever", Stage = "" } },
+        { "staff.case_detail", "", new
+            {
+                Number = "YL-2026-000101", Channel = "自主申报", Who = "张三（4101**********1234）", RiskTypes = "因病、因学", Description = "丈夫住院，花费较大",
+                Status = "入户核查中",
+                Stages = new[]
+                {
+                    new { Name = "受理", Due = "10月9日（星期五）24时前", Done = "按时完成" },
+                    new { Name = "入户核查", Due = "10月14日（星期三）24时前", Done = "办理中" },
+                }.ToList(),
+            } },
+        { "staff.case_missing", "", new { Number = "YL-2026-000999" } },
+        { "staff.deferral_approved", "", new { Number = "YL-2026-000101", By = "赵乡长", Due = "10月16日（星期五）24时前" } },
+        { "staff.deferral_declined", "", new { Number = "YL-2026-000101", By = "赵乡长" } },
+        { "staff.deferral_requested", "", new { Number = "YL-2026-000101", Stage = "入户核查", Days = 2 } },
+        { "staff.deferral_usage", "", null },
+        { "staff.help", "", new { Role = "网格监测员" } },
+        { "staff.my_tasks", "none", new { Items = new List<object>(), Total = 0 } },
+        { "staff.my_tasks", "two", new
+            {
+                Items = new[]
+                {
+                    new { Number = "YL-2026-000101", Stage = "入户核查", Due = "10月14日（星期三）24时前", Left = "今天到期" },
+                    new { Number = "YL-2026-000102", Stage = "受理", Due = "10月15日（星期四）24时前", Left = "还有1个工作日" },
+                }.ToList(),
+                Total = 2,
+            } },
+        { "staff.note_cancelled", "", null },
+        { "staff.report_received", "new", new { Period = "2026-09", Replaced = false, Late = false, Due = "10月5日（星期一）24时前" } },
+        { "staff.report_received", "replaced-late", new { Period = "2026-09", Replaced = true, Late = true, Due = "10月5日（星期一）24时前" } },
+        { "staff.task_done", "", new { Number = "YL-2026-000101", Stage = "受理", Result = "已受理" } },
+        { "staff.task_missing", "", null },
+        { "staff.unknown", "", new { Role = "村两委" } },
+        { "staff.visit_recorded", "next", new { Number = "YL-2026-000101", Next = (string?)"11月14日（星期六）24时前" } },
+        { "staff.visit_recorded", "last", new { Number = "YL-2026-000101", Next = (string?)null } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Render_ShouldMatchGoldenText_ForEveryTemplate(string template, string label, object? model)
+    {
+        var text = Renderer.Render(template, model);
+        var path = GoldenPath(template, label);
+        if (Environment.GetEnvironmentVariable("RRB_UPDATE_GOLDEN") == "1" && (!File.Exists(path) || File.ReadAllText(path) != text))
+            File.WriteAllText(path, text);
+        Assert.True(File.Exists(path), $"no golden text {path} (run with RRB_UPDATE_GOLDEN=1 once and review it)");
+        Assert.Equal(File.ReadAllText(path), text);
+    }
+
+    [Fact]
+    public void Cases_ShouldCoverEveryTemplateFile_AndEveryGoldenFileHasACase()
+    {
+        var cases = Cases().Select(c => ((string)c[0], (string)c[1])).ToList();
+        var templates = Directory.GetFiles(Path.Combine(Repo, "templates"), "*.liquid").Select(f => Path.GetFileNameWithoutExtension(f)).Order().ToList();
+        Assert.Empty(templates.Except(cases.Select(c => c.Item1)));
+        var golden = Directory.GetFiles(GoldenDir, "*.txt").Select(f => Path.GetFileName(f)!).Order().ToList();
+        Assert.Equal(cases.Select(c => Path.GetFileName(GoldenPath(c.Item1, c.Item2))!).Order().ToList(), golden);
+    }
+
+    private static string GoldenPath(string template, string label) =>
+        Path.Combine(GoldenDir, label.Length == 0 ? $"{template}.txt" : $"{template}.{label}.txt");
+
+    private static string FindRepo()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Bot.sln"))) return d.FullName;
+        throw new InvalidOperationException("repository root (Bot.sln) not found above " + AppContext.BaseDirectory);
+    }
+}
