@@ -50,6 +50,7 @@ public static class ConsoleExtensions
         pages.MapGet("/outbox", BoardPages.OutboxAsync);
         pages.MapPost("/outbox/{id:long}/requeue", BoardPages.RequeueAsync).DisableAntiforgery();
         pages.MapGet("/holidays", BoardPages.Holidays);
+        pages.MapGet("/rankings", RankingsPage.RenderAsync);
         if (Sandbox.SandboxMode.IsOn(app.Configuration))
         {
             // The sandbox's stand-in for WeCom's sign-in pages: the persona in `as` has "signed in"; back with a simulator code.

@@ -26,7 +26,7 @@ public static class Html
 
     private static readonly (string Path, string Label)[] Nav =
     [
-        ("/console", "总览"), ("/console/cases", "案件"), ("/console/overdue", "逾期"), ("/console/bulletins", "通报"),
+        ("/console", "总览"), ("/console/cases", "案件"), ("/console/overdue", "逾期"), ("/console/bulletins", "通报"), ("/console/rankings", "排名"),
         ("/console/outbox", "失败消息"), ("/console/holidays", "节假日"),
     ];
 

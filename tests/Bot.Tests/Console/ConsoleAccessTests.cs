@@ -277,4 +277,27 @@ public sealed partial class ConsoleAccessTests : IDisposable
         Assert.Contains("年-月-日", html);
         Assert.Contains("不在列表中", html);
     }
+
+    [Fact]
+    public async Task Rankings_ShouldShowLateComparisonDeductions_AndADepartmentOnlyItsOwnItems()
+    {
+        _h.F.Time.Advance(TimeSpan.FromDays(7)); // 卫健 and 医保 let A1's comparison run past its 2 working days
+        var county = await _h.SignInAsync("co_1");
+        var html = await county.GetStringAsync("/console/rankings");
+        Assert.Contains("密切监测单位", html);
+        Assert.Contains("相关单位", html);
+        Assert.Contains("data-testid=\"chart-townships\"", html);
+        Assert.Matches("县卫健局</td><td>97<", html);
+        Assert.Contains("-3 ", html);
+
+        var jt = await _h.SignInAsync("d_jt");
+        html = await jt.GetStringAsync("/console/rankings");
+        Assert.Matches("县卫健局</td><td>97<", html); // the ranking itself is public to departments
+        Assert.Matches("县卫健局</td><td>97</td><td>1（−3）</td><td>0</td><td style=\"white-space:normal\"></td>", html); // 卫健's items are not 教体's to read
+        Assert.Matches("县教体局</td><td>97</td><td>1（−3）</td><td>0</td><td style=\"white-space:normal\">-3 信息比对", html); // its own are
+
+        var bad = await county.GetAsync("/console/rankings?quarter=2026Q4");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("2026-Q4", await bad.Content.ReadAsStringAsync());
+    }
 }
