@@ -58,6 +58,10 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         sim.ChatResolver = chatId => { using var db = NewDb(); return db.Groups.AsNoTracking().Any(g => g.ChatId == chatId); };
         sim.RobotResolver = key => { using var db = NewDb(); return db.Groups.AsNoTracking().Any(g => g.WebhookKey == key); };
         Settings["Outbox:PollInterval"] = "00:00:00.050";
+        // 微信客服 with its own secret and callback crypto (the simulated corp keeps the two tokens apart).
+        Settings["WeCom:Kf:Secret"] = "kf-secret";
+        Settings["WeCom:Kf:Token"] = RapidResponse.Bot.Tests.WeCom.CallbackTestHost.KfToken;
+        Settings["WeCom:Kf:EncodingAESKey"] = RapidResponse.Bot.Tests.WeCom.Vectors.V3AesKey;
         return WithWeCom(WeCom.Url);
     }
 
