@@ -38,6 +38,8 @@ public sealed class BotProcess : IAsyncDisposable
             ["WeCom__Token"] = Token, ["WeCom__EncodingAESKey"] = AesKey, ["WeCom__ApiBaseUrl"] = apiBaseUrl,
             ["WeCom__Kf__Token"] = KfToken, ["WeCom__Kf__EncodingAESKey"] = KfAesKey,
             ["Bench__CeilingEndpoint"] = "true",
+            // The load generator is one address: the per-address callback limit would measure the limiter, not the bot.
+            ["WeCom__CallbackLimit__Burst"] = "1000000", ["WeCom__CallbackLimit__PerPeriod"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Templates__Directory"] = Path.Combine(RepoRoot(), "templates"),
             ["DOTNET_gcServer"] = "1",

@@ -16,6 +16,7 @@ builder.UseDemoDatabase(args);
 builder.AddBotDatabase();
 builder.AddCases();
 builder.AddConversations();
+builder.AddPrivacy();
 builder.AddChannels();
 builder.AddHealth();
 builder.AddMetrics();

@@ -2,27 +2,25 @@ using Microsoft.Extensions.Options;
 
 namespace RapidResponse.Bot.Admin;
 
-/// <summary>Section "Admin": the admin API's bearer token (the API is not mapped while it is unset).</summary>
+/// <summary>Section "Admin": the admin API's named bearer tokens (the API is not mapped while none is set).</summary>
 public sealed class AdminOptions
 {
     public const string Section = "Admin";
 
-    public string? ApiToken { get; set; }
+    /// <summary>Name → token, e.g. <c>Admin:Tokens:county-office</c>; the name is recorded as the actor of what a request enters.</summary>
+    public Dictionary<string, string> Tokens { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
-/// <summary>A set token must be long enough not to be guessed and free of spaces (it travels in a header).</summary>
-public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
+/// <summary>
+/// Every token at least <see cref="AdminAuth.MinTokenLength"/> characters, no spaces, no placeholder, one token per name;
+/// the retired single <c>Admin:ApiToken</c> is refused with what to set instead.
+/// </summary>
+public sealed class AdminOptionsValidator(IConfiguration config) : IValidateOptions<AdminOptions>
 {
-    public const int MinTokenLength = 16;
-
     public ValidateOptionsResult Validate(string? name, AdminOptions o)
     {
-        var p = new List<string>();
-        if (!string.IsNullOrWhiteSpace(o.ApiToken))
-        {
-            if (o.ApiToken.Length < MinTokenLength) p.Add($"Admin:ApiToken must be at least {MinTokenLength} characters (it has {o.ApiToken.Length}); e.g. the output of `openssl rand -hex 24`.");
-            if (o.ApiToken.Any(char.IsWhiteSpace)) p.Add("Admin:ApiToken must not contain spaces or line breaks.");
-        }
+        var tokens = o.Tokens.Where(t => !string.IsNullOrWhiteSpace(t.Value)).ToDictionary(t => t.Key, t => t.Value.Trim(), StringComparer.OrdinalIgnoreCase);
+        var p = AdminAuth.Problems(tokens, config["Admin:ApiToken"]);
         return p.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(p);
     }
 }

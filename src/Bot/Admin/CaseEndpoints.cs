@@ -8,7 +8,10 @@ using RapidResponse.Domain.Timelines;
 
 namespace RapidResponse.Bot.Admin;
 
-/// <summary>Read-only case views for the county office: GET /api/cases/{number}, GET /api/cases?state=open&amp;overdue=true.</summary>
+/// <summary>
+/// Read-only case views for the county office: GET /api/cases/{number}, GET /api/cases?state=open&amp;overdue=true.
+/// Every free-text field goes out through <see cref="Mask"/>: people write ID and phone numbers into reasons and notes.
+/// </summary>
 public static class CaseEndpoints
 {
     public sealed record AssignmentView(string Assignee, string Kind, string TaskId, DateTimeOffset? CompletedAt, string? Result, string? Note);
@@ -38,13 +41,15 @@ public static class CaseEndpoints
     {
         var householdNo = c.HouseholdId is { } id ? await workflow.HouseholdNoAsync(id) : null;
         return new CaseView(c.Number, c.Channel.ToString(), c.State.ToString(), c.Outcome.ToString(), c.RiskTypes, Mask.Text(c.Description), c.Severity.ToString(),
-            householdNo, c.ApplicantName, Mask.IdNumber(c.ApplicantIdNumber), Mask.Phone(c.ApplicantPhone), c.VillageCode, c.ProfileName, c.ProfileVersion,
-            c.CreatedAt, c.ClosedAt, c.Qualifies, c.DecisionReason, c.AssistancePlan,
+            householdNo, M(c.ApplicantName), Mask.IdNumber(c.ApplicantIdNumber), Mask.Phone(c.ApplicantPhone), c.VillageCode, c.ProfileName, c.ProfileVersion,
+            c.CreatedAt, c.ClosedAt, c.Qualifies, M(c.DecisionReason), M(c.AssistancePlan),
             [.. c.Stages.OrderBy(s => s.Sequence).Select(s => new StageView(s.Kind.ToString(), profile.NameOf(s.Kind), s.Sequence, s.StartedAt, s.DueAt, s.CompletedAt,
                 s.IsOverdue(now), s.CompletedLate, s.Deferrals,
                 [.. s.Assignments.Select(a => new AssignmentView(a.AssigneeId, a.AssigneeKind.ToString(), a.TaskId, a.CompletedAt, a.CompletedAt is null ? null : a.Result.ToChinese(), Mask.Text(a.Note)))]))],
             [.. c.Audit.OrderBy(a => a.At).ThenBy(a => a.Id).Select(a => new AuditView(a.At, a.Actor, a.ActorRole, a.Action, Mask.Text(a.Detail), a.SourceMessageId))]);
     }
+
+    private static string? M(string? text) => text is null ? null : Mask.Text(text);
 
     private static async Task<Ok<IReadOnlyList<CaseSummary>>> ListCases(BotDb db, TimeProvider time, string? state, bool? overdue, int? limit, CancellationToken ct)
     {

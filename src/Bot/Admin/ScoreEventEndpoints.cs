@@ -28,7 +28,7 @@ public static class ScoreEventEndpoints
         return api;
     }
 
-    private static async Task<Results<Created<ScoreEventView>, ValidationProblem>> Create(ScoreEventRequest req, BotDb db, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<ScoreEventView>, ValidationProblem>> Create(ScoreEventRequest req, HttpContext http, BotDb db, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var now = time.GetUtcNow();
@@ -52,8 +52,9 @@ public static class ScoreEventEndpoints
         db.ScoreEvents.Add(e);
         db.AuditEvents.Add(new AuditEvent
         {
-            At = now, Actor = e.EnteredBy, ActorRole = "admin", Action = "score.entered",
-            Detail = $"{e.DepartmentCode} {e.Quarter} {rule.Name} {rule.Points:+0;-0}分：{e.Reason}",
+            // The actor is the name of the admin token the request came with; enteredBy is what the caller says about themselves.
+            At = now, Actor = AdminAuth.ActorOf(http), ActorRole = "admin", Action = "score.entered",
+            Detail = $"{e.DepartmentCode} {e.Quarter} {rule.Name} {rule.Points:+0;-0}分：{e.Reason}（录入人：{e.EnteredBy}）",
         });
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/score-events?quarter={e.Quarter}", View(e));
@@ -69,5 +70,5 @@ public static class ScoreEventEndpoints
     }
 
     private static ScoreEventView View(ScoreEvent e) =>
-        new(e.Id, e.DepartmentCode, e.Quarter, e.RuleCode, ScoreRules.Find(e.RuleCode)?.Name ?? e.RuleCode, e.Points, e.Reason, e.EnteredBy, e.At);
+        new(e.Id, e.DepartmentCode, e.Quarter, e.RuleCode, ScoreRules.Find(e.RuleCode)?.Name ?? e.RuleCode, e.Points, Mask.Text(e.Reason), Mask.Text(e.EnteredBy), e.At);
 }

@@ -90,7 +90,7 @@ public static class ConsoleAuth
         body.Append("<div class=\"panel\"><p>请用企业微信登录。在企业微信里打开本页会自动登录；在电脑上请扫码。</p><p>")
             .Append("<a data-testid=\"login-wecom\" href=\"/console/login/wecom?returnUrl=").Append(Html.Q(ret)).Append("\">在企业微信中登录</a> · ")
             .Append("<a data-testid=\"login-qr\" href=\"/console/login/qr?returnUrl=").Append(Html.Q(ret)).Append("\">企业微信扫码登录</a></p></div>");
-        if (Sandbox.SandboxMode.IsOn(config))
+        if (Sandbox.SandboxMode.IsOn(config, ctx.RequestServices.GetRequiredService<IHostEnvironment>()))
         {
             // The sandbox plays any persona: the stand-in WeCom signs them in and redirects back with a real simulator code.
             var staff = await db.Staff.AsNoTracking().Where(s => s.Active && s.Role >= StaffRole.GridMonitor).OrderByDescending(s => s.Role).ThenBy(s => s.UserId).ToListAsync();

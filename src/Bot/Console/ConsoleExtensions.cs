@@ -10,7 +10,7 @@ public static class ConsoleExtensions
     public static WebApplicationBuilder AddConsole(this WebApplicationBuilder b)
     {
         b.Services.AddValidatedOptions<ConsoleOptions, ConsoleOptionsValidator>(ConsoleOptions.Section);
-        if (Sandbox.SandboxMode.IsOn(b.Configuration))
+        if (Sandbox.SandboxMode.IsOn(b.Configuration, b.Environment))
             b.Services.PostConfigure<ConsoleOptions>(o => { if (o.OAuthBaseUrl == new ConsoleOptions().OAuthBaseUrl) o.OAuthBaseUrl = "/sandbox/wecom"; if (o.QrLoginBaseUrl == new ConsoleOptions().QrLoginBaseUrl) o.QrLoginBaseUrl = "/sandbox/wecom"; });
         b.Services.AddAntiforgery(o =>
         {
@@ -51,7 +51,7 @@ public static class ConsoleExtensions
         pages.MapPost("/outbox/{id:long}/requeue", BoardPages.RequeueAsync).DisableAntiforgery();
         pages.MapGet("/holidays", BoardPages.Holidays);
         pages.MapGet("/rankings", RankingsPage.RenderAsync);
-        if (Sandbox.SandboxMode.IsOn(app.Configuration))
+        if (Sandbox.SandboxMode.IsOn(app.Configuration, app.Environment))
         {
             // The sandbox's stand-in for WeCom's sign-in pages: the persona in `as` has "signed in"; back with a simulator code.
             IResult StandIn(HttpContext ctx, RapidResponse.Bot.WeCom.Simulator.WeComSimulator sim)

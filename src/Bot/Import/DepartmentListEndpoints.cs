@@ -24,8 +24,8 @@ public static class DepartmentListEndpoints
     {
         var (upload, problem) = await Upload.ReadAsync(request, DepartmentListImporter.Columns, ct);
         if (upload is null) return TypedResults.BadRequest(new ImportEndpoints.ImportProblem(problem!));
-        try { return TypedResults.Ok(await RunAsync(sp, upload.Content, upload.Format, new Actor("admin", "CountyOffice"), ct)); }
-        catch (ImportFileException e) { return TypedResults.BadRequest(new ImportEndpoints.ImportProblem(e.Message, e.Line)); }
+        try { return TypedResults.Ok((await RunAsync(sp, upload.Content, upload.Format, new Actor(Admin.AdminAuth.ActorOf(request.HttpContext), "CountyOffice"), ct)).Masked()); }
+        catch (ImportFileException e) { return TypedResults.BadRequest(new ImportEndpoints.ImportProblem(Domain.Privacy.Mask.Text(e.Message), e.Line)); }
     }
 
     /// <summary>Cases carded and saved per chunk; the tracker is cleared after each so 50,000 rows do not pile up in one context.</summary>

@@ -29,11 +29,11 @@ public static class ImportEndpoints
         if (upload is null) return TypedResults.BadRequest(new ImportProblem(problem!));
         try
         {
-            return TypedResults.Ok(await new RosterImporter(db, time, MaxPerContact(request.HttpContext.RequestServices)).ImportAsync(k, upload.Content, upload.Format, ct));
+            return TypedResults.Ok((await new RosterImporter(db, time, MaxPerContact(request.HttpContext.RequestServices)).ImportAsync(k, upload.Content, upload.Format, ct)).Masked());
         }
         catch (ImportFileException e)
         {
-            return TypedResults.BadRequest(new ImportProblem(e.Message, e.Line));
+            return TypedResults.BadRequest(new ImportProblem(Domain.Privacy.Mask.Text(e.Message), e.Line));
         }
     }
 }

@@ -99,6 +99,7 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
                 var m = JsonSerializer.Deserialize<Inbound>(row.Payload, InboxWriter.Json)!;
                 var label = await engine.HandleAsync(m, ct);
                 row.Status = InboxStatus.Processed;
+                row.Payload = InboxRetention.Redact(row.Payload); // personal data kept no longer than needed (issue 12)
                 row.ProcessedAt = time.GetUtcNow();
                 row.Attempts++;
                 await db.SaveChangesAsync(ct);
@@ -159,6 +160,7 @@ public sealed class InboxProcessor(IServiceScopeFactory scopes, InboxSignal sign
             var engine = scope.ServiceProvider.GetRequiredService<ConversationEngine>();
             var label = await engine.HandleAsync(m, ct);
             row.Status = InboxStatus.Processed;
+            row.Payload = InboxRetention.Redact(row.Payload);
             row.ProcessedAt = time.GetUtcNow();
             row.Attempts++;
             await db.SaveChangesAsync(ct);

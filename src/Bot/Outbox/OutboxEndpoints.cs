@@ -33,7 +33,7 @@ public static class OutboxEndpoints
 
         var rows = await q.OrderByDescending(x => x.Id).Take(Math.Clamp(limit ?? 200, 1, 2000)).ToListAsync(ct);
         return TypedResults.Ok<IReadOnlyList<OutboxRowView>>([.. rows.Select(r => new OutboxRowView(
-            r.Id, r.Channel.ToString(), LogMask.Id(r.Recipient), r.Kind.ToString(), r.Status.ToString(), r.Attempts, r.LastError,
+            r.Id, r.Channel.ToString(), LogMask.Id(r.Recipient), r.Kind.ToString(), r.Status.ToString(), r.Attempts, r.LastError is null ? null : Domain.Privacy.Mask.Text(r.LastError),
             r.CreatedAt, r.NotBefore, r.SentAt))]);
     }
 }

@@ -35,7 +35,13 @@ public static class DemoCommand
     {
         if (sp.GetService<SandboxClock>() is not { } clock)
         {
-            await output.WriteLineAsync("演示只能在沙盒模式下运行：请去掉 WeCom:* 配置，或设置 Sandbox:Enabled=true。");
+            await output.WriteLineAsync("演示只能在沙盒模式下运行：请用 dotnet run --project src/Bot -- demo（开发环境，不配置 WeCom:*），或设置 Sandbox:Enabled=true。");
+            return 2;
+        }
+        // `demo --here` on a real county's database: refused before the inbox, delivery or scheduler start.
+        if (await sp.GetRequiredService<SandboxSeeder>().RosterProblemAsync(ct) is { } problem)
+        {
+            await output.WriteLineAsync(problem);
             return 2;
         }
         var started = await StartBackgroundAsync(sp, ct);

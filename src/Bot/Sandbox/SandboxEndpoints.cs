@@ -10,7 +10,8 @@ namespace RapidResponse.Bot.Sandbox;
 
 public sealed record SandboxError(string Error);
 
-public sealed record SendRequest(string? From, string? Text);
+/// <summary>What a person sends: <c>text</c>, or <c>quick</c>, the label of one of their persona's quick replies (its full text stays on the server).</summary>
+public sealed record SendRequest(string? From, string? Text, string? Quick = null);
 
 public sealed record ClickRequest(string? From, string? TaskId, string? Key);
 
@@ -41,12 +42,20 @@ public static class SandboxEndpoints
         return g;
     }
 
-    private static async Task<Results<JsonHttpResult<SendResponse>, JsonHttpResult<SandboxError>>> SendAsync(HttpRequest http, SandboxChat chat, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<SendResponse>, JsonHttpResult<SandboxError>>> SendAsync(HttpRequest http, SandboxChat chat, SandboxRoster roster, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<SendRequest>(http, """{"from":"gm_lishu","text":"我的任务"}""", ct);
         if (error is not null) return error;
         if (CheckSender(body!.From, """{"from":"wm_demo_farmer_1","text":"申报"}""") is { } bad) return bad;
         var text = body.Text?.Trim() ?? "";
+        if (!string.IsNullOrWhiteSpace(body.Quick))
+        {
+            var persona = (await roster.PersonasAsync(ct)).FirstOrDefault(p => p.Id == body.From!.Trim());
+            var quick = persona?.Quick.FirstOrDefault(q => q.Label == body.Quick.Trim());
+            if (quick is null)
+                return Bad($"“{body.From}”没有叫“{body.Quick}”的快捷回复：quick 应是 /sandbox/personas 里这个人的快捷回复名称，例如 {{\"from\":\"wm_demo_farmer_1\",\"quick\":\"一次填完申报\"}}");
+            text = quick.Text;
+        }
         if (text.Length == 0) return Bad("缺少 text：请填写要发送的文字，例如 {\"from\":\"wm_demo_farmer_1\",\"text\":\"申报\"}");
         if (text.Length > MaxText) return Bad($"text 太长（{text.Length} 字）：一条消息最多 {MaxText} 字，请分几条发送。");
         return Done(await chat.SendAsync(body.From!.Trim(), text, ct));

@@ -13,8 +13,8 @@ public static class SandboxExtensions
     /// <summary>Call after AddCases (it replaces the system clock with the sandbox clock).</summary>
     public static WebApplicationBuilder AddSandbox(this WebApplicationBuilder b)
     {
-        SandboxMode.EnsureNoConflict(b.Configuration);
-        if (!SandboxMode.IsOn(b.Configuration)) return b;
+        SandboxMode.EnsureStartable(b.Configuration, b.Environment);
+        if (!SandboxMode.IsOn(b.Configuration, b.Environment)) return b;
         var options = b.Configuration.Read<SandboxOptions>(SandboxOptions.Section); // the clock starts before the container exists
         var s = b.Services;
         s.AddValidatedOptions<SandboxOptions, SandboxOptionsValidator>(SandboxOptions.Section);
@@ -42,14 +42,17 @@ public static class SandboxExtensions
 
     public static WebApplication MapSandbox(this WebApplication app)
     {
-        if (!SandboxMode.IsOn(app.Configuration)) return app;
+        if (!SandboxMode.IsOn(app.Configuration, app.Environment)) return app;
         if (app.Services.GetRequiredService<TimeProvider>() is not SandboxClock)
             throw new InvalidOperationException("Sandbox: the app's TimeProvider is not the sandbox clock; call builder.AddSandbox() after builder.AddCases().");
+        app.UseMiddleware<SandboxGuard>(); // loopback callers only (unless Sandbox:AllowRemote); ID and phone numbers masked
         app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8")).ExcludeFromDescription();
         app.MapGet("/sandbox/app.js", () => Asset("app.js", "text/javascript; charset=utf-8")).ExcludeFromDescription();
         app.MapGet("/sandbox/app.css", () => Asset("app.css", "text/css; charset=utf-8")).ExcludeFromDescription();
         app.MapGroup("/sandbox").MapSandboxApi();
         app.Logger.LogInformation("Sandbox mode: no WeCom corp; open the sandbox page at / to play the demo county");
+        if (app.Services.GetRequiredService<SandboxOptions>().AllowRemote)
+            app.Logger.LogWarning("Sandbox:AllowRemote=true: anyone who can reach this address can act as any person of the demo county");
         return app;
     }
 

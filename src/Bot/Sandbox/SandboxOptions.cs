@@ -8,6 +8,12 @@ public sealed class SandboxOptions
     /// <summary>Virtual start time of the clock (ISO 8601, e.g. 2026-10-12T09:00:00+08:00); the real time when unset.</summary>
     public DateTimeOffset? StartAt { get; set; }
 
+    /// <summary>
+    /// Answer callers on other machines too. Off: the page and /sandbox/* answer 403 to anyone but this machine (loopback),
+    /// since whoever reaches the sandbox can act as every person of the demo county and move its clock.
+    /// </summary>
+    public bool AllowRemote { get; set; }
+
     /// <summary>Folder with the demo county's roster files; the repo's <c>samples/</c> when unset.</summary>
     public string? SamplesDirectory { get; set; }
 

@@ -21,6 +21,7 @@ public static class Extensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CallbackCryptoSet>();
+        services.AddCallbackRateLimit();
         services.TryAddSingleton<IInboundSink, InMemoryInboundSink>();
         services.TryAddSingleton<IPassiveReplyProvider, NoPassiveReplies>();
 

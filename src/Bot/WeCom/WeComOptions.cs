@@ -1,3 +1,5 @@
+using RapidResponse.Bot.WeCom.Callbacks;
+
 namespace RapidResponse.Bot.WeCom;
 
 /// <summary>Configuration section <c>WeCom</c> (DESIGN §5): the self-built app, its callback crypto, and 微信客服.</summary>
@@ -32,6 +34,9 @@ public sealed class WeComOptions
     public int MaxCallbackBodyBytes { get; set; } = 64 * 1024;
 
     public WeComKfOptions Kf { get; set; } = new();
+
+    /// <summary>The rate limit per client address in front of the callback endpoints (before authentication).</summary>
+    public WeComCallbackLimitOptions CallbackLimit { get; set; } = new();
 
     /// <summary>
     /// Overrides of the documented send limits per scope (AppRecipient, Webhook, AppChatMember, Api), e.g.

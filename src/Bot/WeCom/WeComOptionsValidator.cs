@@ -36,6 +36,10 @@ public sealed class WeComOptionsValidator : IValidateOptions<WeComOptions>
                 $"WeCom:RateLimits:{scope} must name a scope (AppRecipient, Webhook, AppChatMember, Api) with windows like \"30/00:01:00,1000/01:00:00\".");
         }
 
+        var limit = o.CallbackLimit;
+        Require(limit.Burst >= 1 && limit.PerPeriod >= 1 && limit.Period > TimeSpan.Zero && limit.QueueLimit >= 0,
+            "WeCom:CallbackLimit needs Burst and PerPeriod of at least 1, a positive Period and a QueueLimit of 0 or more (defaults 2000, 500, 00:00:01, 200).");
+
         if (o.Kf.CallbackEnabled)
         {
             Require(!string.IsNullOrWhiteSpace(o.Kf.Token), "WeCom:Kf:Token is required when WeCom:Kf:EncodingAESKey is set (微信客服 回调 Token).");

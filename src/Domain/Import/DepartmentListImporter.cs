@@ -11,6 +11,9 @@ namespace RapidResponse.Domain.Import;
 public sealed record DepartmentListResult(int Created, int AlreadyImported, int Rejected, IReadOnlyList<string> CaseNumbers, IReadOnlyList<ImportError> Errors)
 {
     public string Summary => $"部门预警名单：新建案件 {Created}，此前已导入 {AlreadyImported}，未匹配或有误 {Rejected}";
+
+    /// <summary>The result as the admin API shows it: the reasons with ID and phone numbers masked.</summary>
+    public DepartmentListResult Masked() => this with { Errors = [.. Errors.Select(e => e with { Reason = Privacy.Mask.Text(e.Reason) })] };
 }
 
 /// <summary>

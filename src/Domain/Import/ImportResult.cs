@@ -16,6 +16,10 @@ public sealed record ImportResult(
     /// <summary>"农户：新增 3，更新 1，未变 10，拒绝 2"</summary>
     public string Summary =>
         $"{(ImportKinds.TryParse(Kind, out var k) ? k.ChineseName() : Kind)}（{Kind}）：新增 {Added}，更新 {Updated}，未变 {Unchanged}，拒绝 {Rejected}";
+
+    /// <summary>The result as the admin API shows it: the reasons and warnings (which may quote a cell) with ID and phone numbers masked.</summary>
+    public ImportResult Masked() =>
+        this with { Errors = [.. Errors.Select(e => e with { Reason = Privacy.Mask.Text(e.Reason) })], Warnings = [.. Warnings.Select(w => Privacy.Mask.Text(w))] };
 }
 
 /// <summary>File formats the importer reads.</summary>

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace RapidResponse.Domain.Privacy;
 
 /// <summary>Masking of ID and phone numbers wherever more than the owner may read (DESIGN §6).</summary>
@@ -19,14 +21,29 @@ public static class Mask
         return string.Concat(phone.AsSpan(0, 3), new string('*', phone.Length - 7), phone.AsSpan(phone.Length - 4));
     }
 
-    private static readonly System.Text.RegularExpressions.Regex IdPattern = new(@"(?<!\d)\d{17}[\dXx](?!\d)", System.Text.RegularExpressions.RegexOptions.Compiled);
-    private static readonly System.Text.RegularExpressions.Regex PhonePattern = new(@"(?<!\d)1[3-9]\d{9}(?!\d)", System.Text.RegularExpressions.RegexOptions.Compiled);
+    // ID numbers: 18 characters (GB 11643) or the first generation's 15 digits, also written in groups (6-8-4, 6-6-3) with
+    // spaces or hyphens. Mobile numbers: 11 digits from 13…19, with +86 / 0086 / 86 in front or not, also grouped 3-4-4.
+    // Landlines: an area code starting with 0 and a hyphen or space. A digit right before or after means a longer number.
+    private static readonly Regex Id18 = new(@"(?<!\d)\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx](?!\d)", RegexOptions.Compiled);
+    private static readonly Regex Id15 = new(@"(?<!\d)\d{6}[ -]?\d{6}[ -]?\d{3}(?!\d)", RegexOptions.Compiled);
+    private static readonly Regex Mobile = new(@"(?<![\d+])(?<prefix>(?:\+|00)?86[ -]?)?(?<number>1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?!\d)", RegexOptions.Compiled);
+    private static readonly Regex Landline = new(@"(?<!\d)(?<area>0\d{2,3})[ -](?<number>\d{7,8})(?!\d)", RegexOptions.Compiled);
 
-    /// <summary>Masks every ID or mobile number found in free text (notes, descriptions) before it goes to a group or a log.</summary>
+    /// <summary>
+    /// Masks every ID or phone number found in free text (notes, descriptions, log lines, exception messages) before it goes
+    /// to a group, a log or an admin view: <c>4101**********1234</c>, <c>138****5678</c>, <c>+86 138****5678</c>, <c>0871-****5678</c>.
+    /// </summary>
     public static string Text(string? text)
     {
         if (string.IsNullOrEmpty(text)) return "";
-        var t = IdPattern.Replace(text, m => IdNumber(m.Value));
-        return PhonePattern.Replace(t, m => Phone(m.Value));
+        var t = Id18.Replace(text, m => IdNumber(Digits(m.Value)));
+        t = Id15.Replace(t, m => IdNumber(Digits(m.Value)));
+        t = Mobile.Replace(t, m => m.Groups["prefix"].Value + Phone(Digits(m.Groups["number"].Value)));
+        return Landline.Replace(t, m => m.Groups["area"].Value + "-" + new string('*', m.Groups["number"].Length - 4) + m.Groups["number"].Value[^4..]);
     }
+
+    /// <summary>An exception as it is logged (type, message, stack, inner exceptions), with ID and phone numbers masked.</summary>
+    public static string Exception(System.Exception e) => Text(e.ToString());
+
+    private static string Digits(string s) => string.Concat(s.Where(c => c is not (' ' or '-')));
 }

@@ -41,7 +41,7 @@ public sealed class HostStartupTests
     public async Task AdminApi_ShouldNotExist_WhenTokenUnset()
     {
         using var f = new BotFactory();
-        f.Settings["Admin:ApiToken"] = "";
+        f.Settings[$"Admin:Tokens:{BotFactory.AdminTokenName}"] = "";
         var client = f.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", "");
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/cases?state=open")).StatusCode);

@@ -141,11 +141,13 @@ public sealed class OptionsValidationTests
     [Fact]
     public void Admin_ShouldListAShortTokenAndOneWithSpaces()
     {
-        AssertLists<RapidResponse.Bot.Admin.AdminOptions>(new RapidResponse.Bot.Admin.AdminOptionsValidator().Validate(null, new() { ApiToken = "short token" }),
-            "at least 16 characters (it has 11)", "must not contain spaces");
-        Assert.True(new RapidResponse.Bot.Admin.AdminOptionsValidator().Validate(null, new() { ApiToken = new string('x', 16) }).Succeeded); // exactly at the line
-        Assert.True(new RapidResponse.Bot.Admin.AdminOptionsValidator().Validate(null, new() { ApiToken = new string('x', 15) }).Failed);
-        Assert.True(new RapidResponse.Bot.Admin.AdminOptionsValidator().Validate(null, new()).Succeeded); // unset: the API is off
+        var none = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        RapidResponse.Bot.Admin.AdminOptions With(string token) => new() { Tokens = { ["county-office"] = token } };
+        AssertLists<RapidResponse.Bot.Admin.AdminOptions>(new RapidResponse.Bot.Admin.AdminOptionsValidator(none).Validate(null, With("short token")),
+            "is 11 characters long; an admin token needs at least 32", "must not contain spaces");
+        Assert.True(new RapidResponse.Bot.Admin.AdminOptionsValidator(none).Validate(null, With(new string('x', 32))).Succeeded); // exactly at the line
+        Assert.True(new RapidResponse.Bot.Admin.AdminOptionsValidator(none).Validate(null, With(new string('x', 31))).Failed);
+        Assert.True(new RapidResponse.Bot.Admin.AdminOptionsValidator(none).Validate(null, new()).Succeeded); // unset: the API is off
     }
 
     [Fact]

@@ -26,6 +26,8 @@ public sealed class SampleSettingsTests
     {
         { "WeCom", typeof(WeComOptions) },
         { "WeCom:Kf", typeof(WeComKfOptions) },
+        { "WeCom:CallbackLimit", typeof(RapidResponse.Bot.WeCom.Callbacks.WeComCallbackLimitOptions) },
+        { RapidResponse.Bot.Inbox.PrivacyOptions.Section, typeof(RapidResponse.Bot.Inbox.PrivacyOptions) },
         { "Outbox", typeof(OutboxOptions) },
         { "Scheduler", typeof(SchedulerOptions) },
         { "Conversations", typeof(ConversationOptions) },

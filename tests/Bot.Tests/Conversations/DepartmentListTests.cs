@@ -45,6 +45,10 @@ public sealed class DepartmentListTests
         Assert.All(cases, c => Assert.Equal(Channel.DepartmentList, c.Channel));
         Assert.Contains(cases, c => c.RiskTypes.SequenceEqual(["因病"]));
         Assert.Contains(cases, c => c.RiskTypes.SequenceEqual(["因学"]));
+        // The cases were opened by the admin token's name (issue 12: the name is the actor of what the admin API enters).
+        var opened = await check.AuditEvents.Where(a => a.Action == "case.created").ToListAsync();
+        Assert.Equal(2, opened.Count);
+        Assert.All(opened, a => Assert.Equal(BotFactory.AdminTokenName, a.Actor));
         // Routed to the villages: 张大山's contact person, 李小花's grid monitor; each got a card.
         var chat = new ChatDriver(f);
         Assert.Single(chat.CardsTo("vc_a1"));

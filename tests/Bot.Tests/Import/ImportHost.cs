@@ -16,7 +16,7 @@ namespace RapidResponse.Bot.Tests.Import;
 /// </summary>
 public sealed class ImportHost : IAsyncDisposable
 {
-    public const string Token = "test-admin-token";
+    public const string Token = Infrastructure.BotFactory.AdminToken;
 
     private ImportHost(WebApplication app, string directory) => (App, Directory) = (app, directory);
 
@@ -31,7 +31,7 @@ public sealed class ImportHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = dir });
         builder.WebHost.UseTestServer();
         builder.Configuration["ConnectionStrings:Bot"] = $"Data Source={Path.Combine(dir, "bot.db")}";
-        builder.Configuration["Admin:ApiToken"] = Token;
+        builder.Configuration[$"Admin:Tokens:{Infrastructure.BotFactory.AdminTokenName}"] = Token;
         builder.AddBotDatabase();
         builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 10, 12, 9, 0, 0, TimeSpan.FromHours(8))));
         var app = builder.Build();

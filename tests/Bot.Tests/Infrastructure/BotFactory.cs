@@ -25,11 +25,14 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         System.IO.Directory.CreateDirectory(Directory);
         Time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 10, 12, 9, 0, 0, TimeSpan.FromHours(8)));
         Settings["ConnectionStrings:Bot"] = $"Data Source={Path.Combine(Directory, "bot.db")}";
-        Settings["Admin:ApiToken"] = "test-admin-token";
+        Settings[$"Admin:Tokens:{AdminTokenName}"] = AdminToken;
         // Quartz schedulers are process-wide by name; hosts that test the scheduler turn it on themselves.
         Settings["Scheduler:Enabled"] = "false";
         Settings["Sandbox:Enabled"] = "false";
     }
+
+    /// <summary>The test suite's named admin token (Admin:Tokens:test-suite); its name is the actor of what admin calls enter.</summary>
+    public const string AdminTokenName = "test-suite", AdminToken = "test-admin-token-of-the-test-suite-0001";
 
     public string DatabasePath => Path.Combine(Directory, "bot.db");
 
@@ -104,7 +107,7 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     public HttpClient AdminClient()
     {
         var c = CreateClient();
-        c.DefaultRequestHeaders.Authorization = new("Bearer", "test-admin-token");
+        c.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
         return c;
     }
 }

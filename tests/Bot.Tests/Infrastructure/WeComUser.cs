@@ -60,6 +60,17 @@ public sealed class WeComUser(BotFactory f, HttpClient http, string userId)
         return label;
     }
 
+    /// <summary>Clicks an item of the app's menu (a click event with its key, e.g. my_tasks).</summary>
+    public async Task<HttpResponseMessage> MenuAsync(string key)
+    {
+        var xml = $"<xml><ToUserName><![CDATA[{Vectors.CorpId}]]></ToUserName><FromUserName><![CDATA[{userId}]]></FromUserName>"
+                  + $"<CreateTime>{f.Time.GetUtcNow().ToUnixTimeSeconds()}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+                  + $"<Event><![CDATA[click]]></Event><EventKey><![CDATA[{key}]]></EventKey><AgentID>1000002</AgentID></xml>";
+        var r = await PostAsync(xml);
+        await new ChatDriver(f).WaitIdleAsync();
+        return r;
+    }
+
     public Task<HttpResponseMessage> PostAsync(string plaintext)
     {
         var (query, body) = CallbackTestHost.SignedPost(Crypto, plaintext, f.Time.GetUtcNow().ToUnixTimeSeconds().ToString(), "n" + Random.Shared.Next());

@@ -73,7 +73,7 @@ public sealed class OutboxRecoveryTests : IAsyncLifetime
         var row = (await _host.SeedAsync(OutboxTestHost.Text("zhangsan", "发不出去")))[0];
         await _host.WaitForStatusAsync(row.Id, OutboxStatus.Dead);
         var admin = _host.Http;
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", "test-admin-token");
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", Infrastructure.BotFactory.AdminToken);
 
         var list = await admin.GetFromJsonAsync<List<OutboxEndpoints.OutboxRowView>>("/api/outbox?status=dead");
         var bad = await admin.GetAsync("/api/outbox?status=lost");

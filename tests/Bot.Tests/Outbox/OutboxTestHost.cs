@@ -83,7 +83,7 @@ internal sealed class OutboxTestHost : IAsyncDisposable
         var config = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Bot"] = $"Data Source={Path.Combine(Directory, "bot.db")}",
-            ["Admin:ApiToken"] = "test-admin-token",
+            [$"Admin:Tokens:{Infrastructure.BotFactory.AdminTokenName}"] = Infrastructure.BotFactory.AdminToken,
             ["WeCom:CorpId"] = Vectors.CorpId,
             ["WeCom:AgentId"] = AgentId,
             ["WeCom:Secret"] = "app-secret",

@@ -27,7 +27,7 @@ internal sealed class ClusterNode : WebApplicationFactory<Program>
         System.IO.Directory.CreateDirectory(Directory);
         Settings["Database:Provider"] = "Postgres";
         Settings["ConnectionStrings:Bot"] = connectionString;
-        Settings["Admin:ApiToken"] = "test-admin-token";
+        Settings[$"Admin:Tokens:{Infrastructure.BotFactory.AdminTokenName}"] = Infrastructure.BotFactory.AdminToken;
         Settings["Scheduler:Enabled"] = "false";
         Settings["Scheduler:InstanceName"] = "rrb-cluster";
         Settings["Scheduler:InstanceId"] = name;

@@ -121,17 +121,20 @@ public sealed class SandboxClockTests
 public sealed class SandboxModeTests
 {
     [Theory]
-    [InlineData(null, null, true)]
-    [InlineData(null, "wwcorp", false)]
-    [InlineData("true", null, true)]
-    [InlineData("false", null, false)]
-    [InlineData("false", "wwcorp", false)]
-    public void IsOn_ShouldFollowConfiguration(string? enabled, string? corpId, bool expected)
+    [InlineData("Development", null, null, true)]
+    [InlineData("Development", null, "wwcorp", false)]
+    [InlineData("Development", "false", null, false)]
+    [InlineData("Production", null, null, false)]
+    [InlineData("Testing", null, null, false)]
+    [InlineData("Production", "true", null, true)]
+    [InlineData("Testing", "true", null, true)]
+    [InlineData("Production", "false", "wwcorp", false)]
+    public void IsOn_ShouldOpenByItselfOnlyInDevelopment_WhenNotAskedFor(string environment, string? enabled, string? corpId, bool expected)
     {
-        var b = WebApplication.CreateBuilder();
+        var b = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         b.Configuration["Sandbox:Enabled"] = enabled;
         b.Configuration["WeCom:CorpId"] = corpId;
-        Assert.Equal(expected, SandboxMode.IsOn(b.Configuration));
+        Assert.Equal(expected, SandboxMode.IsOn(b.Configuration, b.Environment));
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class SandboxHost : IAsyncDisposable
     public SandboxClock Clock => App.Services.GetRequiredService<SandboxClock>();
 
     public static async Task<SandboxHost> StartAsync(DateTimeOffset? startAt = null, IDictionary<string, string?>? settings = null, string[]? args = null,
-        Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
+        Microsoft.Extensions.Logging.ILoggerProvider? logs = null, Action<WebApplicationBuilder>? configure = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "rrb-tests", "sandbox-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(dir);
@@ -50,6 +50,7 @@ public sealed class SandboxHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         if (logs is not null) { builder.Logging.AddProvider(logs); builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug); }
         Compose(builder);
+        configure?.Invoke(builder);
         var app = builder.Build();
         await app.Services.MigrateDatabaseAsync();
         app.MapHealth();
@@ -72,6 +73,8 @@ public sealed class SandboxHost : IAsyncDisposable
             // Real-time wait for a message's replies: 5 s by default, which a loaded CI machine can exceed (the demo then
             // moves on and its transcript misses a line). Only an upper bound: a send returns as soon as its replies exist.
             ["Sandbox:SendWait"] = "00:00:20",
+            // The test environment ("Testing") never opens the sandbox by itself (only Development does): these hosts ask for it.
+            ["Sandbox:Enabled"] = "true",
         };
         if (startAt is { } s) config["Sandbox:StartAt"] = s.ToString("O");
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
@@ -85,6 +88,7 @@ public sealed class SandboxHost : IAsyncDisposable
         builder.AddBotDatabase();
         builder.AddCases();
         builder.AddConversations();
+        builder.AddPrivacy();
         builder.AddChannels();
         builder.AddHealth();
         builder.AddConsole();

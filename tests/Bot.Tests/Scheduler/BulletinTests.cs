@@ -165,7 +165,7 @@ public sealed class BulletinTests
         await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(11, 2, 8), new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" });
         await SeedOctoberAsync(h);
         using var http = new HttpClient { BaseAddress = new Uri(h.BaseAddress) };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", "test-admin-token");
+        http.DefaultRequestHeaders.Authorization = new("Bearer", Infrastructure.BotFactory.AdminToken);
 
         var bad = await http.PostAsJsonAsync("/api/score-events", new { departmentCode = "XX", quarter = "2026-3", ruleCode = "Z9", reason = "", enteredBy = "" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -179,7 +179,8 @@ public sealed class BulletinTests
 
         await using var scope = h.Scope();
         var db = scope.ServiceProvider.GetRequiredService<BotDb>();
-        Assert.Equal(2, await db.AuditEvents.CountAsync(a => a.Action == "score.entered" && a.Actor == "孙办公室"));
+        // The actor is the admin token's name; who typed it is in the detail.
+        Assert.Equal(2, await db.AuditEvents.CountAsync(a => a.Action == "score.entered" && a.Actor == Infrastructure.BotFactory.AdminTokenName && a.Detail.Contains("录入人：孙办公室")));
         var q = await scope.ServiceProvider.GetRequiredService<QuarterlyBulletinQuery>().ComputeAsync(new QuarterPeriod(2026, 4), showRankings: true);
         // 教体: comparison due 10-14 still open → −3 automatically. 民政: answered 10-13, on time; −2 entered. 住建: +10.
         Assert.Equal(["1 县民政局 98", "2 县教体局 97"], q.Departments.CloseMonitoring.Select(d => $"{d.Rank} {d.Name} {d.Score}"));

@@ -53,7 +53,7 @@ internal sealed class SchedulerHost : IAsyncDisposable
         {
             ["ConnectionStrings:Bot"] = $"Data Source={Path.Combine(directory, "bot.db")}",
             ["Templates:Directory"] = TemplatesDirectory(),
-            ["Admin:ApiToken"] = "test-admin-token",
+            [$"Admin:Tokens:{Infrastructure.BotFactory.AdminTokenName}"] = Infrastructure.BotFactory.AdminToken,
             ["Logging:LogLevel:Default"] = "Warning",
             // One scheduler name per database: Quartz keeps job rows by name, so a restart on the same file finds its own jobs.
             ["Scheduler:InstanceName"] = "sched-" + Path.GetFileName(directory.TrimEnd('/')),

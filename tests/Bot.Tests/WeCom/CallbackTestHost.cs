@@ -39,7 +39,7 @@ internal sealed class CallbackTestHost : IAsyncDisposable
     /// <summary>Crypto as WeCom would use it for the 微信客服 callback (its own Token and key, same CorpID).</summary>
     public static WeComCrypto KfCrypto() => WeComCrypto.Create(KfToken, Vectors.V3AesKey, Vectors.CorpId).Value;
 
-    public static async Task<CallbackTestHost> StartAsync(bool withKf = true)
+    public static async Task<CallbackTestHost> StartAsync(bool withKf = true, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -53,11 +53,13 @@ internal sealed class CallbackTestHost : IAsyncDisposable
             ["WeCom:Kf:Token"] = withKf ? KfToken : null,
             ["WeCom:Kf:EncodingAESKey"] = withKf ? Vectors.V3AesKey : null,
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         var logs = new LogCapture();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         var sink = new RecordingSink();
         builder.Services.AddSingleton<IInboundSink>(sink); // registered first: AddWeCom only TryAdds its default
         builder.AddWeCom();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapWeCom();

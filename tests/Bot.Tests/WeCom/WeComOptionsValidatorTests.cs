@@ -29,6 +29,21 @@ public class WeComOptionsValidatorTests
         Assert.DoesNotContain(failures, f => f.Contains("short"));
     }
 
+    [Theory]
+    [InlineData(0, 500, 1, 200)]
+    [InlineData(2000, 0, 1, 200)]
+    [InlineData(2000, 500, 0, 200)]
+    [InlineData(2000, 500, 1, -1)]
+    public void Validate_ShouldRefuseTheCallbackLimit_WhenItCouldNotLetAnythingThrough(int burst, int perPeriod, int periodSeconds, int queue)
+    {
+        var options = Valid();
+        options.CallbackLimit = new() { Burst = burst, PerPeriod = perPeriod, Period = TimeSpan.FromSeconds(periodSeconds), QueueLimit = queue };
+
+        var result = new WeComOptionsValidator().Validate(null, options);
+
+        Assert.Contains(result.Failures!, f => f.Contains("WeCom:CallbackLimit"));
+    }
+
     [Fact]
     public void Validate_ShouldRequireBothKfCallbackSettings_WhenOnlyOneIsSet()
     {

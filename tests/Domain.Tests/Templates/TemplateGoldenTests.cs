@@ -235,6 +235,8 @@ public sealed class TemplateGoldenTests
                 Total = 2,
             } },
         { "staff.note_cancelled", "", null },
+        { "staff.note_not_reason", "not_qualifies", new { Number = "YL-2026-000101", Key = "not_qualifies", Text = "我的任务", Menu = false } },
+        { "staff.note_not_reason", "problem_menu", new { Number = "YL-2026-000101", Key = "problem", Text = "我的任务", Menu = true } },
         { "staff.report_received", "new", new { Period = "2026-09", Replaced = false, Late = false, Due = "10月5日（星期一）24时前" } },
         { "staff.report_received", "replaced-late", new { Period = "2026-09", Replaced = true, Late = true, Due = "10月5日（星期一）24时前" } },
         { "staff.task_done", "", new { Number = "YL-2026-000101", Stage = "受理", Result = "已受理" } },

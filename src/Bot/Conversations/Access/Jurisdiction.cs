@@ -78,16 +78,39 @@ public sealed class Jurisdiction(BotDb db)
         return Decision.No($"案件{c.Number}的“{stage.Name}”不由您办理（您是{RoleName(s.Role)}，负责{await RegionName(s.RegionCode, ct)}）");
     }
 
-    /// <summary>Who approves a deferral of this stage: one level up (village → township; township/department → county office).</summary>
-    public async Task<IReadOnlyList<string>> DeferralApprovers(Case c, StageDefinition stage, CancellationToken ct = default)
+    /// <summary>
+    /// Whether the staff member may record a visit (走访) on the case: the right to act on its household — the holder of its
+    /// open task, the household's contact person (帮扶联系人), the village's cadres and the township's officers — not merely
+    /// the right to read the case (a county office or a department reads it but does not visit).
+    /// </summary>
+    public async Task<Decision> CanRecordVisit(Staff s, Case c, CancellationToken ct = default)
+    {
+        if (s.Role == StaffRole.CountyLeader) return Decision.No("县级领导账号只能查看，不能记录走访。走访记录由村、乡镇干部和帮扶联系人填写");
+        var (_, township, _) = await ChainOf(c.VillageCode, ct);
+        var ok = c.CurrentStage?.Assignments.Any(a => a.IsOpen && IsHolder(s, a)) == true
+                 || (VillageRoles.Contains(s.Role) && s.RegionCode == c.VillageCode)
+                 || (TownshipRoles.Contains(s.Role) && s.RegionCode == township)
+                 || (c.HouseholdId is { } id && await db.Households.AsNoTracking().AnyAsync(h => h.Id == id && h.ContactUserId == s.UserId, ct));
+        if (ok) return Decision.Yes;
+        return Decision.No($"案件{c.Number}的走访不由您记录（您是{RoleName(s.Role)}，负责{await RegionName(s.RegionCode, ct)}）。走访记录由本村干部、乡镇干部和该户的帮扶联系人填写");
+    }
+
+    /// <summary>
+    /// Who approves a deferral of this stage: one level up (village → township; township/department → county office), never
+    /// the requester: a township lead who asks for a village stage's deferral is approved by the county office
+    /// (DESIGN §2 and docs/policy-matrix.md YL-6: a deferral needs a written reason approved one level up).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DeferralApprovers(Case c, StageDefinition stage, string requestedBy, CancellationToken ct = default)
     {
         var (_, township, county) = await ChainOf(c.VillageCode, ct);
         if (stage.Actor is StageActor.Village or StageActor.ContactPerson)
         {
-            var leads = await db.Staff.AsNoTracking().Where(x => x.RegionCode == township && x.Active && x.Role == StaffRole.TownshipLead).Select(x => x.UserId).ToListAsync(ct);
+            var leads = await db.Staff.AsNoTracking().Where(x => x.RegionCode == township && x.Active && x.Role == StaffRole.TownshipLead && x.UserId != requestedBy)
+                .Select(x => x.UserId).ToListAsync(ct);
             if (leads.Count > 0) return leads;
         }
-        return await db.Staff.AsNoTracking().Where(x => x.RegionCode == county && x.Active && x.Role == StaffRole.CountyOffice).Select(x => x.UserId).ToListAsync(ct);
+        return await db.Staff.AsNoTracking().Where(x => x.RegionCode == county && x.Active && x.Role == StaffRole.CountyOffice && x.UserId != requestedBy)
+            .Select(x => x.UserId).ToListAsync(ct);
     }
 
     public static bool IsHolder(Staff s, StageAssignment task) =>

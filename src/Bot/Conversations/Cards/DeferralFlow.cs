@@ -26,8 +26,8 @@ public sealed class DeferralFlow(BotDb db, CaseWorkflow workflow, Jurisdiction a
         if (!allowed.Allowed) { messenger.ReplyText(m, allowed.Reason); return; }
         if (await db.DeferralRequests.AnyAsync(d => d.StageId == stage.Id && d.Status == DeferralStatus.Pending, ct))
         { messenger.ReplyText(m, $"案件{c.Number}“{def.Name}”已经有一个延期申请在等待审批"); return; }
-        var approvers = await access.DeferralApprovers(c, def, ct);
-        if (approvers.Count == 0) { messenger.ReplyText(m, "没有找到能审批延期的上一级人员，请联系县级办公室登记花名册"); return; }
+        var approvers = await access.DeferralApprovers(c, def, s.UserId, ct);
+        if (approvers.Count == 0) { messenger.ReplyText(m, "没有找到能审批延期的上一级人员（申请人本人不能审批），请联系县级办公室登记花名册"); return; }
         var request = new DeferralRequest
         {
             CaseNumber = c.Number, StageId = stage.Id, RequestedBy = s.UserId, Reason = reason,
@@ -48,6 +48,8 @@ public sealed class DeferralFlow(BotDb db, CaseWorkflow workflow, Jurisdiction a
     {
         var r = await db.DeferralRequests.FirstOrDefaultAsync(x => x.TaskId == m.TaskId, ct);
         if (r is null) { messenger.Reply(m, "staff.task_missing"); return ActionOutcome.NotDone; }
+        // Checked before the approver list: a request never approves itself, whatever list it was carded to.
+        if (r.RequestedBy == s.UserId) { messenger.ReplyText(m, "不能审批自己提出的延期申请，请由上一级人员审批"); return ActionOutcome.NotDone; }
         if (!r.ApproverIds.Contains(s.UserId)) { messenger.ReplyText(m, "这份延期申请不由您审批"); return ActionOutcome.NotDone; }
         if (r.Status != DeferralStatus.Pending)
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Conversations.Access;
+using RapidResponse.Bot.Conversations.Commands;
 using RapidResponse.Domain;
 using RapidResponse.Domain.Calendar;
 using RapidResponse.Domain.Cases;
@@ -68,6 +69,13 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
         var text = (m.Text ?? "").Trim();
         if (text is "取消") { await forms.ClearAsync(m, ct); messenger.Reply(m, "staff.note_cancelled"); return; }
         if (text.Length < 2) { messenger.Reply(m, "staff.ask_note", new { Number = p.CaseNumber, p.Key, Stage = "" }); return; }
+        // A menu click or a command is not the reason (the farmer would be told "我的任务" as why they do not qualify):
+        // the prompt stays open and asks for the words again.
+        if (m.Kind == InboundKind.MenuClick || StaffCommands.IsCommand(text) || Alerts.AlertFlow.IsStart(text) || Alerts.AlertFlow.IsOneShot(text))
+        {
+            messenger.Reply(m, "staff.note_not_reason", new { Number = p.CaseNumber, p.Key, Text = text, Menu = m.Kind == InboundKind.MenuClick });
+            return;
+        }
         await forms.ClearAsync(m, ct);
         if (p.Key == CardKeys.Defer) { await deferrals.RequestAsync(m, s, p.CaseNumber!, text, null, ct); return; }
         var c = await workflow.LoadByTaskAsync(CardRows.TaskOf(p.TaskId), ct);

@@ -44,6 +44,17 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
         }
     }
 
+    /// <summary>
+    /// Words that are a command or a menu item, not a note: what <see cref="TryHandleAsync"/> acts on, a bare 案件/走访/延期,
+    /// and the farmer words 申报/进度. A note ("走访时户主不在家") is not a command unless a case number follows the verb.
+    /// </summary>
+    public static bool IsCommand(string text)
+    {
+        var t = text.Trim();
+        return t is "我的任务" or "任务" or "待办" or "帮助" or "菜单" or "?" or "？" or "案件" or "走访" or "延期" or "重开" or "月报" or "申报" or "进度"
+               || CommandRe().IsMatch(t) || MonthlyRe().IsMatch(t);
+    }
+
     /// <summary>"案件" / "走访" / "延期" without a valid number: usage help.</summary>
     public static bool LooksLikeCommand(string text) => UsageRe().IsMatch(text.Trim());
 
@@ -92,9 +103,8 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
     {
         var c = await workflow.LoadAsync(number, ct);
         if (c is null) { messenger.Reply(m, "staff.case_missing", new { Number = number }); return; }
-        var may = await access.CanView(s, c, ct);
-        if (!may.Allowed || s.Role is StaffRole.CountyLeader or StaffRole.DepartmentOfficer)
-        { messenger.ReplyText(m, may.Allowed ? "走访记录由村、乡镇干部和帮扶联系人填写" : may.Reason); return; }
+        var may = await access.CanRecordVisit(s, c, ct);
+        if (!may.Allowed) { messenger.ReplyText(m, may.Reason); return; }
         var clock = workflow.ClockFor(c);
         try { c.RecordVisit(note, new Actor(s.UserId, s.Role.ToString(), m.MessageId), clock); }
         catch (DomainException e) { messenger.ReplyText(m, e.Message); return; }
@@ -142,6 +152,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
     }
 
     [GeneratedRegex(@"^\d{4}-\d{1,2}")] private static partial Regex PeriodRe();
+    [GeneratedRegex(@"^月报(\s|\d)")] private static partial Regex MonthlyRe();
     [GeneratedRegex(@"^(案件|走访|延期|重开)\s*([A-Za-z]{1,6}-\d{4}-\d{6})\s*(.*)$", RegexOptions.Singleline)] private static partial Regex CommandRe();
     [GeneratedRegex(@"^(案件|走访|延期|重开)")] private static partial Regex UsageRe();
     [GeneratedRegex(@"^(\d{1,2})\s*(个工作日|天|日)?")] private static partial Regex DaysRe();

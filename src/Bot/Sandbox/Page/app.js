@@ -149,12 +149,13 @@
     if (document.activeElement !== $('clock-input')) $('clock-input').value = c.now.slice(0, 16);
   }
 
-  function send(text) {
+  // A quick reply goes by its label: the server fills in its text (ID and phone numbers reach the page masked only).
+  function send(text, quick) {
     if (!state.persona || state.busy || !text.trim()) return;
     state.busy = true;
     $('send').disabled = true;
     status('发送中…');
-    api('POST', '/sandbox/send', { from: state.persona.id, text: text }).then(function (r) {
+    api('POST', '/sandbox/send', quick ? { from: state.persona.id, quick: quick } : { from: state.persona.id, text: text }).then(function (r) {
       status(r.processed ? '' : '机器人还在处理，稍后会显示回复。');
       $('text').value = '';
     }).catch(function (e) { status(e.message, true); })
@@ -228,7 +229,7 @@
   });
   $('quick').addEventListener('click', function (e) {
     var i = e.target.getAttribute('data-quick');
-    if (i !== null && state.persona) send(state.persona.quick[+i].text);
+    if (i !== null && state.persona) send(state.persona.quick[+i].text, state.persona.quick[+i].label);
   });
   $('chat').addEventListener('click', function (e) {
     var b = e.target.closest('button[data-key]');

@@ -19,11 +19,16 @@ public static class CallbackEndpoints
         IPassiveReplyProvider Replies,
         TimeProvider Time,
         IOptions<WeComOptions> Options,
-        ILoggerFactory LoggerFactory);
+        ILoggerFactory LoggerFactory,
+        CallbackRejections Rejections);
 
     public static IEndpointRouteBuilder MapWeComCallbacks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/wecom").ExcludeFromDescription();
+        // Before authentication: the rate limiter per client address (WeCom:CallbackLimit), ahead of signature checks.
+        if (app is not IApplicationBuilder pipeline)
+            throw new InvalidOperationException("MapWeCom needs the application (it puts the rate limiter in front of /wecom/*), not a route group.");
+        pipeline.UseRateLimiter();
+        var group = app.MapGroup("/wecom").ExcludeFromDescription().RequireRateLimiting(CallbackRateLimit.Policy);
         group.MapGet("/callback", ([AsParameters] CallbackServices s) => VerifyUrl(s, CallbackChannel.App));
         group.MapPost("/callback", ([AsParameters] CallbackServices s) => ReceiveAsync(s, CallbackChannel.App));
         group.MapGet("/kf", ([AsParameters] CallbackServices s) => VerifyUrl(s, CallbackChannel.Kf));
@@ -107,11 +112,9 @@ public static class CallbackEndpoints
         return channel == CallbackChannel.Kf ? TypedResults.Text("success", "text/plain") : TypedResults.Ok();
     }
 
+    /// <summary>Sampled (<see cref="CallbackRejections"/>): a flood of forged callbacks is one warning a minute per reason, with a count.</summary>
     private static void Reject(CallbackServices s, CallbackChannel channel, string step, object reason) =>
-        // Never log the query or body: they carry the signature and ciphertext.
-        Logger(s).LogWarning(
-            "WeCom {Channel} callback {Step} rejected: {Reason} (from {Remote})",
-            channel, step, reason, s.Http.Connection.RemoteIpAddress);
+        s.Rejections.Report(channel, step, reason, s.Http.Connection.RemoteIpAddress);
 
     private static ILogger Logger(CallbackServices s) => s.LoggerFactory.CreateLogger(typeof(CallbackEndpoints).FullName!);
 }
