@@ -1,5 +1,6 @@
 using RapidResponse.Bot.Admin;
 using RapidResponse.Bot.Cases;
+using RapidResponse.Bot.CountyConsole;
 using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.GoLive;
 using RapidResponse.Bot.Health;
@@ -23,6 +24,7 @@ builder.AddGoLive();
 builder.AddHealth();
 builder.AddMetrics();
 builder.Services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
+builder.AddConsole();
 builder.AddSandbox(); // after AddCases: in sandbox mode it replaces the clock with the movable sandbox clock
 if (args is not ["import", ..] and not ["bulletin", ..] and not ["wecom", ..]) builder.AddScheduler();
 
@@ -37,6 +39,7 @@ app.MapHealth();
 app.MapMetrics();
 app.MapChannels();
 app.MapSandbox();
+app.MapConsole();
 if (AdminAuth.IsEnabled(app.Configuration))
     app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapInterviewEndpoints().MapOutboxEndpoints().MapInboxEndpoints().MapStaffEndpoints();
 await app.RunAsync();

@@ -40,6 +40,7 @@ public sealed class SampleSettingsTests
         { RapidResponse.Domain.Routing.RoutingOptions.Section, typeof(RapidResponse.Domain.Routing.RoutingOptions) },
         { RapidResponse.Bot.Persistence.DatabaseOptions.Section, typeof(RapidResponse.Bot.Persistence.DatabaseOptions) },
         { RapidResponse.Bot.Admin.AdminOptions.Section, typeof(RapidResponse.Bot.Admin.AdminOptions) },
+        { RapidResponse.Bot.CountyConsole.ConsoleOptions.Section, typeof(RapidResponse.Bot.CountyConsole.ConsoleOptions) },
     };
 
     [Theory]
@@ -73,6 +74,7 @@ public sealed class SampleSettingsTests
             new RapidResponse.Bot.Cases.TimelineOptionsValidator().Validate(null, c.GetSection("Timeline").Get<RapidResponse.Bot.Cases.TimelineOptions>()!),
             new RapidResponse.Bot.Persistence.DatabaseOptionsValidator(c).Validate(null, c.GetSection("Database").Get<RapidResponse.Bot.Persistence.DatabaseOptions>()!),
             new SandboxOptionsValidator().Validate(null, c.GetSection(SandboxOptions.Section).Get<SandboxOptions>()!),
+            new RapidResponse.Bot.CountyConsole.ConsoleOptionsValidator().Validate(null, c.GetSection("Console").Get<RapidResponse.Bot.CountyConsole.ConsoleOptions>()!),
         })
             Assert.True(r.Succeeded, r.FailureMessage);
     }

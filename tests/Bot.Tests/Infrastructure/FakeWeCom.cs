@@ -40,7 +40,31 @@ public sealed class FakeWeCom : IDisposable
                     BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = answer.Body },
                 };
             }));
+        // WeCom's sign-in pages (web OAuth and the desktop QR login): the member in SignedInUser has signed in on the device,
+        // so the page redirects straight back to the app with a code the simulator issued (auth/getuserinfo then answers it).
+        foreach (var page in new[] { "/connect/oauth2/authorize", "/wwlogin/sso/login" })
+            Server.Given(Request.Create().WithPath(page).UsingGet()).AtPriority(SimulatorPriority)
+                .RespondWith(Response.Create().WithCallback(req =>
+                {
+                    var query = (req.Query ?? new Dictionary<string, WireMockList<string>>()).ToDictionary(kv => kv.Key, kv => kv.Value.FirstOrDefault() ?? "");
+                    try
+                    {
+                        var location = Simulator.AuthorizeRedirect(req.Path, query, SignedInUser ?? throw new InvalidOperationException("no member signed in to WeCom"));
+                        return new ResponseMessage
+                        {
+                            StatusCode = 302,
+                            Headers = new Dictionary<string, WireMockList<string>> { ["Location"] = new(location) },
+                        };
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        return new ResponseMessage { StatusCode = 400, BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = e.Message } };
+                    }
+                }));
     }
+
+    /// <summary>Who is signed in to WeCom on the "device" that opens the sign-in pages (null: the pages refuse).</summary>
+    public string? SignedInUser { get; set; }
 
     public WeComSimulator Simulator { get; }
 

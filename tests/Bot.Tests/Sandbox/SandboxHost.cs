@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RapidResponse.Bot.Cases;
+using RapidResponse.Bot.CountyConsole;
 using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.Health;
 using RapidResponse.Bot.Hosting;
@@ -55,6 +56,7 @@ public sealed class SandboxHost : IAsyncDisposable
         app.MapHealth();
         app.MapChannels();
         app.MapSandbox();
+        app.MapConsole();
         await app.StartAsync();
         return new SandboxHost(app, dir);
     }
@@ -89,6 +91,7 @@ public sealed class SandboxHost : IAsyncDisposable
         builder.AddPrivacy();
         builder.AddChannels();
         builder.AddHealth();
+        builder.AddConsole();
         builder.AddSandbox();
         builder.AddScheduler();
     }

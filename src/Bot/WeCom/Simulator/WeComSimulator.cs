@@ -104,6 +104,7 @@ public sealed partial class WeComSimulator
         MapKf();
         MapGroups();
         MapDirectory();
+        MapOAuth();
     }
 
     public SimulatorSettings Settings { get; }
