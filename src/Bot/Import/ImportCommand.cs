@@ -54,6 +54,8 @@ public static class ImportCommand
                 ? await SampleCounty.LoadAsync(db, path, ct)
                 : [await new RosterImporter(db, time, scope.ServiceProvider.GetService<RapidResponse.Domain.Timelines.TimelineProfile>()?.MaxHouseholdsPerContact, scope.ServiceProvider.GetService<IStaffAccountLookup>()).ImportFileAsync(kind, path, ct)];
             foreach (var r in results) await PrintAsync(r, output);
+            if (!samples && kind == ImportKind.Staff && await ImportEndpoints.CardNewHoldersAsync(scope.ServiceProvider, db, ct) is > 0 and var cards)
+                await output.WriteLineAsync($"新加入部门的人员收到了{cards}张未办结任务卡片。");
             return results.All(r => r.Rejected == 0) ? 0 : 1;
         }
         catch (FileNotFoundException e)

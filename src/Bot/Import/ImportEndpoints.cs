@@ -18,6 +18,20 @@ public static class ImportEndpoints
         return api;
     }
 
+    /// <summary>
+    /// Officers added to a department after its open tasks were carded get a fresh card of each (a sent card cannot gain
+    /// holders, and a task_id is used once per app: wecom-protocol notes §12).
+    /// </summary>
+    public static async Task<int> CardNewHoldersAsync(IServiceProvider sp, BotDb db, CancellationToken ct)
+    {
+        // A host without the conversation engine (an import-only host) has no cards to send.
+        if (sp.GetService<RapidResponse.Domain.Cases.CaseWorkflow>() is not { } workflow
+            || sp.GetService<RapidResponse.Bot.Conversations.Cards.TaskCards>() is not { } cards) return 0;
+        var written = await cards.SendToNewHoldersAsync(c => workflow.ClockFor(c).Profile, (n, t) => workflow.LoadAsync(n, t), ct);
+        if (written > 0) await db.SaveChangesAsync(ct);
+        return written;
+    }
+
     private static async Task<Results<Ok<ImportResult>, BadRequest<ImportProblem>>> Import(string kind, HttpRequest request, BotDb db, TimeProvider time, CancellationToken ct)
     {
         if (!ImportKinds.TryParse(kind, out var k))
@@ -29,7 +43,9 @@ public static class ImportEndpoints
         if (upload is null) return TypedResults.BadRequest(new ImportProblem(problem!));
         try
         {
-            return TypedResults.Ok((await new RosterImporter(db, time, MaxPerContact(request.HttpContext.RequestServices), request.HttpContext.RequestServices.GetService<IStaffAccountLookup>()).ImportAsync(k, upload.Content, upload.Format, ct)).Masked());
+            var result = await new RosterImporter(db, time, MaxPerContact(request.HttpContext.RequestServices), request.HttpContext.RequestServices.GetService<IStaffAccountLookup>()).ImportAsync(k, upload.Content, upload.Format, ct);
+            if (k == ImportKind.Staff) await CardNewHoldersAsync(request.HttpContext.RequestServices, db, ct);
+            return TypedResults.Ok(result.Masked());
         }
         catch (ImportFileException e)
         {

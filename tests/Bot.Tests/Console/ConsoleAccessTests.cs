@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
@@ -282,6 +283,16 @@ public sealed partial class ConsoleAccessTests : IDisposable
     public async Task Rankings_ShouldShowLateComparisonDeductions_AndADepartmentOnlyItsOwnItems()
     {
         _h.F.Time.Advance(TimeSpan.FromDays(7)); // 卫健 and 医保 let A1's comparison run past its 2 working days
+        // The sweep's step: each late answer becomes a 待核实 item (方城 附件3); only verified items count, so both confirm.
+        using (var scope = _h.F.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RapidResponse.Domain.Persistence.BotDb>();
+            var calendar = scope.ServiceProvider.GetRequiredService<RapidResponse.Domain.Calendar.WorkingCalendar>();
+            var items = await RapidResponse.Domain.Scoring.ScoreVerification.CreateLateComparisonsAsync(db, calendar, _h.F.Time.GetUtcNow());
+            Assert.NotEmpty(items);
+            foreach (var i in items) i.Status = RapidResponse.Domain.Scoring.ScoreStatus.Verified;
+            await db.SaveChangesAsync();
+        }
         var county = await _h.SignInAsync("co_1");
         var html = await county.GetStringAsync("/console/rankings");
         Assert.Contains("密切监测单位", html);
@@ -294,7 +305,7 @@ public sealed partial class ConsoleAccessTests : IDisposable
         html = await jt.GetStringAsync("/console/rankings");
         Assert.Matches("县卫健局</td><td>97<", html); // the ranking itself is public to departments
         Assert.Matches("县卫健局</td><td>97</td><td>1（−3）</td><td>0</td><td style=\"white-space:normal\"></td>", html); // 卫健's items are not 教体's to read
-        Assert.Matches("县教体局</td><td>97</td><td>1（−3）</td><td>0</td><td style=\"white-space:normal\">-3 信息比对", html); // its own are
+        Assert.Matches("县教体局</td><td>97</td><td>1（−3）</td><td>0</td><td style=\"white-space:normal\">-3 ", html); // its own are
 
         var bad = await county.GetAsync("/console/rankings?quarter=2026Q4");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);

@@ -54,8 +54,8 @@ public sealed class ConcurrentClickTests
         await chat.WaitIdleAsync();
         using var check = f.NewDb();
         var done = await check.Cases.Include(x => x.Stages).SingleAsync();
-        Assert.Single(done.Stages, s => s.Kind == StageKind.Decision);
-        Assert.Single(chat.CardsTo("to_a"), x => x.Title.StartsWith("研判认定"));
+        // 云龙 预警机制 二(七): after the check comes the village's 民主评议 — opened once.
+        Assert.Single(done.Stages, s => s.Kind == StageKind.Appraisal);
         Assert.Single(checkers, u => chat.LastTextTo(u).Contains("已经办理过了"));
     }
 

@@ -80,7 +80,7 @@ public sealed class ClusterConcurrencyTests
         var done = await check.Cases.AsNoTracking().Include(x => x.Stages).Include(x => x.Audit).ToListAsync();
         Assert.All(done, x =>
         {
-            Assert.Single(x.Stages, s => s.Kind == StageKind.Decision);
+            Assert.Single(x.Stages, s => s.Kind == StageKind.Appraisal);
             Assert.Single(x.Audit, a => a.Action == "stage.completed" && a.Detail.StartsWith("入户核查"));
         });
         Assert.Equal(Cases, done.Select(x => x.Number).Distinct().Count());

@@ -183,4 +183,36 @@ public sealed class RealWeComRulesTests
         await chat.WaitIdleAsync();
         Assert.Equal(2, chat.TextsTo("gm_a1").Count);
     }
+
+    [Fact]
+    public async Task OfficerAddedLater_ShouldGetAFreshTaskCard_AndEveryCardOfTheTaskEndsFinal()
+    {
+        var (f, http, chat) = Start();
+        using var _ = f;
+        await new WeComUser(f, http, "villager_liu").SayAsync(OneShot(TestRoster.IdUnknown, "刘一", "13800009999"));
+        await new WeComUser(f, http, "villager_liu").SayAsync("确认");
+        await KfCustomer.OutboxDrainedAsync(f);
+        await new WeComUser(f, http, "gm_a1").ClickAsync(TaskFor(chat, "gm_a1", "受理"), "accept");
+        await KfCustomer.OutboxDrainedAsync(f);
+        var task = TaskFor(chat, "d_wj", "信息比对");
+
+        // A second 卫健 officer joins through the staff import: the sent card cannot gain a holder, so they get a new task_id.
+        var csv = "wecom_userid,name,phone,role,region_code,department_code\nd_wj3,三号卫健,13900000333,department_officer," + TestRoster.County + ",WJ\n";
+        var res = await f.AdminClient().PostAsync("/api/import/staff", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
+        Assert.True(res.IsSuccessStatusCode, await res.Content.ReadAsStringAsync());
+        await KfCustomer.OutboxDrainedAsync(f);
+        var fresh = TaskFor(chat, "d_wj3", "信息比对");
+        Assert.Equal(task + "@2", fresh);
+        var sim = f.WeCom!.Simulator;
+        Assert.Equal(["d_wj3"], sim.HoldersOf(fresh));
+
+        // The newcomer finishes it from their card: both cards of the task end on the final state.
+        Assert.Equal("已比对无异常", await new WeComUser(f, http, "d_wj3").ClickAsync(fresh, "no_anomaly"));
+        await KfCustomer.OutboxDrainedAsync(f);
+        Assert.Equal("已比对无异常（三号卫健）", sim.CardOf("d_wj3", fresh)!.ReplaceName);
+        Assert.Equal("已比对无异常（三号卫健）", sim.CardOf("d_wj", task)!.ReplaceName);
+        Assert.DoesNotContain(sim.Exchanges, e => e.Refused);
+        using var db = f.NewDb();
+        Assert.True(await db.Assignments.AnyAsync(a => a.TaskId == task && a.CompletedBy == "d_wj3"));
+    }
 }
