@@ -16,7 +16,6 @@ internal sealed class Cluster : IAsyncDisposable
 {
     public const string SendPath = "/cgi-bin/message/send";
     public const string TokenPath = "/cgi-bin/gettoken";
-    private int _msgIds;
 
     private Cluster(PostgresDatabase db, WireMockServer weCom, TimeProvider time)
     {
@@ -29,6 +28,9 @@ internal sealed class Cluster : IAsyncDisposable
 
     public WireMockServer WeCom { get; }
 
+    /// <summary>The rule-keeper behind <see cref="WeCom"/>.</summary>
+    public RapidResponse.Bot.WeCom.Simulator.WeComSimulator Simulator { get; private set; } = null!;
+
     public TimeProvider Time { get; }
 
     public List<ClusterNode> Nodes { get; } = [];
@@ -37,21 +39,37 @@ internal sealed class Cluster : IAsyncDisposable
     {
         var db = await PostgresDatabase.CreateAsync();
         var weCom = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
-        var token = Response.Create().WithBodyAsJson(new { errcode = 0, errmsg = "ok", access_token = "shared-token", expires_in = 7200 });
-        weCom.Given(Request.Create().WithPath(TokenPath).UsingGet()).RespondWith(tokenDelayMs > 0 ? token.WithDelay(tokenDelayMs) : token);
-        var cluster = new Cluster(db, weCom, time ?? new FakeTimeProvider(new DateTimeOffset(2026, 10, 12, 9, 0, 0, TimeSpan.FromHours(8))));
-        // Every send API (message/send, appchat/send, webhooks) succeeds with a fresh msgid.
-        weCom.Given(Request.Create().UsingPost())
-            .RespondWith(Response.Create().WithCallback(_ => new WireMock.ResponseMessage
+        var clock = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 10, 12, 9, 0, 0, TimeSpan.FromHours(8)));
+        var cluster = new Cluster(db, weCom, clock);
+        // The one rule-keeper answers every instance (shared, as WeCom is): tokens, task ids, response codes, members.
+        var sim = cluster.Simulator = new RapidResponse.Bot.WeCom.Simulator.WeComSimulator(clock, new RapidResponse.Bot.WeCom.Simulator.SimulatorSettings
+        {
+            CorpId = RapidResponse.Bot.Tests.WeCom.Vectors.CorpId, AgentId = 1000002, AppSecret = "app-secret",
+        });
+        sim.MemberResolver = userId =>
+        {
+            if (cluster.Nodes.Count == 0) return null;
+            using var d = cluster.NewDb();
+            var active = d.Staff.AsNoTracking().Where(x => x.UserId.ToLower() == userId.ToLower()).Select(x => (bool?)x.Active).FirstOrDefault();
+            active ??= d.Inbox.AsNoTracking().Any(i => i.SenderId == userId && i.Channel == RapidResponse.Domain.Messaging.InboundChannel.App) ? true : null;
+            return active switch { true => RapidResponse.Bot.WeCom.Simulator.MemberStatus.Active, false => RapidResponse.Bot.WeCom.Simulator.MemberStatus.Inactive, null => null };
+        };
+        sim.ChatResolver = chatId => { if (cluster.Nodes.Count == 0) return false; using var d = cluster.NewDb(); return d.Groups.AsNoTracking().Any(g => g.ChatId == chatId); };
+        sim.RobotResolver = key => { if (cluster.Nodes.Count == 0) return false; using var d = cluster.NewDb(); return d.Groups.AsNoTracking().Any(g => g.WebhookKey == key); };
+        WireMock.ResponseMessage Answer(WireMock.IRequestMessage req)
+        {
+            var a = sim.Handle(req.Method, new Uri(req.Url).PathAndQuery, req.Body);
+            return new WireMock.ResponseMessage
             {
-                StatusCode = 200,
-                Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
-                BodyData = new WireMock.Util.BodyData
-                {
-                    DetectedBodyType = WireMock.Types.BodyType.String,
-                    BodyAsString = $"{{\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":\"m{Interlocked.Increment(ref cluster._msgIds)}\"}}",
-                },
-            }));
+                StatusCode = a.StatusCode,
+                Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new(a.ContentType) },
+                BodyData = new WireMock.Util.BodyData { DetectedBodyType = WireMock.Types.BodyType.String, BodyAsString = a.Body },
+            };
+        }
+        var token = Response.Create().WithCallback(Answer);
+        weCom.Given(Request.Create().WithPath(TokenPath).UsingGet()).RespondWith(tokenDelayMs > 0 ? token.WithDelay(tokenDelayMs) : token);
+        weCom.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher("/cgi-bin/*"))).AtPriority(RapidResponse.Bot.Tests.Infrastructure.FakeWeCom.SimulatorPriority)
+            .RespondWith(Response.Create().WithCallback(Answer));
         // Started one after another: the first applies the migration, the others find it applied.
         for (var i = 0; i < instances; i++) await cluster.AddNodeAsync(settings);
         return cluster;

@@ -13,6 +13,7 @@ public sealed class ClusterOutboxTests
     {
         await using var c = await Cluster.StartAsync(3, new Dictionary<string, string?> { ["Outbox:BatchSize"] = "20" });
         const int recipients = 60, perRecipient = 5;
+        for (var r = 0; r < recipients; r++) c.Simulator.SetMember($"user_{r:00}"); // members of the simulated corp
         var now = c.Time.GetUtcNow();
         // Written from every instance, as feature code on each of them would.
         for (var n = 0; n < c.Nodes.Count; n++)
@@ -56,6 +57,7 @@ public sealed class ClusterOutboxTests
         await using (var db = c.Nodes[0].NewDb())
         {
             db.Staff.Add(new RapidResponse.Domain.Roster.Staff { UserId = "office1", Name = "县办甲", Role = RapidResponse.Domain.Roster.StaffRole.CountyOffice, RegionCode = "530000" });
+            for (var i = 0; i < 30; i++) c.Simulator.SetMember($"user_{i:00}");
             for (var i = 0; i < 30; i++)
                 db.Outbox.Add(new OutboxMessage
                 {
