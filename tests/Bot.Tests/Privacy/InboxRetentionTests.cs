@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,6 +120,7 @@ public sealed class InboxRetentionTests
             var dir = Path.Combine(Path.GetTempPath(), "rrb-tests", "retention-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(dir);
             var b = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = dir });
+            b.WebHost.UseUrls("http://127.0.0.1:0"); // a free port: hosts of tests running in parallel never share one
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Bot"] = $"Data Source={Path.Combine(dir, "bot.db")}" });
             if (settings is not null) b.Configuration.AddInMemoryCollection(settings);
             var time = new FakeTimeProvider(T0);
