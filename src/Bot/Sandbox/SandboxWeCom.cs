@@ -27,29 +27,36 @@ public static class SandboxWeCom
 
     public static WeComSimulator CreateSimulator(IServiceProvider sp)
     {
+        var sim = new WeComSimulator(sp.GetRequiredService<TimeProvider>(), new SimulatorSettings { CorpId = CorpId, AgentId = AgentId, AppSecret = Secret });
         var scopes = sp.GetRequiredService<IServiceScopeFactory>();
-        var sim = new WeComSimulator(sp.GetRequiredService<TimeProvider>(), new SimulatorSettings { CorpId = CorpId, AgentId = AgentId, AppSecret = Secret })
-        {
-            MemberResolver = userId =>
-            {
-                using var scope = scopes.CreateScope();
-                var db = scope.ServiceProvider.GetRequiredService<BotDb>();
-                var active = db.Staff.AsNoTracking().Where(x => x.UserId.ToLower() == userId.ToLower()).Select(x => (bool?)x.Active).FirstOrDefault();
-                // Someone who wrote to the app is a member inside its visible range (an enrolled villager).
-                active ??= db.Inbox.AsNoTracking().Any(i => i.SenderId == userId && i.Channel == RapidResponse.Domain.Messaging.InboundChannel.App) ? true : null;
-                return active switch { true => MemberStatus.Active, false => MemberStatus.Inactive, null => null };
-            },
-            ChatResolver = chatId =>
-            {
-                using var scope = scopes.CreateScope();
-                return scope.ServiceProvider.GetRequiredService<BotDb>().Groups.AsNoTracking().Any(g => g.ChatId == chatId);
-            },
-            RobotResolver = key =>
-            {
-                using var scope = scopes.CreateScope();
-                return scope.ServiceProvider.GetRequiredService<BotDb>().Groups.AsNoTracking().Any(g => g.WebhookKey == key);
-            },
-        };
+        UseRoster(sim, scopes.CreateScope);
         return sim;
+    }
+
+    /// <summary>
+    /// Makes the simulated corp's address book the bot's roster (the sandbox's and the tests' fake WeCom): active staff are
+    /// active members, inactive staff inactive ones, someone who wrote to the app is a member inside its visible range;
+    /// its group chats and robots are those of the roster's group bindings.
+    /// </summary>
+    public static void UseRoster(WeComSimulator sim, Func<IServiceScope> scope)
+    {
+        sim.MemberResolver = userId =>
+        {
+            using var s = scope();
+            var db = s.ServiceProvider.GetRequiredService<BotDb>();
+            var active = db.Staff.AsNoTracking().Where(x => x.UserId.ToLower() == userId.ToLower()).Select(x => (bool?)x.Active).FirstOrDefault();
+            active ??= db.Inbox.AsNoTracking().Any(i => i.SenderId == userId && i.Channel == RapidResponse.Domain.Messaging.InboundChannel.App) ? true : null;
+            return active switch { true => MemberStatus.Active, false => MemberStatus.Inactive, null => null };
+        };
+        sim.ChatResolver = chatId =>
+        {
+            using var s = scope();
+            return s.ServiceProvider.GetRequiredService<BotDb>().Groups.AsNoTracking().Any(g => g.ChatId == chatId);
+        };
+        sim.RobotResolver = key =>
+        {
+            using var s = scope();
+            return s.ServiceProvider.GetRequiredService<BotDb>().Groups.AsNoTracking().Any(g => g.WebhookKey == key);
+        };
     }
 }

@@ -52,17 +52,7 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     public BotFactory WithWeCom()
     {
         WeCom = new FakeWeCom(Time);
-        var sim = WeCom.Simulator;
-        sim.MemberResolver = userId =>
-        {
-            using var db = NewDb();
-            var active = db.Staff.AsNoTracking().Where(x => x.UserId.ToLower() == userId.ToLower()).Select(x => (bool?)x.Active).FirstOrDefault();
-            // Someone who wrote to the app is a member inside its visible range (an enrolled villager).
-            active ??= db.Inbox.AsNoTracking().Any(i => i.SenderId == userId && i.Channel == RapidResponse.Domain.Messaging.InboundChannel.App) ? true : null;
-            return active switch { true => RapidResponse.Bot.WeCom.Simulator.MemberStatus.Active, false => RapidResponse.Bot.WeCom.Simulator.MemberStatus.Inactive, null => null };
-        };
-        sim.ChatResolver = chatId => { using var db = NewDb(); return db.Groups.AsNoTracking().Any(g => g.ChatId == chatId); };
-        sim.RobotResolver = key => { using var db = NewDb(); return db.Groups.AsNoTracking().Any(g => g.WebhookKey == key); };
+        RapidResponse.Bot.Sandbox.SandboxWeCom.UseRoster(WeCom.Simulator, () => Services.CreateScope()); // lazily: the host starts later
         Settings["Outbox:PollInterval"] = "00:00:00.050";
         // 微信客服 with its own secret and callback crypto (the simulated corp keeps the two tokens apart).
         Settings["WeCom:Kf:Secret"] = "kf-secret";

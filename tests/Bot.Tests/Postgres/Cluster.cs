@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using RapidResponse.Domain.Persistence;
@@ -46,16 +47,7 @@ internal sealed class Cluster : IAsyncDisposable
         {
             CorpId = RapidResponse.Bot.Tests.WeCom.Vectors.CorpId, AgentId = 1000002, AppSecret = "app-secret",
         });
-        sim.MemberResolver = userId =>
-        {
-            if (cluster.Nodes.Count == 0) return null;
-            using var d = cluster.NewDb();
-            var active = d.Staff.AsNoTracking().Where(x => x.UserId.ToLower() == userId.ToLower()).Select(x => (bool?)x.Active).FirstOrDefault();
-            active ??= d.Inbox.AsNoTracking().Any(i => i.SenderId == userId && i.Channel == RapidResponse.Domain.Messaging.InboundChannel.App) ? true : null;
-            return active switch { true => RapidResponse.Bot.WeCom.Simulator.MemberStatus.Active, false => RapidResponse.Bot.WeCom.Simulator.MemberStatus.Inactive, null => null };
-        };
-        sim.ChatResolver = chatId => { if (cluster.Nodes.Count == 0) return false; using var d = cluster.NewDb(); return d.Groups.AsNoTracking().Any(g => g.ChatId == chatId); };
-        sim.RobotResolver = key => { if (cluster.Nodes.Count == 0) return false; using var d = cluster.NewDb(); return d.Groups.AsNoTracking().Any(g => g.WebhookKey == key); };
+        RapidResponse.Bot.Sandbox.SandboxWeCom.UseRoster(sim, () => cluster.Nodes[0].Services.CreateScope());
         WireMock.ResponseMessage Answer(WireMock.IRequestMessage req)
         {
             var a = sim.Handle(req.Method, new Uri(req.Url).PathAndQuery, req.Body);
