@@ -1,6 +1,7 @@
 using RapidResponse.Bot.Admin;
 using RapidResponse.Bot.Cases;
 using RapidResponse.Bot.CountyConsole;
+using RapidResponse.Bot.Evidence;
 using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.GoLive;
 using RapidResponse.Bot.Health;
@@ -18,6 +19,7 @@ builder.UseDemoDatabase(args);
 builder.AddBotDatabase();
 builder.AddCases();
 builder.AddConversations();
+builder.AddEvidence();
 builder.AddPrivacy();
 builder.AddChannels();
 builder.AddGoLive();

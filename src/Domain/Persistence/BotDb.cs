@@ -105,6 +105,7 @@ public partial class BotDb : DbContext
         m.Entity<SandboxMessage>(e => { e.HasIndex(x => new { x.To, x.Id }); e.HasIndex(x => x.OutboxId).IsUnique(); });
         m.Entity<CaseCounter>(e => { e.HasKey(x => new { x.Prefix, x.Year }); e.Property(x => x.Version).IsConcurrencyToken(); });
         ConfigureBulletins(m);
+        ConfigureEvidence(m);
     }
 
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));

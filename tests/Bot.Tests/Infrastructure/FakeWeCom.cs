@@ -33,11 +33,16 @@ public sealed class FakeWeCom : IDisposable
             .RespondWith(Response.Create().WithCallback(req =>
             {
                 var answer = Simulator.Handle(req.Method, new Uri(req.Url).PathAndQuery, req.Body);
+                var headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new(answer.ContentType) };
+                foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>()) headers[name] = new(value);
                 return new ResponseMessage
                 {
                     StatusCode = answer.StatusCode,
-                    Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new(answer.ContentType) },
-                    BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = answer.Body },
+                    Headers = headers,
+                    // media/get answers the file's bytes.
+                    BodyData = answer.Bytes is { } bytes
+                        ? new BodyData { DetectedBodyType = BodyType.Bytes, BodyAsBytes = bytes }
+                        : new BodyData { DetectedBodyType = BodyType.String, BodyAsString = answer.Body },
                 };
             }));
         // WeCom's sign-in pages (web OAuth and the desktop QR login): the member in SignedInUser has signed in on the device,

@@ -11,7 +11,7 @@ namespace RapidResponse.Bot.WeCom.Api;
 /// The single place that sends WeCom API requests: adds the credential, serializes, calls hooks, maps errcode != 0 to
 /// <see cref="WeComApiException"/>, and refreshes the token and retries once on 40014/42001/40001. Other retries belong to the outbox.
 /// </summary>
-public sealed class WeComApiClient(
+public sealed partial class WeComApiClient(
     IHttpClientFactory httpClientFactory,
     AccessTokenCache tokens,
     IOptions<WeComOptions> options,

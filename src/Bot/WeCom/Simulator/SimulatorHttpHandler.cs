@@ -22,10 +22,15 @@ public sealed class SimulatorHttpHandler(WeComSimulator simulator, ISimulatorObs
         var uri = request.RequestUri ?? throw new InvalidOperationException("request without a URI");
         var answer = simulator.Handle(request.Method.Method, uri.PathAndQuery, body);
         if (observer is not null && answer.Exchange is { } exchange) await observer.OnExchangeAsync(exchange, cancellationToken);
-        return new HttpResponseMessage((HttpStatusCode)answer.StatusCode)
+        var response = new HttpResponseMessage((HttpStatusCode)answer.StatusCode) { RequestMessage = request };
+        if (answer.Bytes is { } bytes)
         {
-            Content = new StringContent(answer.Body, Encoding.UTF8, answer.ContentType),
-            RequestMessage = request,
-        };
+            response.Content = new ByteArrayContent(bytes);
+            response.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(answer.ContentType);
+        }
+        else response.Content = new StringContent(answer.Body, Encoding.UTF8, answer.ContentType);
+        foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())
+            if (!response.Headers.TryAddWithoutValidation(name, value)) response.Content.Headers.TryAddWithoutValidation(name, value);
+        return response;
     }
 }

@@ -50,6 +50,12 @@ public sealed record SimDelivery(string Channel, string Recipient, string MsgTyp
 public sealed record SimResponse(int StatusCode, string Body, string ContentType = "application/json")
 {
     public SimExchange? Exchange { get; init; }
+
+    /// <summary>A binary answer (media/get): these bytes are the body instead of <see cref="Body"/>.</summary>
+    public byte[]? Bytes { get; init; }
+
+    /// <summary>Headers besides Content-Type (Content-disposition of a media file).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
 }
 
 /// <summary>Settings of the simulated corp.</summary>
@@ -157,6 +163,7 @@ public sealed partial class WeComSimulator
         var q = pathAndQuery.IndexOf('?');
         var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
         var query = ParseQuery(q < 0 ? "" : pathAndQuery[(q + 1)..]);
+        if (TryMediaGet(method, path, query) is { } media) return media;
         var key = $"{method.ToUpperInvariant()} {path}";
         JsonObject answer;
         var deliveries = new List<SimDelivery>();
@@ -199,9 +206,11 @@ public sealed partial class WeComSimulator
             _exchanges.Add(exchange);
         }
 
-        Exchanged?.Invoke(exchange);
+        RaiseExchanged(exchange);
         return new SimResponse(200, exchange.ResponseBody) { Exchange = exchange };
     }
+
+    private void RaiseExchanged(SimExchange exchange) => Exchanged?.Invoke(exchange);
 
     private JsonObject Run(Func<SimCall, JsonObject> route, SimCall call)
     {
