@@ -285,6 +285,19 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "MediaBlobs",
+                columns: table => new
+                {
+                    Sha256 = table.Column<string>(type: "TEXT", nullable: false),
+                    Bytes = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MediaBlobs", x => x.Sha256);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Outbox",
                 columns: table => new
                 {
@@ -417,6 +430,44 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     table.PrimaryKey("PK_AuditEvents", x => x.Id);
                     table.ForeignKey(
                         name: "FK_AuditEvents_Cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "Cases",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Evidence",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: true),
+                    FormKey = table.Column<string>(type: "TEXT", nullable: true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
+                    SenderId = table.Column<string>(type: "TEXT", nullable: false),
+                    OpenKfId = table.Column<string>(type: "TEXT", nullable: true),
+                    MediaId = table.Column<string>(type: "TEXT", nullable: false),
+                    SourceMessageId = table.Column<string>(type: "TEXT", nullable: true),
+                    FileName = table.Column<string>(type: "TEXT", nullable: true),
+                    ContentType = table.Column<string>(type: "TEXT", nullable: true),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    StoredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Evidence", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Evidence_Cases_CaseId",
                         column: x => x.CaseId,
                         principalTable: "Cases",
                         principalColumn: "Id");
@@ -649,6 +700,21 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 column: "UnitCode");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Evidence_CaseId",
+                table: "Evidence",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evidence_FormKey",
+                table: "Evidence",
+                column: "FormKey");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evidence_Status_NextAttemptAt",
+                table: "Evidence",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FarmerNotices_CaseId",
                 table: "FarmerNotices",
                 column: "CaseId");
@@ -835,6 +901,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 name: "EmergencyReports");
 
             migrationBuilder.DropTable(
+                name: "Evidence");
+
+            migrationBuilder.DropTable(
                 name: "FarmerNotices");
 
             migrationBuilder.DropTable(
@@ -854,6 +923,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "LadderSteps");
+
+            migrationBuilder.DropTable(
+                name: "MediaBlobs");
 
             migrationBuilder.DropTable(
                 name: "Outbox");

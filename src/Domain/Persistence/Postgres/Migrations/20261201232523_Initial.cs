@@ -286,6 +286,19 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "MediaBlobs",
+                columns: table => new
+                {
+                    Sha256 = table.Column<string>(type: "text", nullable: false),
+                    Bytes = table.Column<byte[]>(type: "bytea", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MediaBlobs", x => x.Sha256);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Outbox",
                 columns: table => new
                 {
@@ -432,6 +445,44 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     table.PrimaryKey("PK_AuditEvents", x => x.Id);
                     table.ForeignKey(
                         name: "FK_AuditEvents_Cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "Cases",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Evidence",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseId = table.Column<long>(type: "bigint", nullable: true),
+                    FormKey = table.Column<string>(type: "text", nullable: true),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Channel = table.Column<int>(type: "integer", nullable: false),
+                    SenderId = table.Column<string>(type: "text", nullable: false),
+                    OpenKfId = table.Column<string>(type: "text", nullable: true),
+                    MediaId = table.Column<string>(type: "text", nullable: false),
+                    SourceMessageId = table.Column<string>(type: "text", nullable: true),
+                    FileName = table.Column<string>(type: "text", nullable: true),
+                    ContentType = table.Column<string>(type: "text", nullable: true),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Sha256 = table.Column<string>(type: "text", nullable: true),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastError = table.Column<string>(type: "text", nullable: true),
+                    ReceivedAt = table.Column<long>(type: "bigint", nullable: false),
+                    StoredAt = table.Column<long>(type: "bigint", nullable: true),
+                    Note = table.Column<string>(type: "text", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "text", nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Evidence", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Evidence_Cases_CaseId",
                         column: x => x.CaseId,
                         principalTable: "Cases",
                         principalColumn: "Id");
@@ -664,6 +715,21 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 column: "UnitCode");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Evidence_CaseId",
+                table: "Evidence",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evidence_FormKey",
+                table: "Evidence",
+                column: "FormKey");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evidence_Status_NextAttemptAt",
+                table: "Evidence",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FarmerNotices_CaseId",
                 table: "FarmerNotices",
                 column: "CaseId");
@@ -855,6 +921,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 name: "EmergencyReports");
 
             migrationBuilder.DropTable(
+                name: "Evidence");
+
+            migrationBuilder.DropTable(
                 name: "FarmerNotices");
 
             migrationBuilder.DropTable(
@@ -874,6 +943,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "LadderSteps");
+
+            migrationBuilder.DropTable(
+                name: "MediaBlobs");
 
             migrationBuilder.DropTable(
                 name: "Outbox");
