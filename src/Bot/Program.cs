@@ -1,7 +1,6 @@
 using RapidResponse.Bot.Admin;
 using RapidResponse.Bot.Cases;
 using RapidResponse.Bot.CountyConsole;
-using RapidResponse.Bot.Evidence;
 using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.GoLive;
 using RapidResponse.Bot.Health;
@@ -19,7 +18,6 @@ builder.UseDemoDatabase(args);
 builder.AddBotDatabase();
 builder.AddCases();
 builder.AddConversations();
-builder.AddEvidence();
 builder.AddPrivacy();
 builder.AddChannels();
 builder.AddGoLive();
@@ -43,7 +41,7 @@ app.MapChannels();
 app.MapSandbox();
 app.MapConsole();
 if (AdminAuth.IsEnabled(app.Configuration))
-    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapInterviewEndpoints().MapOutboxEndpoints().MapInboxEndpoints().MapStaffEndpoints();
+    app.MapAdminGroup("/api").MapCaseEndpoints().MapEvidenceEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapInterviewEndpoints().MapOutboxEndpoints().MapInboxEndpoints().MapStaffEndpoints();
 await app.RunAsync();
 return 0;
 

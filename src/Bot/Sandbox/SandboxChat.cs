@@ -30,6 +30,29 @@ public sealed class SandboxChat(InboxWriter inbox, CardReplies replies, SandboxT
         return await DeliverAsync(m, $"sandbox|{id}", null, ct);
     }
 
+    /// <summary>Where a farmer who came in through a village's link is remembered, so the page can play them (value: the village code).</summary>
+    public const string EntryPrefix = "sandbox:entry:";
+
+    /// <summary>
+    /// A village's 微信客服 link (<c>wecom kf-links</c>) scanned: a new farmer opens the chat with the village code as the
+    /// entry's scene_param (enter_session, with WeCom's welcome code), exactly as a farmer scanning the poster would.
+    /// </summary>
+    public async Task<(string FarmerId, SendOutcome Outcome)> EnterAsync(string villageCode, CancellationToken ct = default)
+    {
+        var id = $"wm_entry_{villageCode}_{Guid.NewGuid():N}"[..^24];
+        var (enter, _) = weCom.CustomerEnters(options.KfAccount, id, "qr", villageCode);
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+            db.KeyValues.Add(new KeyValueEntry { Key = EntryPrefix + id, Value = villageCode, UpdatedAt = time.GetUtcNow() });
+            await db.SaveChangesAsync(ct);
+        }
+
+        var m = new Inbound(InboundChannel.Kf, id, enter.MsgId, InboundKind.Enter, time.GetUtcNow(), Key: villageCode, OpenKfId: options.KfAccount,
+            WelcomeCode: enter.WelcomeCode);
+        return (id, await DeliverAsync(m, $"sandbox|{enter.MsgId}", null, ct));
+    }
+
     /// <summary>
     /// A card button click (template_card_event) with the response code WeCom issues for it. Null when WeCom would not
     /// let that person click it: not a holder of the card, no such button, or the card is already greyed.

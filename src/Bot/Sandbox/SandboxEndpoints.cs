@@ -17,6 +17,15 @@ public sealed record ClickRequest(string? From, string? TaskId, string? Key);
 
 public sealed record ClockRequest(string? Advance, string? Now);
 
+/// <summary>Opens the 微信客服 chat through a village's link, as a new farmer of that village.</summary>
+public sealed record EnterRequest(string? Village);
+
+/// <summary>The new farmer and what the bot answered (the welcome).</summary>
+public sealed record EnterResponse(string From, string Village, bool Processed, IReadOnlyList<MailboxItem> Replies);
+
+/// <summary>A village's entry link as the page lists it.</summary>
+public sealed record VillageEntry(string Code, string Name, string Township);
+
 /// <summary>The answer to /sandbox/send and /sandbox/click: processed in time, the clicked button's new label, what the sender got back.</summary>
 public sealed record SendResponse(bool Processed, string? Label, IReadOnlyList<MailboxItem> Replies);
 
@@ -39,6 +48,8 @@ public static class SandboxEndpoints
         g.MapPost("/clock", MoveClockAsync);
         g.MapGet("/personas", async (SandboxRoster roster, CancellationToken ct) => Ok(await roster.PersonasAsync(ct)));
         g.MapGet("/groups", async (SandboxRoster roster, CancellationToken ct) => Ok(await roster.GroupsAsync(ct)));
+        g.MapGet("/villages", async (SandboxRoster roster, CancellationToken ct) => Ok(await roster.VillagesAsync(ct)));
+        g.MapPost("/enter", EnterAsync);
         return g;
     }
 
@@ -59,6 +70,18 @@ public static class SandboxEndpoints
         if (text.Length == 0) return Bad("缺少 text：请填写要发送的文字，例如 {\"from\":\"wm_demo_farmer_1\",\"text\":\"申报\"}");
         if (text.Length > MaxText) return Bad($"text 太长（{text.Length} 字）：一条消息最多 {MaxText} 字，请分几条发送。");
         return Done(await chat.SendAsync(body.From!.Trim(), text, ct));
+    }
+
+    private static async Task<Results<JsonHttpResult<EnterResponse>, JsonHttpResult<SandboxError>>> EnterAsync(HttpRequest http, SandboxChat chat, SandboxRoster roster, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync<EnterRequest>(http, """{"village":"990101001001"}""", ct);
+        if (error is not null) return error;
+        var code = body!.Village?.Trim() ?? "";
+        var villages = await roster.VillagesAsync(ct);
+        if (villages.FirstOrDefault(v => v.Code == code) is not { } village)
+            return Bad($"没有代码为“{code}”的村：village 应是村的代码（/sandbox/villages 列出各村），例如 {{\"village\":\"{villages.FirstOrDefault()?.Code ?? "990101001001"}\"}}");
+        var (from, outcome) = await chat.EnterAsync(village.Code, ct);
+        return Ok(new EnterResponse(from, village.Name, outcome.Processed, outcome.Replies));
     }
 
     private static async Task<Results<JsonHttpResult<SendResponse>, JsonHttpResult<SandboxError>>> ClickAsync(HttpRequest http, SandboxChat chat, CancellationToken ct)

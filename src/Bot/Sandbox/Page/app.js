@@ -221,6 +221,23 @@
     });
   }
 
+  // A village's 微信客服 poster (wecom kf-links): scanning it opens the chat as a new farmer of that village.
+  function loadVillages() {
+    return api('GET', '/sandbox/villages').then(function (list) {
+      $('village-entry').innerHTML = list.map(function (v) {
+        return '<option value="' + esc(v.code) + '">' + esc(v.township + v.name) + '</option>';
+      }).join('');
+    });
+  }
+
+  function enterVillage(code) {
+    status('正在扫码进入…');
+    return api('POST', '/sandbox/enter', { village: code }).then(function (r) {
+      return loadPersonas().then(function () { choosePersona(r.from); status('已作为' + r.village + '的新农户进入微信客服'); });
+    }).catch(function (e) { status(e.message, true); });
+  }
+
+  $('enter-village').addEventListener('click', function () { if ($('village-entry').value) enterVillage($('village-entry').value); });
   $('persona').addEventListener('change', function (e) { choosePersona(e.target.value); });
   $('group').addEventListener('change', function (e) { state.group = e.target.value; state.groupSig = ''; state.groupSigSeen = false; refreshGroup(); });
   $('composer').addEventListener('submit', function (e) { e.preventDefault(); send($('text').value); });
@@ -255,5 +272,8 @@
       .then(function () { setTimeout(poll, 1000); });
   }
 
-  Promise.all([loadPersonas(), loadGroups()]).catch(function (e) { status(e.message, true); }).then(poll);
+  var entry = new URLSearchParams(location.search).get('enter');
+  Promise.all([loadPersonas(), loadGroups(), loadVillages()])
+    .then(function () { if (entry) return enterVillage(entry); })
+    .catch(function (e) { status(e.message, true); }).then(poll);
 })();
