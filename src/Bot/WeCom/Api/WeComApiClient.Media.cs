@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Net.Http.Json;
 using RapidResponse.Bot.WeCom.Api.Requests;
 
@@ -33,6 +34,20 @@ public sealed partial class WeComApiClient
             }
 
             throw new WeComApiException(error!.ErrCode, error.ErrMsg, request.Path);
+        }
+    }
+
+    private static WeComResponse? TryError(byte[] bytes)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(bytes);
+            if (!doc.RootElement.TryGetProperty("errcode", out var code) || code.ValueKind != System.Text.Json.JsonValueKind.Number || code.GetInt32() == 0) return null;
+            return doc.RootElement.Deserialize<WeComResponse>(JsonOptions);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 
@@ -81,8 +96,16 @@ public sealed partial class WeComApiClient
                 buffer.Write(chunk, 0, n);
             }
 
+            var bytes = buffer.ToArray();
+            // An error whose Content-Type says nothing useful still is an error, never a stored "file".
+            if (bytes.Length is > 0 and < 1024 && bytes[0] == (byte)'{' && TryError(bytes) is { } late)
+            {
+                hooks.OnResponse(call, late.ErrCode, Stopwatch.GetElapsedTime(started));
+                return (null, late);
+            }
+
             hooks.OnResponse(call, 0, Stopwatch.GetElapsedTime(started));
-            return (new MediaFile(buffer.ToArray(), type, name, buffer.Length), null);
+            return (new MediaFile(bytes, type, name, bytes.Length), null);
         }
         catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException or IOException)
         {
