@@ -32,7 +32,7 @@ public sealed class FakeWeCom : IDisposable
         Server.Given(Request.Create().WithPath(new WildcardMatcher("/cgi-bin/*"))).AtPriority(SimulatorPriority)
             .RespondWith(Response.Create().WithCallback(req =>
             {
-                var answer = Simulator.Handle(req.Method, new Uri(req.Url).PathAndQuery, req.Body);
+                var answer = Simulator.HandleRaw(req.Method, new Uri(req.Url).PathAndQuery, req.BodyAsBytes, ContentType(req));
                 return new ResponseMessage
                 {
                     StatusCode = answer.StatusCode,
@@ -62,6 +62,10 @@ public sealed class FakeWeCom : IDisposable
                     }
                 }));
     }
+
+    /// <summary>The request's Content-Type (a multipart upload's boundary is in it).</summary>
+    public static string? ContentType(WireMock.IRequestMessage req) =>
+        req.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
 
     /// <summary>Who is signed in to WeCom on the "device" that opens the sign-in pages (null: the pages refuse).</summary>
     public string? SignedInUser { get; set; }

@@ -10,7 +10,7 @@ using RapidResponse.Domain.Persistence;
 namespace RapidResponse.Domain.Persistence.Migrations
 {
     [DbContext(typeof(BotDb))]
-    [Migration("20261201223019_Initial")]
+    [Migration("20261201232316_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -650,6 +650,44 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.ToTable("KeyValues");
                 });
 
+            modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboundMedia", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PlatformMediaId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique();
+
+                    b.ToTable("OutboundMedia");
+                });
+
             modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -679,6 +717,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.Property<string>("LastError")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("MediaId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("NotBefore")
                         .HasColumnType("INTEGER");
@@ -710,6 +751,8 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.HasIndex("DedupeKey")
                         .IsUnique();
+
+                    b.HasIndex("MediaId");
 
                     b.HasIndex("Recipient", "SentAt");
 
@@ -1166,6 +1209,15 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboxMessage", b =>
+                {
+                    b.HasOne("RapidResponse.Domain.Messaging.OutboundMedia", "Media")
+                        .WithMany()
+                        .HasForeignKey("MediaId");
+
+                    b.Navigation("Media");
                 });
 
             modelBuilder.Entity("RapidResponse.Domain.Reports.EmergencyReport", b =>
