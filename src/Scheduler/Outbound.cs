@@ -41,6 +41,14 @@ public static class Outbound
         CreatedAt = now, NotBefore = now, DedupeKey = dedupeKey,
     };
 
+    /// <summary>An image (or file) message whose bytes are <paramref name="media"/> (<see cref="OutboundMedia.StoreAsync"/>), saved with the row.</summary>
+    public static OutboxMessage Media(Target to, OutboundMedia media, string dedupeKey, DateTimeOffset now) => new()
+    {
+        Channel = to.Channel, Recipient = to.Recipient, Kind = media.Kind == MediaKind.Image ? OutboundKind.Image : OutboundKind.File,
+        Payload = OutboundPayload.Serialize(new MediaBody(media.FileName)), Media = media,
+        CreatedAt = now, NotBefore = now, DedupeKey = dedupeKey,
+    };
+
     /// <summary>Group bindings keyed by region and purpose (a small table, read once per run).</summary>
     public static async Task<Dictionary<(string Region, GroupPurpose Purpose), GroupBinding>> GroupsAsync(BotDb db, CancellationToken ct) =>
         (await db.Groups.AsNoTracking().ToListAsync(ct)).GroupBy(g => (g.RegionCode, g.Purpose)).ToDictionary(g => g.Key, g => g.First());

@@ -32,7 +32,7 @@ public sealed class FakeWeCom : IDisposable
         Server.Given(Request.Create().WithPath(new WildcardMatcher("/cgi-bin/*"))).AtPriority(SimulatorPriority)
             .RespondWith(Response.Create().WithCallback(req =>
             {
-                var answer = Simulator.Handle(req.Method, new Uri(req.Url).PathAndQuery, req.Body);
+                var answer = Simulator.HandleRaw(req.Method, new Uri(req.Url).PathAndQuery, req.BodyAsBytes, ContentType(req));
                 var headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new(answer.ContentType) };
                 foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>()) headers[name] = new(value);
                 return new ResponseMessage
@@ -67,6 +67,10 @@ public sealed class FakeWeCom : IDisposable
                     }
                 }));
     }
+
+    /// <summary>The request's Content-Type (a multipart upload's boundary is in it).</summary>
+    public static string? ContentType(WireMock.IRequestMessage req) =>
+        req.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
 
     /// <summary>Who is signed in to WeCom on the "device" that opens the sign-in pages (null: the pages refuse).</summary>
     public string? SignedInUser { get; set; }

@@ -50,7 +50,7 @@ internal sealed class Cluster : IAsyncDisposable
         RapidResponse.Bot.Sandbox.SandboxWeCom.UseRoster(sim, () => cluster.Nodes[0].Services.CreateScope());
         WireMock.ResponseMessage Answer(WireMock.IRequestMessage req)
         {
-            var a = sim.Handle(req.Method, new Uri(req.Url).PathAndQuery, req.Body);
+            var a = sim.HandleRaw(req.Method, new Uri(req.Url).PathAndQuery, req.BodyAsBytes, RapidResponse.Bot.Tests.Infrastructure.FakeWeCom.ContentType(req));
             return new WireMock.ResponseMessage
             {
                 StatusCode = a.StatusCode,

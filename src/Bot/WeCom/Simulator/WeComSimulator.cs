@@ -111,6 +111,7 @@ public sealed partial class WeComSimulator
         MapGroups();
         MapDirectory();
         MapOAuth();
+        MapMedia();
     }
 
     public SimulatorSettings Settings { get; }
@@ -158,7 +159,9 @@ public sealed partial class WeComSimulator
     }
 
     /// <summary>Answers one HTTP request as WeCom would. <paramref name="pathAndQuery"/> like <c>/cgi-bin/message/send?access_token=…</c>.</summary>
-    public SimResponse Handle(string method, string pathAndQuery, string? body)
+    public SimResponse Handle(string method, string pathAndQuery, string? body) => Handle(method, pathAndQuery, body, null);
+
+    private SimResponse Handle(string method, string pathAndQuery, string? body, SimUpload? upload)
     {
         var q = pathAndQuery.IndexOf('?');
         var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
@@ -177,7 +180,11 @@ public sealed partial class WeComSimulator
             else
             {
                 JsonObject? json = null;
-                if (!string.IsNullOrWhiteSpace(body) && method != "GET")
+                if (upload is not null)
+                {
+                    answer = Run(route, new SimCall(path, query, [], deliveries) { Upload = upload });
+                }
+                else if (!string.IsNullOrWhiteSpace(body) && method != "GET")
                 {
                     try
                     {
@@ -236,6 +243,9 @@ public sealed partial class WeComSimulator
     /// <summary>One request inside the lock: its query, body and the deliveries it makes.</summary>
     private sealed record SimCall(string Path, IReadOnlyDictionary<string, string> Query, JsonObject Body, List<SimDelivery> Deliveries)
     {
+        /// <summary>The file part of a multipart upload (media/upload, webhook/upload_media); null for JSON calls.</summary>
+        public SimUpload? Upload { get; init; }
+
         public string? Str(string name) => Body[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : Body[name]?.ToString();
 
         public int Int(string name, int fallback = 0) =>

@@ -746,6 +746,44 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.ToTable("KeyValues");
                 });
 
+            modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboundMedia", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PlatformMediaId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique();
+
+                    b.ToTable("OutboundMedia");
+                });
+
             modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -775,6 +813,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.Property<string>("LastError")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("MediaId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("NotBefore")
                         .HasColumnType("INTEGER");
@@ -806,6 +847,8 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.HasIndex("DedupeKey")
                         .IsUnique();
+
+                    b.HasIndex("MediaId");
 
                     b.HasIndex("Recipient", "SentAt");
 
@@ -1271,6 +1314,15 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .HasForeignKey("CaseId");
 
                     b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboxMessage", b =>
+                {
+                    b.HasOne("RapidResponse.Domain.Messaging.OutboundMedia", "Media")
+                        .WithMany()
+                        .HasForeignKey("MediaId");
+
+                    b.Navigation("Media");
                 });
 
             modelBuilder.Entity("RapidResponse.Domain.Reports.EmergencyReport", b =>

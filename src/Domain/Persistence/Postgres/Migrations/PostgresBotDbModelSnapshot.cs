@@ -775,6 +775,46 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.ToTable("KeyValues");
                 });
 
+            modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboundMedia", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PlatformMediaId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("UploadedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique();
+
+                    b.ToTable("OutboundMedia");
+                });
+
             modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -807,6 +847,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<string>("LastError")
                         .HasColumnType("text");
 
+                    b.Property<long?>("MediaId")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("NotBefore")
                         .HasColumnType("bigint");
 
@@ -837,6 +880,8 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.HasIndex("DedupeKey")
                         .IsUnique();
+
+                    b.HasIndex("MediaId");
 
                     b.HasIndex("Recipient", "SentAt");
 
@@ -1336,6 +1381,15 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .HasForeignKey("CaseId");
 
                     b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboxMessage", b =>
+                {
+                    b.HasOne("RapidResponse.Domain.Messaging.OutboundMedia", "Media")
+                        .WithMany()
+                        .HasForeignKey("MediaId");
+
+                    b.Navigation("Media");
                 });
 
             modelBuilder.Entity("RapidResponse.Domain.Reports.EmergencyReport", b =>

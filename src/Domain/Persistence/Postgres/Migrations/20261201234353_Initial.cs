@@ -299,31 +299,22 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Outbox",
+                name: "OutboundMedia",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Channel = table.Column<int>(type: "integer", nullable: false),
-                    Recipient = table.Column<string>(type: "text", nullable: false),
-                    OpenKfId = table.Column<string>(type: "text", nullable: true),
                     Kind = table.Column<int>(type: "integer", nullable: false),
-                    Payload = table.Column<string>(type: "text", nullable: false),
+                    FileName = table.Column<string>(type: "text", nullable: false),
+                    Content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Sha256 = table.Column<string>(type: "text", nullable: false),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false),
-                    NotBefore = table.Column<long>(type: "bigint", nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    LastError = table.Column<string>(type: "text", nullable: true),
-                    SentAt = table.Column<long>(type: "bigint", nullable: true),
-                    DedupeKey = table.Column<string>(type: "text", nullable: true),
-                    PlatformMessageId = table.Column<string>(type: "text", nullable: true),
-                    ResponseCode = table.Column<string>(type: "text", nullable: true),
-                    ClaimedBy = table.Column<string>(type: "text", nullable: true),
-                    ClaimedUntil = table.Column<long>(type: "bigint", nullable: true)
+                    PlatformMediaId = table.Column<string>(type: "text", nullable: true),
+                    UploadedAt = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.PrimaryKey("PK_OutboundMedia", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -534,6 +525,40 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         principalTable: "Cases",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Channel = table.Column<int>(type: "integer", nullable: false),
+                    Recipient = table.Column<string>(type: "text", nullable: false),
+                    OpenKfId = table.Column<string>(type: "text", nullable: true),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    NotBefore = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    LastError = table.Column<string>(type: "text", nullable: true),
+                    SentAt = table.Column<long>(type: "bigint", nullable: true),
+                    DedupeKey = table.Column<string>(type: "text", nullable: true),
+                    PlatformMessageId = table.Column<string>(type: "text", nullable: true),
+                    ResponseCode = table.Column<string>(type: "text", nullable: true),
+                    MediaId = table.Column<long>(type: "bigint", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "text", nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Outbox_OutboundMedia_MediaId",
+                        column: x => x.MediaId,
+                        principalTable: "OutboundMedia",
+                        principalColumn: "Id");
                 });
 
             migrationBuilder.CreateTable(
@@ -806,10 +831,21 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 column: "StageId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_OutboundMedia_Sha256",
+                table: "OutboundMedia",
+                column: "Sha256",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Outbox_DedupeKey",
                 table: "Outbox",
                 column: "DedupeKey",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_MediaId",
+                table: "Outbox",
+                column: "MediaId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_Recipient_SentAt",
@@ -970,6 +1006,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Stages");
+
+            migrationBuilder.DropTable(
+                name: "OutboundMedia");
 
             migrationBuilder.DropTable(
                 name: "Cases");

@@ -298,31 +298,22 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Outbox",
+                name: "OutboundMedia",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
-                    Recipient = table.Column<string>(type: "TEXT", nullable: false),
-                    OpenKfId = table.Column<string>(type: "TEXT", nullable: true),
                     Kind = table.Column<int>(type: "INTEGER", nullable: false),
-                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", nullable: false),
+                    Content = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    NotBefore = table.Column<long>(type: "INTEGER", nullable: false),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    LastError = table.Column<string>(type: "TEXT", nullable: true),
-                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    DedupeKey = table.Column<string>(type: "TEXT", nullable: true),
-                    PlatformMessageId = table.Column<string>(type: "TEXT", nullable: true),
-                    ResponseCode = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimedBy = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
+                    PlatformMediaId = table.Column<string>(type: "TEXT", nullable: true),
+                    UploadedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.PrimaryKey("PK_OutboundMedia", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -519,6 +510,40 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         principalTable: "Cases",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
+                    Recipient = table.Column<string>(type: "TEXT", nullable: false),
+                    OpenKfId = table.Column<string>(type: "TEXT", nullable: true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    NotBefore = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DedupeKey = table.Column<string>(type: "TEXT", nullable: true),
+                    PlatformMessageId = table.Column<string>(type: "TEXT", nullable: true),
+                    ResponseCode = table.Column<string>(type: "TEXT", nullable: true),
+                    MediaId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Outbox_OutboundMedia_MediaId",
+                        column: x => x.MediaId,
+                        principalTable: "OutboundMedia",
+                        principalColumn: "Id");
                 });
 
             migrationBuilder.CreateTable(
@@ -791,10 +816,21 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 column: "StageId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_OutboundMedia_Sha256",
+                table: "OutboundMedia",
+                column: "Sha256",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Outbox_DedupeKey",
                 table: "Outbox",
                 column: "DedupeKey",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_MediaId",
+                table: "Outbox",
+                column: "MediaId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_Recipient_SentAt",
@@ -947,6 +983,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "Stages");
+
+            migrationBuilder.DropTable(
+                name: "OutboundMedia");
 
             migrationBuilder.DropTable(
                 name: "Cases");
