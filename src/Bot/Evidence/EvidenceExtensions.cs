@@ -12,6 +12,7 @@ public static class EvidenceExtensions
         s.AddValidatedOptions<MediaOptions, MediaOptionsValidator>(MediaOptions.Section);
         s.AddSingleton<MediaStore>();
         s.AddScoped<EvidenceIntake>();
+        s.AddScoped<EvidenceCommand>();
         if (ChannelExtensions.WeComConfigured(builder.Configuration) || Sandbox.SandboxMode.IsOn(builder.Configuration, builder.Environment))
         {
             s.AddSingleton<EvidenceFetcher>();

@@ -63,6 +63,39 @@ public sealed class EvidenceTests
     }
 
     [Fact]
+    public async Task EvidenceCommand_ShouldSendThePhotosBackToACadreWithJurisdiction_AndRefuseOneOutsideIt()
+    {
+        var (f, http, _) = Start();
+        using var _f = f;
+        var farmer = await FarmerWithCaseAsync(f, http);
+        var photo = Media.Png(9);
+        await farmer.SendMediaAsync("image", photo, "image/png", "bill.png");
+        await farmer.SendMediaAsync("file", [0x25, 0x50, 0x44, 0x46, 1, 2, 3], "application/pdf", "诊断证明.pdf");
+        await Media.SettledAsync(f);
+        var sim = f.WeCom!.Simulator;
+
+        // The village's own grid monitor (李树村) may see the case: a list, then the photo as an image and the PDF as a file.
+        await new WeComUser(f, http, "gm_a1").SayAsync("材料 YL-2026-000001");
+        await KfCustomer.OutboxDrainedAsync(f);
+        var got = sim.DeliveredTo("gm_a1").Where(d => d.MsgType is "image" or "file" || d.Json.Contains("份材料")).ToList();
+        Assert.Contains("案件 YL-2026-000001 共有2份材料", got[0].Json);
+        var image = System.Text.Json.Nodes.JsonNode.Parse(got.Single(d => d.MsgType == "image").Json)!["image"]!["media_id"]!.GetValue<string>();
+        Assert.Equal(photo, sim.MediaOf(image)!.Content); // uploaded with media/upload, the stored bytes
+        var file = System.Text.Json.Nodes.JsonNode.Parse(got.Single(d => d.MsgType == "file").Json)!["file"]!["media_id"]!.GetValue<string>();
+        Assert.Equal("诊断证明.pdf", sim.MediaOf(file)!.FileName);
+
+        // Another township's grid monitor (河湾村) may not.
+        await new WeComUser(f, http, "gm_b1").SayAsync("材料 YL-2026-000001");
+        await KfCustomer.OutboxDrainedAsync(f);
+        var refused = sim.DeliveredTo("gm_b1");
+        Assert.Contains(refused, d => d.Json.Contains("不在您的管辖范围内"));
+        Assert.DoesNotContain(refused, d => d.MsgType is "image" or "file");
+        using var db = f.NewDb();
+        Assert.True(await db.AuditEvents.AnyAsync(a => a.Action == "evidence.viewed" && a.Actor == "gm_a1"));
+        Assert.False(await db.AuditEvents.AnyAsync(a => a.Action == "evidence.viewed" && a.Actor == "gm_b1"));
+    }
+
+    [Fact]
     public async Task AppPhoto_ShouldAttachToTheCadresLatestOpenCase_WhenTheyWorkedOnIt()
     {
         var (f, http, chat) = Start();

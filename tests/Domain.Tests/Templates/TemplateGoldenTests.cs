@@ -220,6 +220,12 @@ public sealed class TemplateGoldenTests
         { "evidence.failed", "expired", new { Kind = "照片", Expired = true } },
         { "evidence.failed", "busy", new { Kind = "照片", Expired = false } },
         { "evidence.note_saved", "", new { Number = "YL-2026-000101" } },
+        { "evidence.list", "none", new { Number = "YL-2026-000101", Count = 0, More = 0, Items = new List<object>() } },
+        { "evidence.list", "some", new { Number = "YL-2026-000101", Count = 11, More = 2, Items = new List<object>
+            {
+                new { No = 1, Kind = "照片", At = "10月12日09:10", From = "农户", Note = (string?)null },
+                new { No = 2, Kind = "语音", At = "10月12日09:12", From = "王网格", Note = "东墙裂缝，下雨漏水" },
+            } } },
         { "report.expired", "", new { Minutes = 30 } },
         { "report.help", "", new { Step = "name" } },
         { "report.invalid", "", new { Problem = "身份证号应为18位，最后一位可以是X" } },

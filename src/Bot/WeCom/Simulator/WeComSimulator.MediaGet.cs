@@ -3,19 +3,17 @@ using System.Text.Json.Nodes;
 
 namespace RapidResponse.Bot.WeCom.Simulator;
 
-/// <summary>A temporary media file WeCom holds (an inbound photo, voice or file), fetchable for 3 days by its media_id.</summary>
-public sealed record SimMedia(string MediaId, byte[] Bytes, string ContentType, string FileName, DateTimeOffset Expires);
-
 /// <summary>
 /// 获取临时素材 (<c>GET /cgi-bin/media/get?media_id=…</c>): the media a member or a 微信客服 customer sent. On success WeCom
 /// answers the raw bytes with the file's Content-Type and a Content-disposition naming the file; an unknown
-/// or expired media_id (temporary media live 3 days) is answered as JSON, errcode 40007.
+/// or expired media_id (temporary media live 3 days) is answered as JSON, errcode 40007. Inbound media and media/upload's
+/// share one store (<see cref="MediaOf"/>), as they share one id space at WeCom.
 /// </summary>
 public sealed partial class WeComSimulator
 {
-    public static readonly TimeSpan MediaLifetime = TimeSpan.FromDays(3);
+    public static readonly TimeSpan MediaLifetime = RapidResponse.Bot.WeCom.Api.Requests.MediaLimits.MediaIdLifetime;
 
-    private readonly Dictionary<string, SimMedia> _media = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _mediaContentTypes = new(StringComparer.Ordinal);
 
     /// <summary>Holds a file someone "sent" (a test or the sandbox); returns the media_id that callbacks and sync_msg carry.</summary>
     public string AddInboundMedia(byte[] bytes, string contentType, string fileName)
@@ -23,7 +21,9 @@ public sealed partial class WeComSimulator
         lock (_gate)
         {
             var id = NewId("media_") + Guid.NewGuid().ToString("N")[..12];
-            _media[id] = new SimMedia(id, bytes, contentType, fileName, Now + MediaLifetime);
+            var type = contentType.StartsWith("image/", StringComparison.Ordinal) ? "image" : contentType.StartsWith("audio/", StringComparison.Ordinal) ? "voice" : "file";
+            _media[id] = new SimMedia(id, type, fileName, bytes, Now);
+            _mediaContentTypes[id] = contentType;
             return id;
         }
     }
@@ -43,7 +43,7 @@ public sealed partial class WeComSimulator
     /// <summary>Whether WeCom still holds the media (known and younger than 3 days).</summary>
     public bool HoldsMedia(string mediaId)
     {
-        lock (_gate) return _media.TryGetValue(mediaId, out var m) && m.Expires > Now;
+        lock (_gate) return _media.TryGetValue(mediaId, out var m) && Now - m.UploadedAt < MediaLifetime;
     }
 
     /// <summary>Answers media/get, or null when the request is not one (then the JSON routes answer it).</summary>
@@ -63,7 +63,7 @@ public sealed partial class WeComSimulator
                 RequireToken(new SimCall(path, query, [], []), kf: _tokens.TryGetValue(token, out var t) && t.Kf);
                 var id = query.GetValueOrDefault("media_id");
                 if (string.IsNullOrEmpty(id)) throw Refuse(40007, "invalid media_id: media_id missing");
-                if (!_media.TryGetValue(id, out found) || found.Expires <= Now) throw Refuse(40007, "invalid media_id");
+                if (!_media.TryGetValue(id, out found) || Now - found.UploadedAt >= MediaLifetime || found.RobotKey is not null) throw Refuse(40007, "invalid media_id");
             }
             catch (SimRefusal r)
             {
@@ -72,7 +72,8 @@ public sealed partial class WeComSimulator
             }
 
             var code = error?["errcode"]?.GetValue<int>() ?? 0;
-            var text = error?.ToJsonString(Json) ?? $"<{found!.Bytes.Length} bytes {found.ContentType}>";
+            var contentType = found is null ? "" : _mediaContentTypes.GetValueOrDefault(found.MediaId) ?? ContentTypeOf(found.FileName);
+            var text = error?.ToJsonString(Json) ?? $"<{found!.Content.Length} bytes {contentType}>";
             exchange = new SimExchange(++_nextExchange, Now, "GET", path, "", code, error?["errmsg"]?.GetValue<string>() ?? "ok", text, [])
             {
                 Query = query.Where(kv => kv.Key != "access_token").ToDictionary(kv => kv.Key, kv => kv.Value),
@@ -80,10 +81,10 @@ public sealed partial class WeComSimulator
             _exchanges.Add(exchange);
             response = found is null
                 ? new SimResponse(200, text) { Exchange = exchange }
-                : new SimResponse(200, "", found.ContentType)
+                : new SimResponse(200, "", contentType)
                 {
                     Exchange = exchange,
-                    Bytes = found.Bytes,
+                    Bytes = found.Content,
                     Headers = new Dictionary<string, string>
                     {
                         ["Content-disposition"] = $"attachment; filename=\"{Ascii(found.FileName)}\"; filename*=UTF-8''{Uri.EscapeDataString(found.FileName)}",
@@ -94,6 +95,11 @@ public sealed partial class WeComSimulator
         RaiseExchanged(exchange);
         return response;
     }
+
+    private static string ContentTypeOf(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg", ".png" => "image/png", ".amr" => "audio/amr", ".pdf" => "application/pdf", _ => "application/octet-stream",
+    };
 
     private static string Ascii(string name)
     {
