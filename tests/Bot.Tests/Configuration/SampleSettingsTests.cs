@@ -32,6 +32,7 @@ public sealed class SampleSettingsTests
         { "Scheduler", typeof(SchedulerOptions) },
         { ScreeningOptions.Section, typeof(ScreeningOptions) },
         { "Conversations", typeof(ConversationOptions) },
+        { RapidResponse.Bot.Evidence.MediaOptions.Section, typeof(RapidResponse.Bot.Evidence.MediaOptions) },
         { SandboxOptions.Section, typeof(SandboxOptions) },
         { RapidResponse.Bot.Metrics.MetricsOptions.Section, typeof(RapidResponse.Bot.Metrics.MetricsOptions) },
         { RapidResponse.Bot.Cases.TimelineOptions.Section, typeof(RapidResponse.Bot.Cases.TimelineOptions) },
