@@ -30,6 +30,33 @@ public sealed class SandboxChat(InboxWriter inbox, CardReplies replies, SandboxT
         return await DeliverAsync(m, $"sandbox|{id}", null, ct);
     }
 
+    /// <summary>
+    /// A photo (<c>image</c>), voice message (<c>voice</c>) or file (<c>file</c>) sent from the page: WeCom (the rule-keeper)
+    /// holds the bytes under a media_id for 3 days, the bot gets the message with it and downloads it with media/get. Waits
+    /// for the download too, so the answer ("已收到照片…") comes back with the call.
+    /// </summary>
+    public async Task<SendOutcome> SendMediaAsync(string from, string type, byte[] bytes, string contentType, string fileName, CancellationToken ct = default)
+    {
+        var staff = await IsStaffAsync(from, ct);
+        string id, mediaId;
+        if (staff) { mediaId = weCom.AddInboundMedia(bytes, contentType, fileName); id = "sbx" + Guid.NewGuid().ToString("N"); }
+        else (id, _, mediaId) = weCom.CustomerSendsMedia(options.KfAccount, from, type, bytes, contentType, fileName);
+        var m = new Inbound(staff ? InboundChannel.App : InboundChannel.Kf, from, id, InboundKind.Media, time.GetUtcNow(), OpenKfId: staff ? null : options.KfAccount,
+            MediaId: mediaId, MediaType: type, FileName: type == "file" ? fileName : null);
+        var started = Stopwatch.GetTimestamp();
+        var before = await LastMailboxIdAsync(ct);
+        var outcome = await DeliverAsync(m, $"sandbox|{id}", null, ct);
+        var settled = await UntilAsync(async db =>
+        {
+            var now = time.GetUtcNow();
+            return !await db.Evidence.AnyAsync(e => e.SourceMessageId == id && e.Status == Domain.Evidence.EvidenceStatus.Pending && e.NextAttemptAt <= now, ct)
+                   && !await db.Outbox.AnyAsync(o => (o.Status == OutboxStatus.Pending && o.NotBefore <= now) || o.Status == OutboxStatus.Sending, ct);
+        }, started, ct);
+        await using var scope = scopes.CreateAsyncScope();
+        var answers = await new SandboxMailbox(scope.ServiceProvider.GetRequiredService<BotDb>()).ListAsync(from, before, ct);
+        return new SendOutcome(outcome.Processed && settled, null, answers);
+    }
+
     /// <summary>Where a farmer who came in through a village's link is remembered, so the page can play them (value: the village code).</summary>
     public const string EntryPrefix = "sandbox:entry:";
 

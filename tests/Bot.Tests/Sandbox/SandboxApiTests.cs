@@ -38,6 +38,12 @@ public sealed class SandboxApiTests
             asked.Add(Texts(await host.PostAsync("/sandbox/send", new { from, text })));
         Assert.Contains("哪种困难", asked[^1]);
         Assert.DoesNotContain(asked, t => t.Contains("所在的村"));
+        foreach (var text in new[] { "1", "家里老人住院，花了很多钱", "确认" }) await host.PostAsync("/sandbox/send", new { from, text });
+
+        // A photo from the page: WeCom holds it, the bot fetches it with media/get and attaches it to the new case.
+        var photo = await host.PostAsync("/sandbox/send-media", new { from, type = "image", fileName = "票据.png", base64 = Convert.ToBase64String(RapidResponse.Bot.Tests.Evidence.Media.Png(12)) });
+        Assert.True(photo.GetProperty("processed").GetBoolean());
+        Assert.Contains("已收到照片，已附在 YL-2026-", Texts(photo));
         var bad = await host.PostAsync("/sandbox/enter", new { village = "123" }, 400);
         Assert.Contains("没有代码为“123”的村", bad.GetProperty("error").GetString());
     }

@@ -237,6 +237,22 @@
     }).catch(function (e) { status(e.message, true); });
   }
 
+  // A photo, voice message or file as evidence: WeCom holds it under a media_id, the bot downloads it with media/get.
+  $('attach').addEventListener('change', function (e) {
+    var file = e.target.files && e.target.files[0];
+    e.target.value = '';
+    if (!file || !state.persona) return;
+    var type = /^image\/(jpeg|png)$/.test(file.type) ? 'image' : /^audio\//.test(file.type) || /\.amr$/i.test(file.name) ? 'voice' : 'file';
+    var reader = new FileReader();
+    reader.onload = function () {
+      var base64 = String(reader.result).replace(/^data:[^,]*,/, '');
+      status('正在发送' + file.name + '…');
+      api('POST', '/sandbox/send-media', { from: state.persona.id, type: type, fileName: file.name, base64: base64 })
+        .then(function () { status(''); refreshChat(); }).catch(function (err) { status(err.message, true); });
+    };
+    reader.readAsDataURL(file);
+  });
+
   $('enter-village').addEventListener('click', function () { if ($('village-entry').value) enterVillage($('village-entry').value); });
   $('persona').addEventListener('change', function (e) { choosePersona(e.target.value); });
   $('group').addEventListener('change', function (e) { state.group = e.target.value; state.groupSig = ''; state.groupSigSeen = false; refreshGroup(); });
