@@ -207,13 +207,7 @@ public sealed class EvidenceTests
                         Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
                         BodyData = new WireMock.Util.BodyData { DetectedBodyType = WireMock.Types.BodyType.String, BodyAsString = """{"errcode":-1,"errmsg":"system busy"}""" },
                     };
-                var answer = f.WeCom!.Simulator.Handle(req.Method, new Uri(req.Url).PathAndQuery, req.Body);
-                return new WireMock.ResponseMessage
-                {
-                    StatusCode = 200,
-                    Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new(answer.ContentType) },
-                    BodyData = new WireMock.Util.BodyData { DetectedBodyType = WireMock.Types.BodyType.Bytes, BodyAsBytes = answer.Bytes },
-                };
+                return FakeWeCom.ToResponse(f.WeCom!.Simulator.Handle(req.Method, new Uri(req.Url).PathAndQuery, req.Body));
             }));
 
         await farmer.SendMediaAsync("image", Media.Png(4), "image/png", "a.png");
