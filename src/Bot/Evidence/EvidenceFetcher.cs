@@ -124,7 +124,10 @@ public sealed class EvidenceFetcher(IServiceScopeFactory scopes, WeComApiClient 
         {
             row.Status = EvidenceStatus.Refused;
             row.LastError = $"超过大小限制（{EvidenceRules.Size(file.Size)}，上限{EvidenceRules.Size(EvidenceRules.MaxBytes(row.Kind))}）";
-            Tell(messenger, row, "evidence.too_large", new { Kind = kind, Size = EvidenceRules.Size(file.Size), Limit = EvidenceRules.Size(EvidenceRules.MaxBytes(row.Kind)) });
+            var limit = EvidenceRules.Size(EvidenceRules.MaxBytes(row.Kind));
+            // Just over the limit rounds to the limit itself: "超过20MB", not "20MB, the limit is 20MB".
+            var size = EvidenceRules.Size(file.Size) is var shown && shown == limit ? "超过" + limit : shown;
+            Tell(messenger, row, "evidence.too_large", new { Kind = kind, Size = size, Limit = limit });
             return;
         }
 

@@ -144,7 +144,7 @@ public sealed class EvidenceTests
         await farmer.SendMediaAsync("file", new byte[20 * 1024 * 1024 + 1], "application/pdf", "病历.pdf");
         await Media.SettledAsync(f);
 
-        Assert.Contains("文件太大了（20MB），文件最大20MB，没有保存", farmer.Received().Last());
+        Assert.Contains("文件太大了（超过20MB），文件最大20MB，没有保存", farmer.Received().Last());
         using var db = f.NewDb();
         var e = await db.Evidence.SingleAsync();
         Assert.Equal(EvidenceStatus.Refused, e.Status);

@@ -216,6 +216,7 @@ public sealed class TemplateGoldenTests
         { "evidence.no_case", "farmer", new { Kind = "照片", Staff = false } },
         { "evidence.no_case", "staff", new { Kind = "文件", Staff = true } },
         { "evidence.too_large", "", new { Kind = "文件", Size = "25MB", Limit = "20MB" } },
+        { "evidence.too_large", "image", new { Kind = "照片", Size = "12.5MB", Limit = "10MB" } },
         { "evidence.wrong_type", "", new { Kind = "文件", Type = "exe 文件" } },
         { "evidence.failed", "expired", new { Kind = "照片", Expired = true } },
         { "evidence.failed", "busy", new { Kind = "照片", Expired = false } },
