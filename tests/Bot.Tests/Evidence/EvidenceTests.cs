@@ -106,15 +106,28 @@ public sealed class EvidenceTests
         await gm.ClickAsync(chat.CardsTo("gm_a1").Last().TaskId, "accept");
         await KfCustomer.OutboxDrainedAsync(f);
 
-        await gm.SendMediaAsync("image", Media.Png(2), "image/jpeg", "house.jpg");
+        var photo = Media.Png(2);
+        await gm.SendMediaAsync("image", photo, "image/jpeg", "house.jpg");
         await Media.SettledAsync(f);
 
-        using var db = f.NewDb();
-        var e = await db.Evidence.SingleAsync();
-        Assert.Equal((EvidenceStatus.Stored, InboundChannel.App, "gm_a1"), (e.Status, e.Channel, e.SenderId));
-        Assert.Equal((await db.Cases.SingleAsync()).Id, e.CaseId);
-        var answer = f.WeCom!.Simulator.DeliveredTo("gm_a1").Last();
-        Assert.Contains("已收到照片，已附在 YL-2026-000001 上", answer.Json);
+        using (var db = f.NewDb())
+        {
+            var e = await db.Evidence.SingleAsync();
+            Assert.Equal((EvidenceStatus.Stored, InboundChannel.App, "gm_a1"), (e.Status, e.Channel, e.SenderId));
+            Assert.Equal((await db.Cases.SingleAsync()).Id, e.CaseId);
+        }
+        var sim = f.WeCom!.Simulator;
+        Assert.Contains("已收到照片，已附在 YL-2026-000001 上", sim.DeliveredTo("gm_a1").Last().Json);
+
+        // The county office sees the county's cases: the cadre's photo comes back to it as an image message.
+        await new WeComUser(f, http, "co_1").SayAsync("材料 YL-2026-000001");
+        await KfCustomer.OutboxDrainedAsync(f);
+        var image = sim.DeliveredTo("co_1").Single(d => d.MsgType == "image");
+        Assert.Equal(photo, sim.MediaOf(System.Text.Json.Nodes.JsonNode.Parse(image.Json)!["image"]!["media_id"]!.GetValue<string>())!.Content);
+        // A department that holds no task of the case may not.
+        await new WeComUser(f, http, "d_jt").SayAsync("材料 YL-2026-000001");
+        await KfCustomer.OutboxDrainedAsync(f);
+        Assert.DoesNotContain(sim.DeliveredTo("d_jt"), d => d.MsgType is "image" or "file");
     }
 
     [Fact]
