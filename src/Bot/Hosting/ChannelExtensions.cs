@@ -21,7 +21,7 @@ public static class ChannelExtensions
             builder.Services.AddSingleton<IPassiveReplyProvider, CardClickReplies>();
             builder.AddWeCom();
             builder.AddOutbox();
-            builder.AddKf(); // wraps the database sink so 微信客服 notifications also wake the puller
+            builder.AddKf(); // the database sink hands 微信客服 notifications to its puller
         }
         return builder;
     }

@@ -104,6 +104,7 @@ internal sealed class OutboxTestHost : IAsyncDisposable
         builder.AddWeCom();
         builder.AddOutbox();
         builder.AddKf();
+        builder.Services.AddSingleton<RapidResponse.Bot.WeCom.Callbacks.IInboundSink, RapidResponse.Bot.Inbox.DatabaseInboundSink>(); // as AddChannels: hands 微信客服 notifications to the puller
 
         _app = builder.Build();
         await _app.Services.MigrateDatabaseAsync();
