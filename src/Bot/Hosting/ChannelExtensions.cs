@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RapidResponse.Bot.Inbox;
 using RapidResponse.Bot.Outbox;
-using RapidResponse.Bot.WeCom.Kf;
+using RapidResponse.Bot.Kf;
 using RapidResponse.Bot.WeCom;
 using RapidResponse.Bot.WeCom.Callbacks;
 

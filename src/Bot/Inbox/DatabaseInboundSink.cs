@@ -4,7 +4,7 @@ using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.Conversations.Cards;
 using RapidResponse.Bot.WeCom;
 using RapidResponse.Bot.WeCom.Callbacks;
-using RapidResponse.Bot.WeCom.Kf;
+using RapidResponse.Bot.Kf;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using Microsoft.Extensions.Options;

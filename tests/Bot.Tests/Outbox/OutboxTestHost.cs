@@ -13,7 +13,7 @@ using RapidResponse.Bot.Outbox;
 using RapidResponse.Bot.Persistence;
 using RapidResponse.Bot.Tests.WeCom;
 using RapidResponse.Bot.WeCom;
-using RapidResponse.Bot.WeCom.Kf;
+using RapidResponse.Bot.Kf;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using System.Text.Json;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using RapidResponse.Bot.Inbox;
 using RapidResponse.Bot.WeCom.Callbacks;
 
-namespace RapidResponse.Bot.WeCom.Kf;
+namespace RapidResponse.Bot.Kf;
 
 /// <summary>Composition of 微信客服 pulling: <c>builder.AddKf()</c>, in any order with the other areas.</summary>
 public static class KfExtensions
