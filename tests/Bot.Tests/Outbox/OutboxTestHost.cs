@@ -103,6 +103,8 @@ internal sealed class OutboxTestHost : IAsyncDisposable
         builder.AddBotDatabase();
         builder.AddWeCom();
         builder.AddOutbox();
+        // As AddCases does in Program: the outbox's alerts are templates.
+        builder.Services.AddSingleton(new RapidResponse.Domain.Templates.TemplateRenderer(RapidResponse.Bot.Cases.CasesExtensions.TemplatesDirectory(null, AppContext.BaseDirectory)));
         builder.AddKf();
         builder.Services.AddSingleton<RapidResponse.Bot.WeCom.Callbacks.IInboundSink, RapidResponse.Bot.Inbox.DatabaseInboundSink>(); // as AddChannels: hands 微信客服 notifications to the puller
 
