@@ -85,6 +85,8 @@ public sealed class BulletinChartTests
     public async Task MonthlyBulletin_ShouldSendItsChartWithMediaUploadAfterTheText_AndThePngShowsEveryTownship()
     {
         using var f = Host();
+        // The machine needs a CJK font (scripts/install-test-deps.sh installs fonts-wqy-zenhei, as test.sh runs it).
+        Assert.True(f.Services.GetRequiredService<IChartPainter>().Problem is null, f.Services.GetRequiredService<IChartPainter>().Problem);
         await using var scope = f.Services.CreateAsyncScope();
         var publisher = scope.ServiceProvider.GetRequiredService<BulletinPublisher>();
         var period = publisher.PeriodOf(new MonthPeriod(2026, 8));
