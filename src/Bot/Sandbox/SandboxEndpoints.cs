@@ -54,7 +54,17 @@ public static class SandboxEndpoints
         g.MapGet("/villages", async (SandboxRoster roster, CancellationToken ct) => Ok(await roster.VillagesAsync(ct)));
         g.MapPost("/enter", EnterAsync);
         g.MapPost("/send-media", SendMediaAsync);
+        g.MapGet("/media/{mediaId}", Media);
         return g;
+    }
+
+    /// <summary>An uploaded image or file as the rule-keeper keeps it (media/upload), so the page shows the picture a group got.</summary>
+    private static Results<FileContentHttpResult, NotFound<SandboxError>> Media(string mediaId, RapidResponse.Bot.WeCom.Simulator.WeComSimulator weCom)
+    {
+        if (weCom.MediaOf(mediaId) is not { } m)
+            return TypedResults.NotFound(new SandboxError($"没有 media_id 为“{mediaId}”的素材：只有机器人上传过（media/upload）的图片和文件能在这里查看。"));
+        var type = m.Type == "image" ? (RapidResponse.Bot.WeCom.Api.Requests.MediaLimits.IsPng(m.Content) ? "image/png" : "image/jpeg") : "application/octet-stream";
+        return TypedResults.File(m.Content, type, m.Type == "image" ? null : m.FileName);
     }
 
     private static async Task<Results<JsonHttpResult<SendResponse>, JsonHttpResult<SandboxError>>> SendAsync(HttpRequest http, SandboxChat chat, SandboxRoster roster, CancellationToken ct)

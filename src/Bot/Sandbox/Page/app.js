@@ -72,6 +72,8 @@
     if (r.type === 'card') return card(r, clickable);
     if (r.type === 'markdown') return '<div class="bubble markdown">' + markdown(r.text) + '</div>';
     if (r.type === 'card_update') return '<div class="bubble">卡片已更新：' + esc(r.text) + '</div>';
+    if (r.type === 'image') return '<div class="bubble image"><img data-testid="chat-image" alt="图片" src="' + esc(r.imageUrl) + '"></div>';
+    if (r.type === 'file') return '<div class="bubble">' + (r.imageUrl ? '<a href="' + esc(r.imageUrl) + '">' + esc(r.text) + '</a>' : esc(r.text)) + '</div>';
     return '<div class="bubble">' + textWithMentions(r) + '</div>';
   }
 
