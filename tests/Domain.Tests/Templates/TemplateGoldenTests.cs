@@ -265,6 +265,9 @@ public sealed class TemplateGoldenTests
         { "staff.deferral_requested", "", new { Number = "YL-2026-000101", Stage = "入户核查", Days = 2 } },
         { "staff.deferral_usage", "", null },
         { "staff.help", "", new { Role = "网格监测员" } },
+        { "staff.interview_usage", "pending", new { Problem = (string?)null, Pending = new[] { new { Id = 7L, Period = "2026-09~10", Unit = "诺邓镇", Level = "主要领导" } }.ToList() } },
+        { "staff.interview_usage", "problem-none", new { Problem = (string?)"没有看懂“约谈 诺邓镇”。", Pending = new List<object>() } },
+        { "staff.interview_recorded", "", new { Period = "2026-09~10", Unit = "诺邓镇", Level = "主要领导", HeldAt = "11月5日", HeldBy = "县长王某", Note = (string?)"限11月底前全部整改" } },
         { "staff.my_tasks", "none", new { Items = new List<object>(), Total = 0 } },
         { "staff.my_tasks", "two", new
             {
