@@ -31,6 +31,9 @@ public static class ChineseNames
         StageKind.SeriousRiskReport => "严重风险告知县级",
         StageKind.Implementation => "落实帮扶",
         StageKind.DepartmentReply => "部门答复",
+        StageKind.EliminationAppraisal => "风险消除民主评议",
+        StageKind.EliminationVillageNotice => "风险消除村级公示",
+        StageKind.CountyForward => "县级清单反馈乡镇",
         _ => k.ToString(),
     };
 

@@ -50,6 +50,12 @@ public enum StageKind
     Implementation = 14,
     /// <summary>部门答复: the county departments' conclusive reply to the township's application (丰都 第三步)</summary>
     DepartmentReply = 15,
+    /// <summary>风险消除 民主评议 of the proposed list (云龙 预警机制 二(九) 经民主评议、逐级审定)</summary>
+    EliminationAppraisal = 16,
+    /// <summary>风险消除 村级公示 (云龙 预警机制 二(九) 逐级审定, as 二(八))</summary>
+    EliminationVillageNotice = 17,
+    /// <summary>县级清单反馈乡镇: the county's own warnings sent to the township as a list (丰都 第二步)</summary>
+    CountyForward = 18,
 }
 
 /// <summary>Where a case stands. Open states name the stage being worked.</summary>
@@ -70,6 +76,9 @@ public enum CaseState
     SeriousRiskReport = 13,
     Implementation = 14,
     DepartmentReply = 15,
+    EliminationAppraisal = 16,
+    EliminationVillageNotice = 17,
+    CountyForward = 18,
     /// <summary>Finished: see <see cref="CaseOutcome"/>.</summary>
     Closed = 100,
 }

@@ -84,11 +84,12 @@ public static class ProfileLoader
                 var notice = s.ContainsKey("notice") ? Deadline(s, "notice", p, where) : null;
                 if (notice is { Kind: DeadlineKind.None }) notice = null;
                 var when = Str(s, "when", p, prefix: where + ".");
-                if (when is not null and not "serious") p.Add($"{where}.when: '{when}' is not known (the only condition is \"serious\": the stage is kept only for cases marked 严重)");
+                if (when is not null and not ("serious" or "countyFound"))
+                    p.Add($"{where}.when: '{when}' is not known (\"serious\": kept only for cases marked 严重; \"countyFound\": only for warnings the county found itself — department lists, 信访, 舆情 — and in place of intake)");
                 if (i == 0 && kind is { } first && first != StageKind.Intake) p.Add("the first stage must be 'intake'");
                 if (kind is { } k && actor is { } a)
                     stages.Add(new StageDefinition(k, stageName, a, deadline, ladder, assignees, Str(s, "action", p, prefix: where + "."), active,
-                        Str(s, "source", p, prefix: where + "."), notice, when == "serious"));
+                        Str(s, "source", p, prefix: where + "."), notice, when == "serious", when == "countyFound"));
             }
             foreach (var dup in stages.GroupBy(s => s.Kind).Where(g => g.Count() > 1))
                 p.Add($"stage '{Camel(dup.Key)}' appears {dup.Count()} times");

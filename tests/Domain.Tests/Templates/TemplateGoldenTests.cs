@@ -216,6 +216,7 @@ public sealed class TemplateGoldenTests
         { "farmer.check_passed", "", new { CaseNumber = "YL-2026-000101", Next = (string?)"民主评议" } },
         { "farmer.risk_eliminated", "", new { CaseNumber = "YL-2026-000101" } },
         { "notice.ended", "", new Dictionary<string, object?> { ["case_number"] = "YL-2026-000101", ["village"] = "桃园村", ["township"] = "东岭镇", ["stage"] = "村级公示", ["action"] = "公示期满无异议后上报乡镇", ["ended"] = "10月4日（星期日）24时", ["assignee"] = "李树" } },
+        { "notice.ended", "elimination", new Dictionary<string, object?> { ["case_number"] = "YL-2026-000101", ["village"] = "桃园村", ["township"] = "东岭镇", ["stage"] = "风险消除村级公示", ["action"] = "公示5天", ["ended"] = "10月4日（星期日）24时", ["assignee"] = "李树", ["elimination"] = true } },
         { "staff.ask_consent", "first", new { Number = "YL-2026-000101", Again = false } },
         { "staff.ask_consent", "again", new { Number = "YL-2026-000101", Again = true } },
         { "staff.elimination_usage", "", new { Prefix = "YL" } },
