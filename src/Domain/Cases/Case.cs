@@ -14,6 +14,8 @@ public partial class Case
     public List<string> RiskTypes { get; set; } = [];
     public string Description { get; set; } = "";
     public Severity Severity { get; set; } = Severity.General;
+    /// <summary>The problem's class, chosen when it is reported (丰都 第五步 限时清零); 一般性问题 unless the reporter chose another.</summary>
+    public ProblemClass ProblemClass { get; set; } = ProblemClass.General;
 
     /// <summary>The household on the roster, when known.</summary>
     public long? HouseholdId { get; set; }

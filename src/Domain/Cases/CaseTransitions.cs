@@ -39,7 +39,9 @@ public partial class Case
 
     /// <summary>Starts a stage with its assignees; the deadline and ladder come from the profile.</summary>
     /// <param name="deadline">The rule to use instead of the profile's (tracking visits by household category).</param>
-    public CaseStage StartStage(StageKind kind, IReadOnlyList<Assignee> assignees, Actor actor, CaseClock clock, DeadlineRule? deadline = null)
+    /// <param name="countFrom">The instant the deadline counts from instead of the stage's start (a problem's clearance counts from its report).</param>
+    public CaseStage StartStage(StageKind kind, IReadOnlyList<Assignee> assignees, Actor actor, CaseClock clock, DeadlineRule? deadline = null,
+        DateTimeOffset? countFrom = null)
     {
         if (State == CaseState.Closed) throw new DomainException($"案件{Number}已办结，不能再开始新环节");
         if (Stages.Any(s => s.IsOpen)) throw new DomainException($"案件{Number}的“{clock.Profile.Stage(CurrentStage!.Kind).Name}”环节尚未完成");
@@ -53,7 +55,8 @@ public partial class Case
         var rule = deadline ?? clock.Profile.DeadlineFor(kind, ActiveScreening);
         // A public notice (公示) runs its days first; the stage's own deadline, if the profile sets one, counts from its end.
         var noticeEnds = def.NoticeEndsFrom(clock.Now, clock.Calendar, clock.Profile.OfficeClosing);
-        var clockFrom = noticeEnds ?? clock.Now;
+        var clockFrom = noticeEnds ?? countFrom ?? clock.Now;
+        var planFrom = noticeEnds ?? clock.Now;   // nags share out the time that is left, from now
         var stage = new CaseStage
         {
             Kind = kind,
@@ -66,7 +69,7 @@ public partial class Case
         if (noticeEnds is { } ends)
             stage.Steps.Add(new LadderStep { Kind = LadderStepKind.NoticeEnded, FireAt = LadderPlanner.NextOpening(ends.AddTicks(1), clock.Profile.Hours, clock.Calendar) });
         if (stage.DueAt is { } due)
-            foreach (var (k, at) in LadderPlanner.Plan(clockFrom, due, def.Ladder, clock.Profile.Hours, clock.Calendar))
+            foreach (var (k, at) in LadderPlanner.Plan(planFrom, due, def.Ladder, clock.Profile.Hours, clock.Calendar))
                 stage.Steps.Add(new LadderStep { Kind = k, FireAt = at });
         Stages.Add(stage);
         State = (CaseState)(int)kind;

@@ -57,8 +57,13 @@ public sealed record StageDefinition(
     string? Source = null,
     DeadlineRule? Notice = null,
     bool SeriousOnly = false,
-    bool CountyFoundOnly = false)
+    bool CountyFoundOnly = false,
+    IReadOnlyDictionary<ProblemClass, DeadlineRule>? ByProblemClass = null)
 {
+    /// <summary>The deadline for a case whose problem is of this class (丰都 第五步), else the stage's own.</summary>
+    public DeadlineRule DeadlineFor(ProblemClass problem) =>
+        ByProblemClass is not null && ByProblemClass.TryGetValue(problem, out var r) ? r : Deadline;
+
     /// <summary>
     /// 公示期: when the stage is a public notice, the instant the notice has run its course (counted like a deadline from the
     /// stage's start); the stage cannot complete before it, and its own deadline (if any) counts from it.

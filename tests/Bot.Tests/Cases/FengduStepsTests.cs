@@ -92,7 +92,7 @@ public sealed class FengduStepsTests
         var done = c.Stages.Single(s => s.Id == reply.Id);
         Assert.NotNull(done.CompletedAt);
         Assert.Equal(ticks > 0, done.CompletedLate);
-        Assert.Equal(StageKind.Tracking, c.CurrentStage!.Kind);
+        Assert.Equal(StageKind.ProblemClearance, c.CurrentStage!.Kind);   // then the problem's 销号 (第五步), then tracking
     }
 
     [Fact]

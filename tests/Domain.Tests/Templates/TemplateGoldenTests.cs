@@ -141,6 +141,8 @@ public sealed class TemplateGoldenTests
         { "alert.ask_household", "", AlertAsk(null) },
         { "alert.ask_risk", "", AlertAsk(null) },
         { "alert.ask_severity", "", AlertAsk(null) },
+        { "alert.ask_problem_class", "", new { Limits = "一般性问题15天内、疑难问题6个月内、特殊问题12个月内" } },
+        { "alert.ask_confirm", "fengdu", new { HouseholdLabel = "530102001001-0001 王五（桃园村）", RiskTypes = "住房安全", Description = "房屋墙体开裂", Severity = "一般", ProblemClass = "疑难问题" } },
         { "alert.cancelled", "", null },
         { "alert.help", "", null },
         { "alert.not_allowed", "", null },

@@ -65,15 +65,17 @@ public class ProfileLoaderTests
         Assert.Equal(new TimeOnly(9, 0), p.Hours.Start);
         Assert.Equal(
             [StageKind.Intake, StageKind.CountyForward, StageKind.SeriousRiskReport, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Implementation,
-             StageKind.DepartmentReply, StageKind.Tracking, StageKind.EliminationReview, StageKind.EliminationConfirmation],
+             StageKind.DepartmentReply, StageKind.ProblemClearance, StageKind.Tracking, StageKind.EliminationReview, StageKind.EliminationConfirmation],
             p.Stages.Select(s => s.Kind));
-        Assert.Equal(["sameDay", "1wd", "3wd", "1wd", "1wd", "5wd", "5wd", "5wd", "1m", "monthEnd", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.Equal(["sameDay", "1wd", "3wd", "1wd", "1wd", "5wd", "5wd", "5wd", "15d", "1m", "monthEnd", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
+        // FD-19: 一般性问题15日内、疑难问题半年内、特殊问题一年内.
+        Assert.Equal(["15d", "6m", "12m"], Enum.GetValues<ProblemClass>().Select(c => Syntax(p.Stage(StageKind.ProblemClearance).DeadlineFor(c))));
         // FD-5: a warning the county found itself goes to the township as a list, in place of the village's grid summary.
         Assert.True(p.Stage(StageKind.CountyForward).CountyFoundOnly);
         Assert.Equal(StageActor.County, p.Stage(StageKind.CountyForward).Actor);
         Assert.Equal([StageKind.CountyForward, StageKind.HouseholdCheck], p.OrderFor(activeScreening: false, countyFound: true).Take(2));
         Assert.Equal([StageKind.Intake, StageKind.HouseholdCheck], p.OrderFor(activeScreening: false).Take(2));
-        Assert.Equal(StageKind.Tracking, p.Next(StageKind.Implementation, activeScreening: false));   // the reply only on a referral
+        Assert.Equal(StageKind.ProblemClearance, p.Next(StageKind.Implementation, activeScreening: false));   // the reply only on a referral
         Assert.True(p.Stage(StageKind.SeriousRiskReport).SeriousOnly);
         Assert.DoesNotContain(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: false));
         Assert.Contains(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: true));

@@ -156,6 +156,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                         CardKeys.Implemented => "已落实",
                         CardKeys.ReferDepartment => "已报县级部门审批",
                         CardKeys.DepartmentReply => "已答复",
+                        CardKeys.Cleared => "已销号",
                         _ => result.ToChinese(),
                     };
                     // The appraisal or a notice may find the household does not qualify: the farmer hears the reason, as at the decision.
@@ -222,7 +223,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
 
     private static TaskResult? ResultOf(string key) => key switch
     {
-        CardKeys.Accept or CardKeys.Forward or CardKeys.NoticeDone or CardKeys.Reported or CardKeys.Implemented or CardKeys.DepartmentReply => TaskResult.Done,
+        CardKeys.Accept or CardKeys.Forward or CardKeys.NoticeDone or CardKeys.Reported or CardKeys.Implemented or CardKeys.DepartmentReply or CardKeys.Cleared => TaskResult.Done,
         CardKeys.ReferDepartment => TaskResult.Referred,
         CardKeys.NoAnomaly => TaskResult.NoAnomaly,
         CardKeys.Problem => TaskResult.ProblemFound,

@@ -33,6 +33,8 @@ public static class CardKeys
     public const string Implemented = "implemented";
     public const string ReferDepartment = "refer_department";
     public const string DepartmentReply = "department_reply";
+    /// <summary>问题已销号 (丰都 第五步 限时清零).</summary>
+    public const string Cleared = "cleared";
     public const string ApproveDeferral = "approve_deferral";
     public const string DeclineDeferral = "decline_deferral";
     public const string ConfirmAlert = "confirm_alert";
@@ -73,6 +75,7 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
             StageKind.EliminationReview or StageKind.EliminationConfirmation =>
                 [new(CardKeys.ApproveElimination, "同意风险消除"), new(CardKeys.DeclineElimination, "不同意", 2)],
             StageKind.CountyForward => [new(CardKeys.Forward, "已反馈乡镇")],
+            StageKind.ProblemClearance => [new(CardKeys.Cleared, "问题已解决，销号")],
             StageKind.SeriousRiskReport => [new(CardKeys.Reported, "已告知县级")],
             StageKind.Implementation => [new(CardKeys.Implemented, "乡镇已落实"), new(CardKeys.ReferDepartment, "已报县级部门审批", 2)],
             StageKind.DepartmentReply => [new(CardKeys.DepartmentReply, "作出答复")],
@@ -169,6 +172,9 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
         if (CaseWorkflow.GapsOf(c, stage) is { } gaps) fields.Add(new("待县级办公室处理", $"{gaps}。请补录花名册后转办，或代为办理"));
         if (stage.DueAt is { } due) fields.Add(new("办理期限", $"{DueText.Of(due)}（{Remaining(due, time.GetUtcNow())}）"));
         if (c.Severity == Severity.Serious) fields.Add(new("程度", "严重"));
+        // 丰都 第五步: the class chosen at the report sets the clearance limit; shown wherever the profile keeps that step.
+        if (profile.Has(StageKind.ProblemClearance))
+            fields.Add(new("问题类别", $"{c.ProblemClass.ToChinese()}（{profile.Stage(StageKind.ProblemClearance).DeadlineFor(c.ProblemClass).Describe()}内销号）"));
         // 丰都 第五步: such a household is not marked risk-eliminated; the card says so before anyone proposes it.
         if (household?.NoLabourCapacity == true) fields.Add(new("劳动能力", "整户无劳动能力（含低保、特困），暂不消除风险"));
         if (TimelineProfile.EliminationKinds.Contains(stage.Kind))
