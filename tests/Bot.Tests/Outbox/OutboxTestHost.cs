@@ -25,6 +25,7 @@ using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Outbox;
 

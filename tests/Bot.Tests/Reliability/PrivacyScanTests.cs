@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RapidResponse.Bot.Tests.Sandbox;
 using RapidResponse.Bot.Tests.WeCom;
 using RapidResponse.Domain.Persistence;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Reliability;
 

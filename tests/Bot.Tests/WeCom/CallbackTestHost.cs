@@ -9,13 +9,14 @@ using Microsoft.Extensions.Logging;
 using RapidResponse.Bot.WeCom;
 using RapidResponse.Bot.WeCom.Callbacks;
 using RapidResponse.Bot.WeCom.Crypto;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.WeCom;
 
 /// <summary>A real Kestrel host on 127.0.0.1:0 wired only through AddWeCom/MapWeCom, with a recording sink and log capture.</summary>
 internal sealed class CallbackTestHost : IAsyncDisposable
 {
-    public const string KfToken = "KfTok3n";
+    public const string KfToken = Callbacks.KfToken;
 
     private readonly WebApplication _app;
 
@@ -105,27 +106,5 @@ internal sealed class RecordingSink : IInboundSink
     {
         Calls.Enqueue(envelope);
         return _inner.AcceptAsync(envelope, cancellationToken);
-    }
-}
-
-internal sealed class LogCapture : ILoggerProvider
-{
-    public ConcurrentQueue<(LogLevel Level, string Category, string Message)> Entries { get; } = new();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(LogCapture owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Entries.Enqueue((logLevel, category, formatter(state, exception)));
     }
 }
