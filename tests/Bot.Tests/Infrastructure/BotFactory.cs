@@ -89,7 +89,7 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     /// </summary>
     public BotFactory Restart()
     {
-        var next = new BotFactory(directory: Directory, time: Time) { TestServices = TestServices, Logs = Logs };
+        var next = new BotFactory(directory: Directory, time: Time) { TestServices = TestServices, Logs = Logs, _sandbox = _sandbox };
         foreach (var (k, v) in Settings) next.Settings[k] = v;
         if (WeCom is not null)
         {
@@ -103,7 +103,30 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         return next;
     }
 
-    private bool _kestrel;
+    private bool _kestrel, _sandbox;
+    private HttpClient? _http;
+
+    /// <summary>One client for the app (on Kestrel: a plain HTTP client to its port), disposed with the factory.</summary>
+    public HttpClient Http => _http ??= _kestrel ? new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) } : CreateClient();
+
+    /// <summary>
+    /// The bot in sandbox mode (Sandbox:Enabled) on the demo county, its Quartz scheduler on: the app then runs on its own
+    /// movable sandbox clock (starting at <paramref name="startAt"/>), which tests move through /sandbox/clock as a user does,
+    /// so <see cref="Time"/> is not the app's clock here.
+    /// </summary>
+    public BotFactory WithSandbox(DateTimeOffset? startAt = null)
+    {
+        _sandbox = true;
+        Settings["Sandbox:Enabled"] = "true";
+        if (startAt is { } s) Settings["Sandbox:StartAt"] = s.ToString("O");
+        Settings["Scheduler:Enabled"] = "true";
+        Settings["Scheduler:InstanceName"] = "sandbox-" + Guid.NewGuid().ToString("N");
+        Settings["Logging:LogLevel:Default"] = "Warning";
+        // Real-time wait for a message's replies: 5 s by default, which a loaded CI machine can exceed (the demo then
+        // moves on and its transcript misses a line). Only an upper bound: a send returns as soon as its replies exist.
+        Settings["Sandbox:SendWait"] = "00:00:20";
+        return this;
+    }
 
     /// <summary>Serves the app on Kestrel at a free loopback port (for a real browser or a raw HTTP client) and starts it.</summary>
     public BotFactory StartOnKestrel()
@@ -119,6 +142,7 @@ public sealed class BotFactory : WebApplicationFactory<Program>
 
     protected override void Dispose(bool disposing)
     {
+        if (disposing) _http?.Dispose();
         base.Dispose(disposing);
         if (disposing && _ownsWeCom)
         {
@@ -147,8 +171,12 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         if (Logs is { } logs) builder.ConfigureLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureTestServices(s =>
         {
-            s.RemoveAll<TimeProvider>();
-            s.AddSingleton<TimeProvider>(Time);
+            if (!_sandbox)
+            {
+                s.RemoveAll<TimeProvider>();
+                s.AddSingleton<TimeProvider>(Time);
+            }
+
             TestServices?.Invoke(s);
         });
     }
