@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Domain.Calendar;
 using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Privacy;
 using RapidResponse.Domain.Roster;
@@ -25,7 +26,7 @@ public sealed class FarmerNoticeSweep(BotDb db, ProfileRegistry profiles, SendWi
         var open = await db.FarmerNotices.Where(n => n.ToldAt == null && ((n.NaggedAt == null && n.DueAt <= dayEnd) || (n.EscalatedAt == null && n.DueAt < now)))
             .OrderBy(n => n.Id).Take(500).ToListAsync(ct);
         if (open.Count == 0) return 0;
-        var groups = await Outbound.GroupsAsync(db, ct);
+        var groups = await GroupBindings.ByRegionAsync(db, ct);
         var fired = 0;
         foreach (var n in open)
         {

@@ -4,7 +4,7 @@ using RapidResponse.Bot.WeCom.Api;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 
-namespace RapidResponse.Bot.WeCom.Kf;
+namespace RapidResponse.Bot.Kf;
 
 /// <summary>
 /// 微信客服 reply window (§5.4): replies only within 48 h of the user's last message, at most 5 per user message.
