@@ -34,6 +34,7 @@ public sealed class FakeWeCom : IDisposable
             .RespondWith(Response.Create().WithCallback(async req =>
             {
                 if (Latency > TimeSpan.Zero) await Task.Delay(Latency);
+                if (_slow.TryGetValue(req.Path, out var slow)) await Task.Delay(slow);
                 if (FaultFor(req.Path, req.Body ?? "") is { } fault)
                 {
                     if (fault.Delay > TimeSpan.Zero) await Task.Delay(fault.Delay);
@@ -78,8 +79,13 @@ public sealed class FakeWeCom : IDisposable
 
     private readonly List<(string Path, Func<string, object?> Answer, TimeSpan Delay)> _faults = [];
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan> _slow = new();
+
     /// <summary>How long WeCom takes to answer each call (e.g. so that a stop finds sends in flight).</summary>
     public TimeSpan Latency { get; set; }
+
+    /// <summary>How long WeCom takes to answer calls to one path (e.g. gettoken, so that concurrent callers really overlap).</summary>
+    public void Slow(string path, TimeSpan delay) => _slow[path] = delay;
 
     /// <summary>
     /// A fault WeCom produces (busy -1, 45009, 60020, 40003 …): calls to <paramref name="path"/> for which
