@@ -23,7 +23,6 @@ public sealed class KfPuller(
     KfSyncClient sync,
     InboxWriter inbox,
     KfSessions sessions,
-    RateLimits limits,
     TimeProvider time,
     ILogger<KfPuller> log) : BackgroundService
 {
@@ -139,7 +138,6 @@ public sealed class KfPuller(
     /// <summary>The 48 h window reopens and the 5-reply count resets: replies waiting for this user become due now.</summary>
     private async Task UserWroteAsync(string kfId, string user, CancellationToken ct)
     {
-        limits.RecordKfUserMessage(user);
         var now = time.GetUtcNow();
         await using (var scope = scopes.CreateAsyncScope())
         {
