@@ -15,8 +15,8 @@ namespace RapidResponse.Bot.Tests.Infrastructure;
 /// The tests' WeCom over real HTTP: WireMock on 127.0.0.1 whose catch-all answer is the project's rule-keeper
 /// (<see cref="WeComSimulator"/>, the same one the sandbox uses), so a test never runs against a WeCom that accepts what
 /// WeCom refuses. Tests inject the faults WeCom produces (errcodes such as -1, 45009, 60020) with <see cref="Fail"/> or
-/// <see cref="Fault"/>, and transport faults (5xx, timeouts, broken connections) with higher-priority WireMock mappings;
-/// everything else is the simulator's answer.
+/// <see cref="Fault"/>, 5xx answers and late answers with <see cref="FaultOn"/> (<see cref="HttpFault"/>,
+/// <see cref="AnswerLate"/>), broken connections with higher-priority WireMock mappings; everything else is the simulator's answer.
 /// </summary>
 public sealed class FakeWeCom : IDisposable
 {
@@ -33,20 +33,44 @@ public sealed class FakeWeCom : IDisposable
         Server.Given(Request.Create().WithPath(new WildcardMatcher("/cgi-bin/*"))).AtPriority(SimulatorPriority)
             .RespondWith(Response.Create().WithCallback(async req =>
             {
+                var at = time.GetUtcNow();
                 if (Latency > TimeSpan.Zero) await Task.Delay(Latency);
                 if (_slow.TryGetValue(req.Path, out var slow)) await Task.Delay(slow);
-                if (FaultFor(req.Path, req.Body ?? "") is { } fault)
+                var fault = FaultFor(req);
+                if (fault is { Answer: AnswerLate late })
                 {
-                    if (fault.Delay > TimeSpan.Zero) await Task.Delay(fault.Delay);
+                    // The call reached WeCom and was processed; only its answer is late (the caller may have timed out).
+                    var processed = Simulator.HandleRaw(req.Method, new Uri(req.Url).PathAndQuery, req.BodyAsBytes, ContentType(req));
+                    Answered?.Invoke(new WeComCall(req, at, late, processed));
+                    await Task.Delay(late.Delay);
+                    return ToResponse(processed);
+                }
+
+                if (fault is { } f)
+                {
+                    if (f.Delay > TimeSpan.Zero) await Task.Delay(f.Delay);
+                    Answered?.Invoke(new WeComCall(req, at, f.Answer, null));
+                    if (f.Answer is HttpFault http)
+                    {
+                        return new ResponseMessage
+                        {
+                            StatusCode = http.StatusCode,
+                            Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new(http.ContentType) },
+                            BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = http.Body },
+                        };
+                    }
+
                     return new ResponseMessage
                     {
                         StatusCode = 200,
                         Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
-                        BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = JsonSerializer.Serialize(fault.Answer) },
+                        BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = JsonSerializer.Serialize(f.Answer) },
                     };
                 }
 
-                return ToResponse(Simulator.HandleRaw(req.Method, new Uri(req.Url).PathAndQuery, req.BodyAsBytes, ContentType(req)));
+                var answer = Simulator.HandleRaw(req.Method, new Uri(req.Url).PathAndQuery, req.BodyAsBytes, ContentType(req));
+                Answered?.Invoke(new WeComCall(req, at, null, answer));
+                return ToResponse(answer);
             }));
         // WeCom's sign-in pages (web OAuth and the desktop QR login): the member in SignedInUser has signed in on the device,
         // so the page redirects straight back to the app with a code the simulator issued (auth/getuserinfo then answers it).
@@ -90,7 +114,7 @@ public sealed class FakeWeCom : IDisposable
     public static string? ContentType(WireMock.IRequestMessage req) =>
         req.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
 
-    private readonly List<(string Path, Func<string, object?> Answer, TimeSpan Delay)> _faults = [];
+    private readonly List<(string Path, Func<IRequestMessage, object?> Answer, TimeSpan Delay)> _faults = [];
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan> _slow = new();
 
@@ -100,12 +124,38 @@ public sealed class FakeWeCom : IDisposable
     /// <summary>How long WeCom takes to answer calls to one path (e.g. gettoken, so that concurrent callers really overlap).</summary>
     public void Slow(string path, TimeSpan delay) => _slow[path] = delay;
 
+    /// <summary>A transport fault for <see cref="Fault"/>: the gateway answers this HTTP status and body; WeCom never saw the call.</summary>
+    public sealed record HttpFault(int StatusCode, string Body = "", string ContentType = "text/html");
+
+    /// <summary>
+    /// A late answer for <see cref="Fault"/>: the call reaches the simulator (it is processed and delivered as WeCom would),
+    /// and its answer is held back for <paramref name="Delay"/> — a client timeout on a call WeCom did carry out.
+    /// </summary>
+    public sealed record AnswerLate(TimeSpan Delay);
+
+    /// <summary>
+    /// One call to <c>/cgi-bin/*</c> as answered: <paramref name="At"/> the test clock on arrival, <paramref name="Fault"/>
+    /// what a fault answered with (null: the simulator alone), <paramref name="Simulator"/> the simulator's answer (null
+    /// when a fault answered instead of it).
+    /// </summary>
+    public sealed record WeComCall(IRequestMessage Request, DateTimeOffset At, object? Fault, SimResponse? Simulator);
+
+    /// <summary>Raised for every call to <c>/cgi-bin/*</c> once it is answered (before a late answer's delay).</summary>
+    public event Action<WeComCall>? Answered;
+
     /// <summary>
     /// A fault WeCom produces (busy -1, 45009, 60020, 40003 …): calls to <paramref name="path"/> for which
     /// <paramref name="answer"/> returns an object get that JSON instead of the simulator's answer (the simulator never sees
     /// them, as WeCom refused them); null lets the simulator answer. The newest fault is asked first.
     /// </summary>
-    public void Fault(string path, Func<string, object?> answer, TimeSpan delay = default)
+    public void Fault(string path, Func<string, object?> answer, TimeSpan delay = default) => FaultOn(path, req => answer(req.Body ?? ""), delay);
+
+    /// <summary>
+    /// As <see cref="Fault"/>, deciding on the whole request (query, e.g. the access_token, and body). Besides a JSON
+    /// answer, <paramref name="answer"/> may return an <see cref="HttpFault"/> (a 5xx from WeCom's gateway) or an
+    /// <see cref="AnswerLate"/> (the simulator answers, late).
+    /// </summary>
+    public void FaultOn(string path, Func<IRequestMessage, object?> answer, TimeSpan delay = default)
     {
         lock (_faults) _faults.Insert(0, (path, answer, delay));
     }
@@ -121,12 +171,12 @@ public sealed class FakeWeCom : IDisposable
             TimeSpan.FromMilliseconds(delayMs));
     }
 
-    private (object Answer, TimeSpan Delay)? FaultFor(string path, string body)
+    private (object Answer, TimeSpan Delay)? FaultFor(IRequestMessage req)
     {
-        List<(string Path, Func<string, object?> Answer, TimeSpan Delay)> faults;
+        List<(string Path, Func<IRequestMessage, object?> Answer, TimeSpan Delay)> faults;
         lock (_faults) faults = [.. _faults];
         foreach (var f in faults)
-            if (f.Path == path && f.Answer(body) is { } answer) return (answer, f.Delay);
+            if (f.Path == req.Path && f.Answer(req) is { } answer) return (answer, f.Delay);
         return null;
     }
 

@@ -5,18 +5,16 @@ using Microsoft.Extensions.DependencyInjection;
 using RapidResponse.Bot.Outbox;
 using RapidResponse.Domain.Messaging;
 using WireMock;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Types;
-using WireMock.Util;
 using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Outbox;
 
 /// <summary>
-/// Issue #7: a fake WeCom over real HTTP fails about 20 % of calls — HTTP 500/502, answers slower than the client timeout,
+/// Issue #7: WeCom over real HTTP fails about 20 % of calls — HTTP 500/502, answers slower than the client timeout,
 /// 42001 (token expired) and 45009 (a 60 s frequency block) — and the real dispatcher, on a real SQLite file, must still
-/// deliver every message, with backoff honoured. The clock is the host's <c>FakeTimeProvider</c>, moved only while no
+/// deliver every message, with backoff honoured. The faults are a seeded injector on top of the rule-keeping fake WeCom
+/// (issue #11): every call they let through is answered by the simulator, with its duplicate check, tokens, per-member
+/// limits and known recipients, so what counts as delivered is what WeCom would have delivered. The clock is the host's <c>FakeTimeProvider</c>, moved only while no
 /// row is being sent (so "not sooner than the backoff" is measured on the dispatcher's own clock); HTTP timeouts are real.
 ///
 /// What the bot guarantees on a timeout: WeCom has no idempotency key, and a request that timed out may have been
@@ -67,6 +65,13 @@ public sealed class OutboxFaultTests : IAsyncLifetime
             Assert.True(notSent.Count == 0, "not sent: " + string.Join(" | ", notSent));
             Assert.Equal(rows.Count, all.Count);
         }
+
+        // Nothing the bot sent was refused by WeCom's rules, and nothing was silently dropped (per-member limits).
+        var refused = log.Where(e => e.Outcome == Outcome.Refused).ToList();
+        Assert.True(refused.Count == 0, "refused by the simulator: " + string.Join(" | ", refused.Take(5).Select(e => $"{e.Path} {e.Marker}: {e.Answer}")));
+        var sim = _host.WeCom!.Simulator;
+        var dropped = sim.Exchanges.SelectMany(e => e.Deliveries).Where(d => d.Dropped is not null).ToList();
+        Assert.True(dropped.Count == 0, "dropped by WeCom: " + string.Join(" | ", dropped.Take(5).Select(d => $"{d.Recipient}: {d.Dropped}")));
 
         // The run exercised every fault kind.
         var kinds = log.GroupBy(e => e.Outcome).ToDictionary(g => g.Key, g => g.Count());
@@ -193,17 +198,20 @@ public sealed class OutboxFaultTests : IAsyncLifetime
         }
     }
 
-    internal enum Outcome { Ok, Http500, Http502, TimedOut, TokenExpired, Blocked }
+    internal enum Outcome { Ok, Http500, Http502, TimedOut, TokenExpired, Blocked, Refused }
 
     /// <summary>One request as the fake saw it; <see cref="At"/> is the host's fake clock on arrival.</summary>
-    internal sealed record FakeCall(string Path, string? Marker, string? Token, DateTimeOffset At, Outcome Outcome, bool Injected, bool Delivered, bool Suppressed, string Body);
+    internal sealed record FakeCall(string Path, string? Marker, string? Token, DateTimeOffset At, Outcome Outcome, bool Injected, bool Delivered, bool Suppressed, string Body, string? Answer = null);
 
     /// <summary>
-    /// gettoken, message/send and appchat/send on the test's WireMock. Faults are drawn per (message, n-th request of it) from
-    /// the seed, so a run's faults do not depend on the order in which parallel requests arrive. A drawn 42001 expires the
-    /// token for every later request; a drawn 45009 opens a 60 s block of that API in which every request is refused, as
-    /// WeCom's minute-level limit does. A request that times out was processed (delivered) before its answer was held back.
-    /// message/send honours enable_duplicate_check: an identical body within the interval answers 0 and is not delivered.
+    /// A seeded fault injector on gettoken, message/send and appchat/send, layered on the rule-keeping fake WeCom
+    /// (<see cref="FakeWeCom.FaultOn"/>): every call it lets through is answered by the simulator and its rules (tokens,
+    /// duplicate check, per-member limits, known members and chats). Faults are drawn per (message, n-th request of it)
+    /// from the seed, so a run's faults do not depend on the order in which parallel requests arrive: HTTP 500/502 from the
+    /// gateway (WeCom never saw the call); a late answer (the simulator processed — delivered — the call, its answer comes
+    /// after the client's timeout); 42001 (the simulator expires the token, so it answers 42001 to this and every later
+    /// call with it); 45009, which opens a 60 s block of that API in which every request is refused, as WeCom's
+    /// minute-level limit does.
     /// </summary>
     internal sealed class FaultyWeCom
     {
@@ -213,19 +221,22 @@ public sealed class OutboxFaultTests : IAsyncLifetime
         private readonly int _seed;
         private readonly object _gate = new();
         private readonly List<FakeCall> _log = [];
-        private readonly List<string> _issued = [];
-        private readonly HashSet<string> _expired = new(StringComparer.Ordinal);
         private readonly Dictionary<string, DateTimeOffset> _blockedUntil = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, DateTimeOffset> _lastDelivered = new(StringComparer.Ordinal);
         private readonly Dictionary<string, int> _requests = new(StringComparer.Ordinal);
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IRequestMessage, Drawn> _drawn = [];
+
+        private sealed record Drawn(Outcome Outcome, bool Injected);
 
         public FaultyWeCom(BotFactory host, int seed)
         {
             _host = host;
             _seed = seed;
-            host.WeComApi!.ResetMappings();
-            foreach (var path in new[] { "/cgi-bin/gettoken", OutboxRows.SendPath, ChatPath })
-                host.WeComApi!.Given(Request.Create().WithPath(path)).RespondWith(Response.Create().WithCallback(AnswerAsync));
+            var fake = host.WeCom!;
+            // The recipients of the run are members of the corp and chats this app created.
+            for (var i = 0; i < 16; i++) fake.Simulator.SetMember($"user{i:00}");
+            for (var i = 0; i < 4; i++) fake.Simulator.AddChat($"chat{i:00}", $"工作群{i}", "zhangsan", "lisi");
+            foreach (var path in new[] { "/cgi-bin/gettoken", OutboxRows.SendPath, ChatPath }) fake.FaultOn(path, Draw);
+            fake.Answered += Record;
         }
 
         public IReadOnlyList<FakeCall> Log
@@ -236,100 +247,84 @@ public sealed class OutboxFaultTests : IAsyncLifetime
             }
         }
 
-        private async Task<IResponseMessage> AnswerAsync(IRequestMessage req)
+        private static string? TokenOf(IRequestMessage req) => req.Query?.TryGetValue("access_token", out var t) == true ? t.FirstOrDefault() : null;
+
+        private static string? MarkerOf(IRequestMessage req) =>
+            req.Path == "/cgi-bin/gettoken" ? null : JsonNode.Parse(req.Body ?? "{}")?["text"]?["content"]?.GetValue<string>();
+
+        /// <summary>The fault for this request, or null: the simulator answers.</summary>
+        private object? Draw(IRequestMessage req)
         {
             var path = req.Path;
-            var body = req.Body ?? "";
-            var token = req.Query?.TryGetValue("access_token", out var t) == true ? t.FirstOrDefault() : null;
-            string? marker = null;
-            if (path != "/cgi-bin/gettoken")
-            {
-                var json = JsonNode.Parse(body)!;
-                marker = json["text"]?["content"]?.GetValue<string>();
-            }
-
-            Outcome outcome;
-            bool injected = false, delivered = false, suppressed = false;
-            object answer;
+            var marker = MarkerOf(req);
             lock (_gate)
             {
                 var now = _host.Time.GetUtcNow();
                 var key = marker ?? path;
                 var n = _requests[key] = _requests.GetValueOrDefault(key) + 1;
                 var roll = Roll(key, n);
+                Outcome outcome;
                 if (path == "/cgi-bin/gettoken")
                 {
-                    (outcome, injected) = roll switch { < 0.07 => (Outcome.Http500, true), < 0.13 => (Outcome.Http502, true), < 0.20 => (Outcome.TimedOut, true), _ => (Outcome.Ok, false) };
-                    var value = $"tok{_issued.Count + 1}";
-                    if (outcome is Outcome.Ok or Outcome.TimedOut) _issued.Add(value);
-                    answer = new { errcode = 0, errmsg = "ok", access_token = value, expires_in = 7200 };
-                }
-                else if (token is null || !_issued.Contains(token) || _expired.Contains(token))
-                {
-                    outcome = Outcome.TokenExpired;
-                    answer = new { errcode = 42001, errmsg = "access_token expired" };
+                    outcome = roll switch { < 0.07 => Outcome.Http500, < 0.13 => Outcome.Http502, < 0.20 => Outcome.TimedOut, _ => Outcome.Ok };
                 }
                 else if (_blockedUntil.TryGetValue(path, out var until) && now < until)
                 {
-                    outcome = Outcome.Blocked;
-                    answer = new { errcode = 45009, errmsg = "api freq out of limit" };
+                    _drawn.AddOrUpdate(req, new Drawn(Outcome.Blocked, false));
+                    return new { errcode = 45009, errmsg = "api freq out of limit" };
                 }
                 else
                 {
-                    (outcome, injected) = roll switch
+                    outcome = roll switch
                     {
-                        < 0.04 => (Outcome.Http500, true),
-                        < 0.08 => (Outcome.Http502, true),
-                        < 0.12 => (Outcome.TimedOut, true),
-                        < 0.16 => (Outcome.TokenExpired, true),
-                        < 0.20 => (Outcome.Blocked, true),
-                        _ => (Outcome.Ok, false),
+                        < 0.04 => Outcome.Http500,
+                        < 0.08 => Outcome.Http502,
+                        < 0.12 => Outcome.TimedOut,
+                        < 0.16 => Outcome.TokenExpired,
+                        < 0.20 => Outcome.Blocked,
+                        _ => Outcome.Ok,
                     };
-                    // A fresh block only once the last one has been over for two minutes (the bot's own block can start a little later): the bot reads a 45009 within a minute
-                    // of a block's end as "the block was longer" and escalates to the hour-level block (WeComTransport.NextBlock),
-                    // which independent random draws would otherwise trigger by chance (and an hour's wait outlasts WeCom's
-                    // 30 min duplicate check). The escalation itself is proven with fixed timings in OutboxDispatchTests.
+                    // A fresh block only once the last one has been over for two minutes (the bot's own block can start a
+                    // little later): the bot reads a 45009 within a minute of a block's end as "the block was longer" and
+                    // escalates to the hour-level block (WeComTransport.NextBlock), which independent random draws would
+                    // otherwise trigger by chance (and an hour's wait outlasts WeCom's 30 min duplicate check). The
+                    // escalation itself is proven with fixed timings in OutboxDispatchTests.
                     if (outcome == Outcome.Blocked && _blockedUntil.TryGetValue(path, out var ended) && now < ended + BlockPeriod + BlockPeriod)
-                        (outcome, injected) = (Outcome.Ok, false);
-                    answer = new { errcode = 0, errmsg = "ok", msgid = $"msg{_log.Count}" };
-                    switch (outcome)
-                    {
-                        case Outcome.TokenExpired:
-                            _expired.Add(token);
-                            answer = new { errcode = 42001, errmsg = "access_token expired" };
-                            break;
-                        case Outcome.Blocked:
-                            _blockedUntil[path] = now + BlockPeriod;
-                            answer = new { errcode = 45009, errmsg = "api freq out of limit" };
-                            break;
-                        case Outcome.Ok or Outcome.TimedOut:
-                            // Duplicate check (§4.2): an identical request JSON within the interval is not delivered again.
-                            var dedupe = path == OutboxRows.SendPath && JsonNode.Parse(body)!["enable_duplicate_check"]?.GetValue<int>() == 1;
-                            var interval = TimeSpan.FromSeconds(JsonNode.Parse(body)!["duplicate_check_interval"]?.GetValue<int>() ?? 1800);
-                            if (dedupe && _lastDelivered.TryGetValue(body, out var last) && now - last < interval)
-                            {
-                                suppressed = true;
-                            }
-                            else
-                            {
-                                delivered = true;
-                                _lastDelivered[body] = now;
-                            }
-
-                            break;
-                    }
+                        outcome = Outcome.Ok;
+                    // 42001: the simulator ends the token now and answers this call (and later ones with it) itself.
+                    if (outcome == Outcome.TokenExpired && (TokenOf(req) is not { } token || !_host.WeCom!.Simulator.ExpireToken(token)))
+                        outcome = Outcome.Ok;
                 }
 
-                _log.Add(new FakeCall(path, marker, token, now, outcome, injected, delivered, suppressed, body));
+                _drawn.AddOrUpdate(req, new Drawn(outcome, outcome != Outcome.Ok));
+                switch (outcome)
+                {
+                    case Outcome.Http500: return new FakeWeCom.HttpFault(500, "<html>500 Internal Server Error</html>");
+                    case Outcome.Http502: return new FakeWeCom.HttpFault(502, "<html>502 Bad Gateway</html>");
+                    case Outcome.TimedOut: return new FakeWeCom.AnswerLate(SlowAnswer);
+                    case Outcome.Blocked:
+                        _blockedUntil[path] = now + BlockPeriod;
+                        return new { errcode = 45009, errmsg = "api freq out of limit" };
+                    default: return null;
+                }
             }
+        }
 
-            if (outcome == Outcome.TimedOut) await Task.Delay(SlowAnswer);
-            return outcome switch
-            {
-                Outcome.Http500 => Raw(500, "<html>500 Internal Server Error</html>"),
-                Outcome.Http502 => Raw(502, "<html>502 Bad Gateway</html>"),
-                _ => Raw(200, JsonSerializer.Serialize(answer)),
-            };
+        /// <summary>Logs the call with what the simulator did: delivered, dropped as a duplicate (0 deliveries), or refused.</summary>
+        private void Record(FakeWeCom.WeComCall call)
+        {
+            var req = call.Request;
+            if (req.Path is not ("/cgi-bin/gettoken" or OutboxRows.SendPath or ChatPath)) return;
+            var drawn = _drawn.TryGetValue(req, out var d) ? d : new Drawn(Outcome.Ok, false);
+            var exchange = call.Simulator?.Exchange;
+            var outcome = drawn.Outcome;
+            if (exchange is not null && outcome is Outcome.Ok or Outcome.TokenExpired)
+                outcome = exchange.ErrCode switch { 0 => Outcome.Ok, 42001 => Outcome.TokenExpired, 45009 => Outcome.Blocked, _ => Outcome.Refused };
+            var delivered = exchange is { Refused: false } && exchange.Deliveries.Any(x => x.Dropped is null);
+            var suppressed = req.Path != "/cgi-bin/gettoken" && exchange is { Refused: false, Deliveries.Count: 0 };
+            lock (_gate)
+                _log.Add(new FakeCall(req.Path, MarkerOf(req), TokenOf(req), call.At, outcome, drawn.Injected, delivered, suppressed, req.Body ?? "",
+                    exchange?.ResponseBody));
         }
 
         /// <summary>A uniform [0, 1) draw per (key, n) that depends only on the seed: FNV-1a of the key, mixed with n.</summary>
@@ -339,12 +334,5 @@ public sealed class OutboxFaultTests : IAsyncLifetime
             foreach (var c in key) h = (h ^ c) * 16777619u;
             return new Random(unchecked((int)h ^ (n * 7919) ^ _seed)).NextDouble();
         }
-
-        private static ResponseMessage Raw(int status, string body) => new()
-        {
-            StatusCode = status,
-            Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new(status == 200 ? "application/json" : "text/html") },
-            BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = body },
-        };
     }
 }

@@ -112,6 +112,31 @@ public sealed partial class WeComSimulator
         }
     }
 
+    /// <summary>
+    /// A human servicer writes to the customer from the WeCom client (origin 5, §5.3): the session is theirs (state 3). The
+    /// message is in sync_msg's stream like the customer's. Returns its msgid.
+    /// </summary>
+    public string ServicerWrites(string openKfId, string externalUserId, string servicerUserId, string text)
+    {
+        lock (_gate)
+        {
+            var msgId = NewId("kfsrv_");
+            _kfMessages.Add(new JsonObject
+            {
+                ["msgid"] = msgId,
+                ["open_kfid"] = openKfId,
+                ["external_userid"] = externalUserId,
+                ["send_time"] = Now.ToUnixTimeSeconds(),
+                ["origin"] = 5,
+                ["servicer_userid"] = servicerUserId,
+                ["msgtype"] = "text",
+                ["text"] = new JsonObject { ["content"] = text },
+            });
+            Customer(openKfId, externalUserId).State = 3;
+            return msgId;
+        }
+    }
+
     /// <summary>The 微信客服 session state (§5.5) of a customer: 0 new … 4 ended.</summary>
     public int KfStateOf(string openKfId, string externalUserId)
     {
@@ -159,9 +184,12 @@ public sealed partial class WeComSimulator
             while (start < _kfMessages.Count && _kfMessages[start]["send_time"]!.GetValue<long>() < since) start++;
         }
 
+        // WeCom reads a window of its corp-wide message stream and returns the entries of the asked account: a page may hold
+        // fewer messages than the limit, even none, and still say has_more = 1 (doc 94670).
+        var window = Math.Min(limit, Math.Max(1, Settings.KfSyncPageSize));
         var page = new JsonArray();
         var i = start;
-        for (; i < _kfMessages.Count && page.Count < limit; i++)
+        for (; i < _kfMessages.Count && i - start < window; i++)
         {
             var m = _kfMessages[i];
             if (kf is not null && m["open_kfid"]?.GetValue<string>() != kf) continue;

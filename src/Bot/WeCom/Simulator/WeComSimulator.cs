@@ -75,6 +75,13 @@ public sealed class SimulatorSettings
     public bool TrustedIp { get; set; } = true;
 
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromSeconds(7200);
+
+    /// <summary>
+    /// How many entries of the corp's 微信客服 message stream kf/sync_msg reads per call at most (WeCom's own cap; the
+    /// caller's <c>limit</c>, default and maximum 1000, caps it further). WeCom may answer fewer messages than the limit,
+    /// even none, with has_more = 1 (doc 94670): entries of other accounts in the window are read but not returned.
+    /// </summary>
+    public int KfSyncPageSize { get; set; } = 1000;
 }
 
 /// <summary>
@@ -312,6 +319,20 @@ public sealed partial class WeComSimulator
         if (t.Expires <= Now) throw Refuse(42001, "access_token expired");
         if (kf && Settings.KfSecret is not null && !t.Kf) throw Refuse(95012, "not use in wecom: use the access_token of the 微信客服 secret");
         if (!kf && t.Kf) throw Refuse(48002, "api forbidden: the 微信客服 secret's token cannot call this API");
+    }
+
+    /// <summary>
+    /// Expires one access token now (WeCom may end a token before its expires_in): calls with it get 42001 from then on.
+    /// False when the token was unknown or already expired.
+    /// </summary>
+    public bool ExpireToken(string token)
+    {
+        lock (_gate)
+        {
+            if (!_tokens.TryGetValue(token, out var t) || t.Expires <= Now) return false;
+            _tokens[token] = (t.Kf, Now);
+            return true;
+        }
     }
 
     /// <summary>Expires every issued token at once (WeCom may revoke tokens early).</summary>
