@@ -181,4 +181,51 @@ public sealed class SimulatorRulesTests
         _sim.Settings.TrustedIp = false;
         Assert.Equal(60020, Code(Json(_sim.Handle("GET", "/cgi-bin/gettoken?corpid=wwcorp&corpsecret=app", null))));
     }
+
+    [Fact]
+    public void SyncMsg_ShouldPageByLimit_DefaultAndMaximum1000()
+    {
+        for (var i = 0; i < 1001; i++) _sim.CustomerWrites("wk1", "wm5", $"第{i}条");
+        JsonObject Sync(object body) => Post("/cgi-bin/kf/sync_msg", body, _kf);
+        int Count(JsonObject page) => page["msg_list"]!.AsArray().Count;
+
+        var first = Sync(new { open_kfid = "wk1" }); // no limit: 1000
+        Assert.Equal((1000, 1), (Count(first), first["has_more"]!.GetValue<int>()));
+        var last = Sync(new { open_kfid = "wk1", cursor = first["next_cursor"]!.GetValue<string>() });
+        Assert.Equal((1, 0), (Count(last), last["has_more"]!.GetValue<int>()));
+        Assert.Equal("第1000条", last["msg_list"]![0]!["text"]!["content"]!.GetValue<string>());
+        Assert.Equal(1000, Count(Sync(new { open_kfid = "wk1", limit = 5000 }))); // over the maximum: 1000
+        var three = Sync(new { open_kfid = "wk1", limit = 3 });
+        Assert.Equal((3, 1), (Count(three), three["has_more"]!.GetValue<int>()));
+        Assert.Equal(95006, Code(Sync(new { open_kfid = "wk1", cursor = "made-up" })));
+    }
+
+    [Fact]
+    public void SyncMsg_ShouldAnswerAShortOrEmptyPageWithHasMore_WhenOtherAccountsFillWeComsWindow()
+    {
+        _sim.Settings.KfSyncPageSize = 2;
+        _sim.CustomerWrites("wk1", "wm6", "一");
+        _sim.CustomerWrites("wk2", "wm7", "别的账号");
+        _sim.CustomerWrites("wk2", "wm7", "别的账号二");
+        _sim.CustomerWrites("wk2", "wm7", "别的账号三");
+        _sim.CustomerWrites("wk1", "wm6", "二");
+        var pages = new List<JsonObject>();
+        string? cursor = null;
+        do pages.Add(Post("/cgi-bin/kf/sync_msg", new { open_kfid = "wk1", cursor, limit = 1000 }, _kf));
+        while ((cursor = pages[^1]["next_cursor"]!.GetValue<string>()) is not null && pages[^1]["has_more"]!.GetValue<int>() == 1);
+
+        Assert.Equal([1, 0, 1], pages.Select(p => p["msg_list"]!.AsArray().Count));
+        Assert.Equal([1, 1, 0], pages.Select(p => p["has_more"]!.GetValue<int>()));
+        Assert.Equal("二", pages[2]["msg_list"]![0]!["text"]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ExpireToken_ShouldMakeWeComAnswer42001ForThatTokenOnly()
+    {
+        var other = Token("app");
+        Assert.True(_sim.ExpireToken(_app));
+        Assert.False(_sim.ExpireToken(_app)); // already expired
+        Assert.Equal(42001, Code(Post("/cgi-bin/message/send", Text("a", "x"))));
+        Assert.Equal(0, Code(Post("/cgi-bin/message/send", Text("a", "x"), other)));
+    }
 }
