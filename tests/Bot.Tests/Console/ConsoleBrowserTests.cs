@@ -146,7 +146,7 @@ public sealed class ConsoleBrowserTests
         long id;
         using (var db = h.F.NewDb())
         {
-            var row = RapidResponse.Scheduler.Outbound.Text(new RapidResponse.Scheduler.Target(RapidResponse.Domain.Messaging.OutboundChannel.Webhook, "hook-town-a"),
+            var row = RapidResponse.Domain.Messaging.Outbound.Text(new RapidResponse.Domain.Messaging.Target(RapidResponse.Domain.Messaging.OutboundChannel.Webhook, "hook-town-a"),
                 "城关镇：李树村案件入户核查已逾期，请处理", null, "test:dead-browser", h.F.Time.GetUtcNow());
             row.Status = RapidResponse.Domain.Messaging.OutboxStatus.Dead;
             row.Attempts = 5;
