@@ -26,6 +26,7 @@ public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, Vi
     {
         if (!Jurisdiction.CanFileAlerts(s)) { messenger.Reply(m, "alert.not_allowed"); return; }
         var d = new AlertDraft();
+        await Evidence.EvidenceIntake.ForgetFormAsync(db, m, ct);
         await forms.SaveAsync(m, FormName, d, ct);
         Ask(m, d);
     }
@@ -133,6 +134,7 @@ public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, Vi
             x.ApplicantPhone = h.Phone;
             x.ReporterChannel = m.Channel;
         }, activeScreening: true, ct: ct);
+        await Evidence.EvidenceIntake.AdoptAsync(db, m, c, c.CreatedAt, ct);
         await forms.ClearAsync(m, ct);
         var clock = workflow.ClockFor(c);
         if (c.CurrentStage is { } stage) await cards.SendAsync(c, stage, clock.Profile, ct);
