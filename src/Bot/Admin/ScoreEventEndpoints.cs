@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Domain.Audit;
 using RapidResponse.Domain.Persistence;
@@ -77,7 +78,7 @@ public static class ScoreEventEndpoints
         return TypedResults.Ok(View(e));
     }
 
-    private static async Task<Results<Ok<ScoreEventView>, NotFound<string>, ValidationProblem>> Void(long id, VoidRequest req, BotDb db, Conversations.Cards.ScoreCardFlow cards, CancellationToken ct)
+    private static async Task<Results<Ok<ScoreEventView>, NotFound<string>, ValidationProblem>> Void(long id, VoidRequest req, BotDb db, [FromServices] Conversations.Cards.ScoreCardFlow cards, CancellationToken ct)
     {
         var e = await db.ScoreEvents.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (e is null) return TypedResults.NotFound($"没有编号为{id}的评分项");
