@@ -23,6 +23,9 @@ public sealed class PrivacyOptions
 /// <summary>Reports every bad Privacy setting at once.</summary>
 public sealed class PrivacyOptionsValidator : IValidateOptions<PrivacyOptions>
 {
+    /// <summary>The longest wait a .NET timer takes (about 49.7 days), rounded down.</summary>
+    public static readonly TimeSpan MaxSweepInterval = TimeSpan.FromDays(49);
+
     public ValidateOptionsResult Validate(string? name, PrivacyOptions o)
     {
         var problems = new List<string>();
@@ -30,6 +33,8 @@ public sealed class PrivacyOptionsValidator : IValidateOptions<PrivacyOptions>
             problems.Add("Privacy:InboxRetention must be at least 1.00:00:00 (one day), e.g. 30.00:00:00; messages still being worked must not vanish.");
         if (o.RetentionSweepInterval <= TimeSpan.Zero)
             problems.Add("Privacy:RetentionSweepInterval must be positive, e.g. 01:00:00.");
+        else if (o.RetentionSweepInterval > MaxSweepInterval) // a longer timer throws, and the failing job stopped the host
+            problems.Add($"Privacy:RetentionSweepInterval must be at most {MaxSweepInterval} (a timer's limit), e.g. 1.00:00:00.");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -8,7 +8,7 @@ using RapidResponse.Scheduler;
 namespace RapidResponse.Bot.Tests.Admin;
 
 /// <summary>GET /health/ready shows the Quartz scheduler: its last deadline sweep on the app's clock, or "disabled".</summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class HealthSchedulerStatusTests
 {
     [Fact]
@@ -20,7 +20,7 @@ public sealed class HealthSchedulerStatusTests
         f.Settings["Scheduler:InstanceName"] = "health-ready-test";
         var client = f.CreateClient();
         var heartbeat = f.Services.GetRequiredService<JobHeartbeat>();
-        await heartbeat.WaitForAsync(DeadlineSweepJob.Key, start, SchedulerHost.Wait);
+        await heartbeat.WaitForAsync(DeadlineSweepJob.Key, start, SchedulerRuns.Wait);
 
         var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready");
         var s = ready.GetProperty("scheduler");
@@ -29,7 +29,7 @@ public sealed class HealthSchedulerStatusTests
         Assert.StartsWith("fired 0", s.GetProperty("lastSweep").GetString());
 
         f.Time.SetUtcNow(start.AddMinutes(5));
-        await heartbeat.WaitForAsync(DeadlineSweepJob.Key, start.AddMinutes(5), SchedulerHost.Wait);
+        await heartbeat.WaitForAsync(DeadlineSweepJob.Key, start.AddMinutes(5), SchedulerRuns.Wait);
         ready = await client.GetFromJsonAsync<JsonElement>("/health/ready");
         Assert.Equal(start.AddMinutes(5), ready.GetProperty("scheduler").GetProperty("lastSweepAt").GetDateTimeOffset());
     }

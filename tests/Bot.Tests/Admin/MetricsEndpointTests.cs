@@ -5,7 +5,7 @@ using RapidResponse.Bot.Tests.Infrastructure;
 namespace RapidResponse.Bot.Tests.Admin;
 
 /// <summary>/metrics in Prometheus text format when Metrics:Enabled=true, read after a real callback.</summary>
-[Collection(Scheduler.SchedulerHost.Collection)]
+[Collection(Scheduler.SchedulerRuns.Collection)]
 public sealed class MetricsEndpointTests
 {
     [Fact]
@@ -56,7 +56,7 @@ public sealed class MetricsEndpointTests
         f.Settings["Scheduler:InstanceName"] = "metrics-sweep-test";
         var http = f.CreateClient();
         await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<RapidResponse.Scheduler.JobHeartbeat>(f.Services)
-            .WaitForAsync(RapidResponse.Scheduler.DeadlineSweepJob.Key, start, Scheduler.SchedulerHost.Wait);
+            .WaitForAsync(RapidResponse.Scheduler.DeadlineSweepJob.Key, start, Scheduler.SchedulerRuns.Wait);
         var text = await http.GetStringAsync("/metrics");
         Assert.True(Value(text, "rrb_sweep_duration_seconds_count", "outcome=\"ok\"") >= 1, text);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using RapidResponse.Bot.Tests.Sandbox;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.CountyConsole;
 
@@ -9,7 +10,7 @@ public sealed class ConsoleSandboxTests
     [Fact]
     public async Task SandboxConsole_ShouldSignInAsAPersona_ThroughTheStandInWeComPage()
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday);
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true }) { BaseAddress = host.BaseAddress };
         var login = await http.GetStringAsync("/console/login");
         Assert.Contains("co_matian", login);
@@ -20,7 +21,7 @@ public sealed class ConsoleSandboxTests
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         Assert.Equal("/console", r.RequestMessage!.RequestUri!.AbsolutePath);
         Assert.Contains("赵川 · 乡镇干部", html);
-        var sim = host.App.Services.GetService(typeof(RapidResponse.Bot.WeCom.Simulator.WeComSimulator)) as RapidResponse.Bot.WeCom.Simulator.WeComSimulator;
+        var sim = host.Services.GetService(typeof(RapidResponse.Bot.WeCom.Simulator.WeComSimulator)) as RapidResponse.Bot.WeCom.Simulator.WeComSimulator;
         Assert.Single(sim!.CallsTo("/cgi-bin/auth/getuserinfo"), e => !e.Refused);
 
         // A persona that is not on the roster is turned away by the console, not by the stand-in.

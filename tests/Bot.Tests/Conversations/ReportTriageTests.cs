@@ -188,7 +188,7 @@ public sealed class ReportTriageTests
 }
 
 /// <summary>无效/重复线索 against the real Quartz deadline sweep: the set-aside case is never nagged or escalated, its neighbour is.</summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class InvalidClueLadderTests
 {
     [Fact]
@@ -202,7 +202,7 @@ public sealed class InvalidClueLadderTests
         using (var db = f.NewDb()) TestRoster.Seed(db);
         var chat = new ChatDriver(f);
         var heartbeat = f.Services.GetRequiredService<JobHeartbeat>();
-        await heartbeat.WaitForAsync(DeadlineSweepJob.Key, start, SchedulerHost.Wait);
+        await heartbeat.WaitForAsync(DeadlineSweepJob.Key, start, SchedulerRuns.Wait);
 
         foreach (var (who, id) in new[] { ("wm_a", TestRoster.IdUnknown), ("wm_b", ChatFlows.ValidId("53010119800101011")) })
         {
@@ -233,11 +233,11 @@ public sealed class InvalidClueLadderTests
         try { await heartbeat.WaitForAsync(DeadlineSweepJob.Key, at, TimeSpan.FromSeconds(3)); }
         catch (TimeoutException)
         {
-            // As SchedulerHost.RunAtAsync: Quartz may have armed its wait just before the clock jumped; fire the sweep by hand.
+            // As SchedulerRuns.RunAtAsync: Quartz may have armed its wait just before the clock jumped; fire the sweep by hand.
             var scheduler = await f.Services.GetRequiredService<Quartz.ISchedulerFactory>().LookupScheduler("invalid-clue-ladder-test")
                             ?? await f.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
             await scheduler.TriggerJob(new Quartz.JobKey(DeadlineSweepJob.Key));
-            await heartbeat.WaitForAsync(DeadlineSweepJob.Key, at, SchedulerHost.Wait);
+            await heartbeat.WaitForAsync(DeadlineSweepJob.Key, at, SchedulerRuns.Wait);
         }
     }
 }

@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RapidResponse.Bot.Import;
 using RapidResponse.Domain.Persistence;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Import;
 
 public sealed class ImportCommandTests
 {
-    private static async Task<(int Code, string Output, string Error)> Run(ImportHost host, params string[] args)
+    private static async Task<(int Code, string Output, string Error)> Run(BotFactory host, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -15,7 +16,7 @@ public sealed class ImportCommandTests
         return (code, output.ToString(), error.ToString());
     }
 
-    private static string Write(ImportHost host, string name, string text)
+    private static string Write(BotFactory host, string name, string text)
     {
         var path = Path.Combine(host.Directory, name);
         File.WriteAllText(path, text);
@@ -29,7 +30,7 @@ public sealed class ImportCommandTests
     [InlineData("import people a.csv")]
     public async Task RunAsync_ShouldExit2WithUsage_WhenArgumentsAreWrong(string commandLine)
     {
-        await using var host = await ImportHost.StartAsync();
+        await using var host = new BotFactory();
         var (code, output, error) = await Run(host, commandLine.Split(' '));
 
         Assert.Equal(2, code);
@@ -41,7 +42,7 @@ public sealed class ImportCommandTests
     [Fact]
     public async Task RunAsync_ShouldExit2_WhenFileDoesNotExist()
     {
-        await using var host = await ImportHost.StartAsync();
+        await using var host = new BotFactory();
         var (code, _, error) = await Run(host, "import", "regions", Path.Combine(host.Directory, "missing.csv"));
 
         Assert.Equal(2, code);
@@ -51,8 +52,8 @@ public sealed class ImportCommandTests
     [Fact]
     public async Task RunAsync_ShouldExit0AndPrintSummary_WhenEveryRowIsImported()
     {
-        await using var host = await ImportHost.StartAsync();
-        var (code, output, error) = await Run(host, "import", "regions", Path.Combine(ImportHost.SamplesDirectory, "regions.csv"));
+        await using var host = new BotFactory();
+        var (code, output, error) = await Run(host, "import", "regions", Path.Combine(RepoPaths.Samples, "regions.csv"));
 
         Assert.Equal(0, code);
         Assert.Equal("区域（regions）：新增 14，更新 0，未变 0，拒绝 0" + Environment.NewLine, output);
@@ -64,7 +65,7 @@ public sealed class ImportCommandTests
     [Fact]
     public async Task RunAsync_ShouldExit1AndPrintLineErrors_WhenSomeRowsAreRejected()
     {
-        await using var host = await ImportHost.StartAsync();
+        await using var host = new BotFactory();
         var path = Write(host, "regions.csv", "code,name,parent_code,level,备注\n990101,示范县,,county,\n990101001,东岭镇,990109,乡镇,\n990101002,南川乡,990101,乡镇,\n");
 
         var (code, output, _) = await Run(host, "import", "regions", path);
@@ -82,7 +83,7 @@ public sealed class ImportCommandTests
     [Fact]
     public async Task RunAsync_ShouldExit1AndNameTheHeaderProblem_WhenColumnsAreMissing()
     {
-        await using var host = await ImportHost.StartAsync();
+        await using var host = new BotFactory();
         var path = Write(host, "groups.csv", "region_code,purpose,chat\n990101,bulletin,x\n");
 
         var (code, output, error) = await Run(host, "import", "groups", path);
@@ -96,8 +97,8 @@ public sealed class ImportCommandTests
     [Fact]
     public async Task RunAsync_ShouldLoadDemoCounty_WhenKindIsSamples()
     {
-        await using var host = await ImportHost.StartAsync();
-        var (code, output, _) = await Run(host, "import", "samples", ImportHost.SamplesDirectory);
+        await using var host = new BotFactory();
+        var (code, output, _) = await Run(host, "import", "samples", RepoPaths.Samples);
 
         Assert.Equal(0, code);
         Assert.Contains("农户（households）：新增 200，更新 0，未变 0，拒绝 0", output);

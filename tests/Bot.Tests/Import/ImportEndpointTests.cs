@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Import;
 
@@ -17,15 +18,15 @@ public sealed class ImportEndpointTests
     [Fact]
     public async Task PostImport_ShouldAnswer401_WhenTokenMissing()
     {
-        await using var host = await ImportHost.StartAsync();
-        var res = await host.Client().PostAsync("/api/import/regions", Csv(Regions));
+        await using var host = new BotFactory();
+        var res = await host.CreateClient().PostAsync("/api/import/regions", Csv(Regions));
         Assert.Equal(HttpStatusCode.Unauthorized, res.StatusCode);
     }
 
     [Fact]
     public async Task PostImport_ShouldAnswerSummaryWithRowErrors_WhenRawCsvBodyIsPosted()
     {
-        await using var host = await ImportHost.StartAsync();
+        await using var host = new BotFactory();
         var res = await host.AdminClient().PostAsync("/api/import/regions", Csv(Regions));
 
         Assert.Equal(HttpStatusCode.OK, res.StatusCode);
@@ -44,15 +45,15 @@ public sealed class ImportEndpointTests
     [Fact]
     public async Task PostImport_ShouldImportSampleWorkbook_WhenUploadedAsMultipartFile()
     {
-        await using var host = await ImportHost.StartAsync();
+        await using var host = new BotFactory();
         var admin = host.AdminClient();
         foreach (var kind in new[] { "regions", "departments", "staff" })
         {
-            var csv = await File.ReadAllBytesAsync(Path.Combine(ImportHost.SamplesDirectory, kind + ".csv"));
+            var csv = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Samples, kind + ".csv"));
             Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/import/{kind}", new ByteArrayContent(csv))).StatusCode);
         }
         using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(ImportHost.SamplesDirectory, "households.xlsx")));
+        var file = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Samples, "households.xlsx")));
         file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         form.Add(file, "file", "households.xlsx");
 
@@ -66,7 +67,7 @@ public sealed class ImportEndpointTests
     [Fact]
     public async Task PostImport_ShouldAnswer400WithKinds_WhenKindIsUnknown()
     {
-        await using var host = await ImportHost.StartAsync();
+        await using var host = new BotFactory();
         var res = await host.AdminClient().PostAsync("/api/import/people", Csv(Regions));
 
         Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
@@ -87,7 +88,7 @@ public sealed class ImportEndpointTests
     [InlineData("text/csv", new byte[0], "文件是空的")]
     public async Task PostImport_ShouldAnswer400WithMessage_WhenFileIsEmptyOrGarbage(string contentType, byte[] content, string message)
     {
-        await using var host = await ImportHost.StartAsync();
+        await using var host = new BotFactory();
         var body = new ByteArrayContent(content);
         body.Headers.ContentType = new MediaTypeHeaderValue(contentType);
 
@@ -101,7 +102,7 @@ public sealed class ImportEndpointTests
     [Fact]
     public async Task PostImport_ShouldClearTheUndeliverableMark_WhenTheStaffRowIsImportedAgain()
     {
-        await using var host = await ImportHost.StartAsync();
+        await using var host = new BotFactory();
         var admin = host.AdminClient();
         await admin.PostAsync("/api/import/regions", Csv(Regions));
         const string staff = "wecom_userid,name,phone,role,region_code,department_code\ncadre_t,陈石,13800001111,村两委,990101001001,\ncadre_u,王木,,村两委,990101001001,\n";

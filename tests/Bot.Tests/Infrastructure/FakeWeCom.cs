@@ -14,8 +14,9 @@ namespace RapidResponse.Bot.Tests.Infrastructure;
 /// <summary>
 /// The tests' WeCom over real HTTP: WireMock on 127.0.0.1 whose catch-all answer is the project's rule-keeper
 /// (<see cref="WeComSimulator"/>, the same one the sandbox uses), so a test never runs against a WeCom that accepts what
-/// WeCom refuses. Tests may add higher-priority WireMock mappings only to inject faults WeCom produces (5xx, timeouts,
-/// 45009, 60020 …); everything else is the simulator's answer.
+/// WeCom refuses. Tests inject the faults WeCom produces (errcodes such as -1, 45009, 60020) with <see cref="Fail"/> or
+/// <see cref="Fault"/>, and transport faults (5xx, timeouts, broken connections) with higher-priority WireMock mappings;
+/// everything else is the simulator's answer.
 /// </summary>
 public sealed class FakeWeCom : IDisposable
 {
@@ -30,8 +31,21 @@ public sealed class FakeWeCom : IDisposable
         });
         Server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
         Server.Given(Request.Create().WithPath(new WildcardMatcher("/cgi-bin/*"))).AtPriority(SimulatorPriority)
-            .RespondWith(Response.Create().WithCallback(req =>
+            .RespondWith(Response.Create().WithCallback(async req =>
             {
+                if (Latency > TimeSpan.Zero) await Task.Delay(Latency);
+                if (_slow.TryGetValue(req.Path, out var slow)) await Task.Delay(slow);
+                if (FaultFor(req.Path, req.Body ?? "") is { } fault)
+                {
+                    if (fault.Delay > TimeSpan.Zero) await Task.Delay(fault.Delay);
+                    return new ResponseMessage
+                    {
+                        StatusCode = 200,
+                        Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                        BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = JsonSerializer.Serialize(fault.Answer) },
+                    };
+                }
+
                 return ToResponse(Simulator.HandleRaw(req.Method, new Uri(req.Url).PathAndQuery, req.BodyAsBytes, ContentType(req)));
             }));
         // WeCom's sign-in pages (web OAuth and the desktop QR login): the member in SignedInUser has signed in on the device,
@@ -75,6 +89,46 @@ public sealed class FakeWeCom : IDisposable
     /// <summary>The request's Content-Type (a multipart upload's boundary is in it).</summary>
     public static string? ContentType(WireMock.IRequestMessage req) =>
         req.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+
+    private readonly List<(string Path, Func<string, object?> Answer, TimeSpan Delay)> _faults = [];
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan> _slow = new();
+
+    /// <summary>How long WeCom takes to answer each call (e.g. so that a stop finds sends in flight).</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>How long WeCom takes to answer calls to one path (e.g. gettoken, so that concurrent callers really overlap).</summary>
+    public void Slow(string path, TimeSpan delay) => _slow[path] = delay;
+
+    /// <summary>
+    /// A fault WeCom produces (busy -1, 45009, 60020, 40003 …): calls to <paramref name="path"/> for which
+    /// <paramref name="answer"/> returns an object get that JSON instead of the simulator's answer (the simulator never sees
+    /// them, as WeCom refused them); null lets the simulator answer. The newest fault is asked first.
+    /// </summary>
+    public void Fault(string path, Func<string, object?> answer, TimeSpan delay = default)
+    {
+        lock (_faults) _faults.Insert(0, (path, answer, delay));
+    }
+
+    /// <summary>
+    /// Answers the next <paramref name="times"/> calls to <paramref name="path"/> (only those whose body contains
+    /// <paramref name="bodyContains"/>, when given) with <paramref name="answer"/>; after that the simulator answers again.
+    /// </summary>
+    public void Fail(string path, object answer, int times = int.MaxValue, string? bodyContains = null, int delayMs = 0)
+    {
+        var left = times;
+        Fault(path, body => (bodyContains is null || body.Contains(bodyContains, StringComparison.Ordinal)) && Interlocked.Decrement(ref left) >= 0 ? answer : null,
+            TimeSpan.FromMilliseconds(delayMs));
+    }
+
+    private (object Answer, TimeSpan Delay)? FaultFor(string path, string body)
+    {
+        List<(string Path, Func<string, object?> Answer, TimeSpan Delay)> faults;
+        lock (_faults) faults = [.. _faults];
+        foreach (var f in faults)
+            if (f.Path == path && f.Answer(body) is { } answer) return (answer, f.Delay);
+        return null;
+    }
 
     /// <summary>Who is signed in to WeCom on the "device" that opens the sign-in pages (null: the pages refuse).</summary>
     public string? SignedInUser { get; set; }

@@ -45,7 +45,7 @@ public sealed class KfCustomer(BotFactory f, HttpClient http, string externalUse
         var xml = $"<xml><ToUserName><![CDATA[{Vectors.CorpId}]]></ToUserName><CreateTime>{f.Time.GetUtcNow().ToUnixTimeSeconds()}</CreateTime>"
                   + $"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[kf_msg_or_event]]></Event><Token><![CDATA[{token}]]></Token>"
                   + $"<OpenKfId><![CDATA[{openKfId}]]></OpenKfId></xml>";
-        var (query, body) = CallbackTestHost.SignedPost(CallbackTestHost.KfCrypto(), xml, f.Time.GetUtcNow().ToUnixTimeSeconds().ToString(), "n" + Random.Shared.Next());
+        var (query, body) = Callbacks.SignedPost(Callbacks.KfCrypto(), xml, f.Time.GetUtcNow().ToUnixTimeSeconds().ToString(), "n" + Random.Shared.Next());
         var r = await http.PostAsync("/wecom/kf" + query, new StringContent(body, System.Text.Encoding.UTF8, "text/xml"));
         Assert.True(r.IsSuccessStatusCode, $"kf callback answered {(int)r.StatusCode}");
         var deadline = DateTime.UtcNow.AddSeconds(20);

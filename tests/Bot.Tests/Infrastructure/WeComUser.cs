@@ -93,7 +93,7 @@ public sealed class WeComUser(BotFactory f, HttpClient http, string userId)
 
     public Task<HttpResponseMessage> PostAsync(string plaintext)
     {
-        var (query, body) = CallbackTestHost.SignedPost(Crypto, plaintext, f.Time.GetUtcNow().ToUnixTimeSeconds().ToString(), "n" + Random.Shared.Next());
+        var (query, body) = Callbacks.SignedPost(Crypto, plaintext, f.Time.GetUtcNow().ToUnixTimeSeconds().ToString(), "n" + Random.Shared.Next());
         return http.PostAsync("/wecom/callback" + query, new StringContent(body, System.Text.Encoding.UTF8, "text/xml"));
     }
 

@@ -7,28 +7,30 @@ using RapidResponse.Bot.Tests.Outbox;
 using RapidResponse.Bot.Tests.WeCom;
 using RapidResponse.Bot.Kf;
 using RapidResponse.Domain.Messaging;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Kf;
 
 /// <summary>微信客服 pulling over WireMock (§5.3): pages, cursor, de-duplication, session state.</summary>
 public sealed class KfPullerTests : IAsyncLifetime
 {
-    private const string Kf = OutboxTestHost.OpenKfId;
-    private OutboxTestHost _host = null!;
+    private const string Kf = OutboxRows.OpenKfId;
+    private BotFactory _host = null!;
     private readonly Dictionary<string, object> _pages = [];
 
     public async Task InitializeAsync()
     {
-        _host = await OutboxTestHost.StartAsync(start: false);
-        // sync_msg answers by cursor; an unknown cursor is an empty last page.
-        _host.GivenCallback(OutboxTestHost.SyncPath, body =>
+        _host = await OutboxRows.StartAsync(start: false);
+        // Paging shapes the simulated WeCom does not produce on its own (an empty page with has_more=1, a msgid pulled again,
+        // cursors named by the test): while a test scripts pages, sync_msg answers by cursor (an unknown cursor is an empty
+        // last page). Session states (service_state/get, trans) and sends are the simulator's.
+        _host.WeCom!.Fault(OutboxRows.SyncPath, body =>
         {
+            if (_pages.Count == 0) return null;
             var cursor = JsonNode.Parse(body)!["cursor"]?.GetValue<string>() ?? "";
             return _pages.TryGetValue(cursor, out var page) ? page : new { errcode = 0, errmsg = "ok", next_cursor = cursor, has_more = 0, msg_list = Array.Empty<object>() };
         });
-        _host.Given("/cgi-bin/kf/service_state/get", new { errcode = 0, errmsg = "ok", service_state = 0 });
-        _host.Given("/cgi-bin/kf/service_state/trans", new { errcode = 0, errmsg = "ok" });
-        await _host.StartAppAsync();
+        _host.StartServer();
     }
 
     public Task DisposeAsync() => _host.DisposeAsync().AsTask();
@@ -46,7 +48,7 @@ public sealed class KfPullerTests : IAsyncLifetime
 
     private KfPuller Puller => _host.Services.GetRequiredService<KfPuller>();
 
-    private List<string?> Cursors() => [.. _host.Bodies(OutboxTestHost.SyncPath).Select(b => b["cursor"]?.GetValue<string>())];
+    private List<string?> Cursors() => [.. _host.Bodies(OutboxRows.SyncPath).Select(b => b["cursor"]?.GetValue<string>())];
 
     private async Task<List<InboxMessage>> InboxAsync()
     {
@@ -65,7 +67,7 @@ public sealed class KfPullerTests : IAsyncLifetime
 
         Assert.Equal(3, stored);
         Assert.Equal([null, "c1", "c2"], Cursors());
-        Assert.All(_host.Bodies(OutboxTestHost.SyncPath), b =>
+        Assert.All(_host.Bodies(OutboxRows.SyncPath), b =>
         {
             Assert.Equal("ENCApHxnGDNAVNY4", b["token"]!.GetValue<string>());
             Assert.Equal(Kf, b["open_kfid"]!.GetValue<string>());
@@ -113,7 +115,8 @@ public sealed class KfPullerTests : IAsyncLifetime
         _pages["c1"] = Page("c2", 0);
         await Puller.PullAsync(Kf, "t1", CancellationToken.None);
 
-        await _host.RestartAsync();
+        _host = _host.Restart();
+        _host.StartServer();
         _pages["c2"] = Page("c3", 0, Text("m2", "wmA", "重启后"));
         Puller.Enqueue(Kf, "t2");
 
@@ -131,35 +134,38 @@ public sealed class KfPullerTests : IAsyncLifetime
         _pages[""] = Page("c1", 0, Text("m1", "wmA", "经回调拉取"));
         var plaintext = $"<xml><ToUserName><![CDATA[{Vectors.CorpId}]]></ToUserName><CreateTime>1791766800</CreateTime><MsgType><![CDATA[event]]></MsgType>"
                         + $"<Event><![CDATA[kf_msg_or_event]]></Event><Token><![CDATA[CBTOKEN1]]></Token><OpenKfId><![CDATA[{Kf}]]></OpenKfId></xml>";
-        var (query, body) = CallbackTestHost.SignedPost(CallbackTestHost.KfCrypto(), plaintext);
+        var (query, body) = Callbacks.SignedPost(Callbacks.KfCrypto(), plaintext);
 
         var response = await _host.Http.PostAsync("/wecom/kf" + query, new StringContent(body, System.Text.Encoding.UTF8, "text/xml"));
 
         Assert.True(response.IsSuccessStatusCode);
         await _host.WaitUntilAsync(async db => await db.Inbox.AnyAsync(x => x.DedupeKey == "kfmsg|m1"), "pulled message stored");
-        Assert.Equal("CBTOKEN1", _host.Bodies(OutboxTestHost.SyncPath).Single()["token"]!.GetValue<string>());
+        Assert.Equal("CBTOKEN1", _host.Bodies(OutboxRows.SyncPath).Single()["token"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Dispatch_ShouldHoldTheSixthReplyUntilTheUserWritesAgain_WhenFiveRepliesWereSent()
     {
-        _host.Given("/cgi-bin/kf/send_msg", new { errcode = 0, errmsg = "ok" });
-        _pages[""] = Page("c1", 0, Text("m1", "wmA", "你好", _host.Time.GetUtcNow().ToUnixTimeSeconds()));
-        await Puller.PullAsync(Kf, "t1", CancellationToken.None);
-        var rows = Enumerable.Range(1, 6).Select(i => { var r = OutboxTestHost.Text("wmA", $"回复{i}", OutboundChannel.Kf); r.OpenKfId = Kf; return r; }).ToArray();
+        // The customer writes to the simulated WeCom (which then allows five replies) and the bot pulls it from there.
+        var (_, t1) = _host.WeCom!.Simulator.CustomerWrites(Kf, "wmA", "你好");
+        await Puller.PullAsync(Kf, t1, CancellationToken.None);
+        var rows = Enumerable.Range(1, 6).Select(i => { var r = OutboxRows.Text("wmA", $"回复{i}", OutboundChannel.Kf); r.OpenKfId = Kf; return r; }).ToArray();
         await _host.SeedAsync(rows);
 
         await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Sent) == 5, "five replies sent");
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
         var held = await _host.RowAsync(rows[5].Id);
         Assert.Equal(OutboxStatus.Pending, held.Status);
         Assert.Equal(5, _host.Requests("/cgi-bin/kf/send_msg").Count);
+        Assert.Equal(5, _host.WeCom.Simulator.DeliveredTo("wmA").Count); // WeCom's limit: five replies per customer message
+        Assert.DoesNotContain(_host.WeCom.Simulator.DeliveredTo("wmA"), d => d.Json.Contains("回复6"));
 
         _host.Time.Advance(TimeSpan.FromMinutes(3));
-        _pages["c1"] = Page("c2", 0, Text("m2", "wmA", "还有问题", _host.Time.GetUtcNow().ToUnixTimeSeconds()));
-        await Puller.PullAsync(Kf, "t2", CancellationToken.None);
+        var (_, t2) = _host.WeCom.Simulator.CustomerWrites(Kf, "wmA", "还有问题");
+        await Puller.PullAsync(Kf, t2, CancellationToken.None);
 
         await _host.WaitForStatusAsync(rows[5].Id, OutboxStatus.Sent);
-        Assert.Equal(6, _host.Requests("/cgi-bin/kf/send_msg").Count);
+        // The held sixth reply reached the customer after they wrote again (the bot may also answer what they wrote).
+        Assert.Contains(_host.WeCom.Simulator.DeliveredTo("wmA"), d => d.Json.Contains("回复6"));
     }
 }

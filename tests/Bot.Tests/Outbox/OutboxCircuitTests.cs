@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RapidResponse.Bot.Outbox;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Roster;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Outbox;
 
@@ -18,35 +19,34 @@ public sealed class OutboxCircuitTests : IAsyncLifetime
 {
     private const string ChatPath = "/cgi-bin/appchat/send";
     private const string HookPath = "/cgi-bin/webhook/send";
-    private static readonly object Ok = new { errcode = 0, errmsg = "ok", msgid = "m" };
     private static readonly object UntrustedIp = new { errcode = 60020, errmsg = "not allow to access from your ip, hint: [1700000000_1_abc], from ip: 1.2.3.4, more info at https://open.work.weixin.qq.com/devtool/query?e=60020" };
 
-    private OutboxTestHost _host = null!;
+    private BotFactory _host = null!;
 
-    public async Task InitializeAsync() => _host = await OutboxTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await OutboxRows.StartAsync();
 
     public Task DisposeAsync() => _host.DisposeAsync().AsTask();
 
-    private int AppCalls => _host.Requests(OutboxTestHost.SendPath).Count + _host.Requests(ChatPath).Count;
+    private int AppCalls => _host.Requests(OutboxRows.SendPath).Count + _host.Requests(ChatPath).Count;
 
     [Fact]
     public async Task Dispatch_ShouldKeepRowsAlertOnceAndResumeAfterTheProbe_WhenWeComAnswers60020ForTenMinutes()
     {
         await SeedOfficeAsync();
         var refusing = true;
-        _host.GivenCallback(OutboxTestHost.SendPath, _ => refusing ? UntrustedIp : Ok);
-        _host.GivenCallback(ChatPath, _ => refusing ? UntrustedIp : Ok);
-        _host.Given(HookPath, Ok);
+        _host.WeCom!.Simulator.AddChat("chat1", "群聊", "zhangsan", "lisi");
+        _host.WeCom.Fault(OutboxRows.SendPath, _ => refusing ? UntrustedIp : null);
+        _host.WeCom.Fault(ChatPath, _ => refusing ? UntrustedIp : null);
         var t0 = _host.Time.GetUtcNow();
         var rows = await _host.SeedAsync(
-            OutboxTestHost.Text("zhangsan", "甲"), OutboxTestHost.Text("lisi", "乙"), OutboxTestHost.Text("wangwu", "丙"),
-            OutboxTestHost.Text("chat1", "群消息", OutboundChannel.AppChat), OutboxTestHost.Text("hook-1", "机器人消息", OutboundChannel.Webhook));
+            OutboxRows.Text("zhangsan", "甲"), OutboxRows.Text("lisi", "乙"), OutboxRows.Text("wangwu", "丙"),
+            OutboxRows.Text("chat1", "群消息", OutboundChannel.AppChat), OutboxRows.Text("hook-1", "机器人消息", OutboundChannel.Webhook));
 
         // The robot has its own credential: it is not stopped.
         await _host.WaitForStatusAsync(rows[4].Id, OutboxStatus.Sent);
         var circuits = _host.Services.GetRequiredService<IOutboxCircuits>();
         await _host.WaitUntilAsync(async db => (await circuits.OpenCircuitsAsync()).Count == 1 && !await db.Outbox.AnyAsync(x => x.Status == OutboxStatus.Sending), "circuit open, batch done");
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
         var open = Assert.Single(await circuits.OpenCircuitsAsync());
         Assert.Equal(OutboxCircuits.App, open.Key);
         Assert.Equal("60020", open.Code);
@@ -62,7 +62,7 @@ public sealed class OutboxCircuitTests : IAsyncLifetime
             _host.Time.Advance(TimeSpan.FromMinutes(1));
             var expected = refusedAtOnce + minute / 5;
             await _host.WaitUntilAsync(_ => Task.FromResult(AppCalls >= expected), $"probe by minute {minute}");
-            await OutboxTestHost.SettleAsync();
+            await OutboxRows.SettleAsync();
             Assert.True(AppCalls == expected, $"minute {minute}: {AppCalls} calls, expected {expected}");
             await using var db = _host.NewDb();
             Assert.Equal(0, await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Dead));
@@ -90,14 +90,14 @@ public sealed class OutboxCircuitTests : IAsyncLifetime
         // The IP is whitelisted: the next probe goes through and everything waiting leaves, the alert included.
         refusing = false;
         _host.Time.Advance(TimeSpan.FromMinutes(4));
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
         Assert.Equal(refusedAtOnce + 2, AppCalls); // no probe before its time
         _host.Time.Advance(TimeSpan.FromMinutes(1));
         await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync(x => x.Status != OutboxStatus.Sent) == 0, "all sent after the probe");
         Assert.Empty(await circuits.OpenCircuitsAsync());
         await using (var db = _host.NewDb())
             Assert.Single(await db.Outbox.AsNoTracking().Where(x => x.DedupeKey!.StartsWith(OutboxAlerts.DedupePrefix)).ToListAsync());
-        var delivered = _host.Bodies(OutboxTestHost.SendPath).Concat(_host.Bodies(ChatPath)).Select(b => b["text"]?["content"]?.GetValue<string>()).ToList();
+        var delivered = _host.Bodies(OutboxRows.SendPath).Concat(_host.Bodies(ChatPath)).Select(b => b["text"]?["content"]?.GetValue<string>()).ToList();
         foreach (var content in new[] { "甲", "乙", "丙", "群消息" }) Assert.Contains(content, delivered);
     }
 
@@ -105,18 +105,17 @@ public sealed class OutboxCircuitTests : IAsyncLifetime
     public async Task Dispatch_ShouldStopOnlyThatRobot_WhenAWebhookAnswers93000()
     {
         await SeedOfficeAsync();
-        _host.Given(OutboxTestHost.SendPath, Ok);
-        _host.Given(HookPath, Ok);
-        _host.Given(HookPath, new { errcode = 93000, errmsg = "invalid webhook url" }, "\"content\":\"坏", priority: 1);
+        // hook-good is a robot of the simulated corp, hook-bad is not: WeCom itself answers 93000 for it.
+        _host.WeCom!.Simulator.AddRobot("hook-good");
         var rows = await _host.SeedAsync(
-            OutboxTestHost.Text("hook-bad", "坏一", OutboundChannel.Webhook), OutboxTestHost.Text("hook-bad", "坏二", OutboundChannel.Webhook),
-            OutboxTestHost.Text("hook-good", "好", OutboundChannel.Webhook), OutboxTestHost.Text("zhangsan", "应用消息"));
+            OutboxRows.Text("hook-bad", "坏一", OutboundChannel.Webhook), OutboxRows.Text("hook-bad", "坏二", OutboundChannel.Webhook),
+            OutboxRows.Text("hook-good", "好", OutboundChannel.Webhook), OutboxRows.Text("zhangsan", "应用消息"));
 
         await _host.WaitForStatusAsync(rows[2].Id, OutboxStatus.Sent);
         await _host.WaitForStatusAsync(rows[3].Id, OutboxStatus.Sent);
         // The alert to the county office goes through the app, which is fine.
         await _host.WaitUntilAsync(async db => await db.Outbox.AnyAsync(x => x.Recipient == "office1" && x.Status == OutboxStatus.Sent), "alert sent");
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
 
         var open = Assert.Single(await _host.Services.GetRequiredService<IOutboxCircuits>().OpenCircuitsAsync());
         Assert.Equal(OutboxCircuits.WebhookKey("hook-bad"), open.Key);
@@ -131,21 +130,21 @@ public sealed class OutboxCircuitTests : IAsyncLifetime
     public async Task Dispatch_ShouldTakeOneProbe_WhenTwoDispatchersShareTheDatabase()
     {
         await SeedOfficeAsync();
-        _host.Given(OutboxTestHost.SendPath, UntrustedIp);
-        await _host.SeedAsync([.. Enumerable.Range(1, 6).Select(i => OutboxTestHost.Text($"user{i}", $"消息{i}"))]);
+        _host.WeCom!.Fail(OutboxRows.SendPath, UntrustedIp);
+        await _host.SeedAsync([.. Enumerable.Range(1, 6).Select(i => OutboxRows.Text($"user{i}", $"消息{i}"))]);
         var circuits = _host.Services.GetRequiredService<IOutboxCircuits>();
         await _host.WaitUntilAsync(async db => (await circuits.OpenCircuitsAsync()).Count == 1 && !await db.Outbox.AnyAsync(x => x.Status == OutboxStatus.Sending), "circuit open, batch done");
-        await OutboxTestHost.SettleAsync();
-        var before = _host.Requests(OutboxTestHost.SendPath).Count;
+        await OutboxRows.SettleAsync();
+        var before = _host.Requests(OutboxRows.SendPath).Count;
 
         // A second dispatcher on the same database (another instance) polls alongside the hosted one at probe time.
         var second = ActivatorUtilities.CreateInstance<OutboxDispatcher>(_host.Services);
         _host.Time.Advance(TimeSpan.FromMinutes(5));
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => second.DispatchOnceAsync(CancellationToken.None)));
-        await _host.WaitUntilAsync(_ => Task.FromResult(_host.Requests(OutboxTestHost.SendPath).Count > before), "probe sent");
-        await OutboxTestHost.SettleAsync();
+        await _host.WaitUntilAsync(_ => Task.FromResult(_host.Requests(OutboxRows.SendPath).Count > before), "probe sent");
+        await OutboxRows.SettleAsync();
 
-        Assert.Equal(before + 1, _host.Requests(OutboxTestHost.SendPath).Count);
+        Assert.Equal(before + 1, _host.Requests(OutboxRows.SendPath).Count);
         await using var db = _host.NewDb();
         Assert.Equal(0, await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Dead));
         Assert.Single(await db.Outbox.AsNoTracking().Where(x => x.DedupeKey!.StartsWith(OutboxAlerts.DedupePrefix)).ToListAsync());
@@ -154,15 +153,14 @@ public sealed class OutboxCircuitTests : IAsyncLifetime
     [Fact]
     public async Task Requeue_ShouldBringDeadRowsBackWithAttemptsReset_WhenAskedByIdsOrByErrorCode()
     {
-        _host.Given(OutboxTestHost.SendPath, Ok);
+        foreach (var m in new[] { "a", "b", "c", "d", "e" }) _host.WeCom!.Simulator.SetMember(m);
         var rows = await _host.SeedAsync(
             Dead("a", "errcode 40003：invalid UserID; drop the recipient；invalid userid", 1),
             Dead("b", "已尝试4次仍失败：errcode -1：system busy (系统繁忙)；system busy", 4),
             Dead("c", "errcode 60020：caller IP not in 企业可信IP；from ip: 1.2.3.4", 1),
             Dead("d", "errcode 600200：made-up longer code", 1),
             Dead("e", "errcode 40003：invalid UserID", 1));
-        var admin = new HttpClient { BaseAddress = _host.Http.BaseAddress };
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", Infrastructure.BotFactory.AdminToken);
+        var admin = _host.AdminClient();
 
         // By ids: only dead rows come back (the sent row is left alone).
         await using (var db = _host.NewDb())
@@ -198,7 +196,7 @@ public sealed class OutboxCircuitTests : IAsyncLifetime
 
     private static OutboxMessage Dead(string to, string error, int attempts)
     {
-        var row = OutboxTestHost.Text(to, "重发" + to);
+        var row = OutboxRows.Text(to, "重发" + to);
         row.Status = OutboxStatus.Dead;
         row.LastError = error;
         row.Attempts = attempts;

@@ -3,31 +3,30 @@ using Microsoft.Extensions.DependencyInjection;
 using RapidResponse.Bot.Outbox;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Roster;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Outbox;
 
 /// <summary>Rate limits by queueing, retries by the WeCom policy, alerts to the county office.</summary>
 public sealed class OutboxDispatchTests : IAsyncLifetime
 {
-    private static readonly object Ok = new { errcode = 0, errmsg = "ok", msgid = "m" };
-    private OutboxTestHost _host = null!;
+    private BotFactory _host = null!;
 
-    public async Task InitializeAsync() => _host = await OutboxTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await OutboxRows.StartAsync();
 
     public Task DisposeAsync() => _host.DisposeAsync().AsTask();
 
     private int Sends(string contains) =>
-        _host.Requests(OutboxTestHost.SendPath).Count(e => e.RequestMessage.Body!.Contains(contains, StringComparison.Ordinal));
+        _host.Requests(OutboxRows.SendPath).Count(e => e.RequestMessage.Body!.Contains(contains, StringComparison.Ordinal));
 
     [Fact]
     public async Task Dispatch_ShouldNeverPutMoreThan30InAMinute_When40MessagesGoToOneUser()
     {
-        _host.Given(OutboxTestHost.SendPath, Ok);
         var t0 = _host.Time.GetUtcNow();
-        var rows = await _host.SeedAsync([.. Enumerable.Range(1, 40).Select(i => OutboxTestHost.Text("zhangsan", $"第{i:00}条"))]);
+        var rows = await _host.SeedAsync([.. Enumerable.Range(1, 40).Select(i => OutboxRows.Text("zhangsan", $"第{i:00}条"))]);
 
         await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Sent) == 30, "first 30 sent");
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
         await using (var db = _host.NewDb())
         {
             var waiting = await db.Outbox.AsNoTracking().Where(x => x.Status == OutboxStatus.Pending).ToListAsync();
@@ -37,14 +36,14 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
         }
 
         _host.Time.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(1));
-        await OutboxTestHost.SettleAsync();
-        Assert.Equal(30, _host.Requests(OutboxTestHost.SendPath).Count);
+        await OutboxRows.SettleAsync();
+        Assert.Equal(30, _host.Requests(OutboxRows.SendPath).Count);
 
         _host.Time.Advance(TimeSpan.FromTicks(1));
         await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Sent) == 40, "all 40 sent");
 
         // Sent in creation order, and no 60-second window (by the fake clock) holds more than 30 sends.
-        var sentOrder = _host.Bodies(OutboxTestHost.SendPath).Select(b => b["text"]!["content"]!.GetValue<string>()).ToList();
+        var sentOrder = _host.Bodies(OutboxRows.SendPath).Select(b => b["text"]!["content"]!.GetValue<string>()).ToList();
         Assert.Equal(rows.Select(r => OutboundPayload.Deserialize<TextBody>(r.Payload).Content), sentOrder);
         await using (var db = _host.NewDb())
         {
@@ -56,9 +55,9 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     [Fact]
     public async Task Dispatch_ShouldSendOnceAfterBackoff_WhenWeComIsBusyOnce()
     {
-        _host.GivenSequence(OutboxTestHost.SendPath, new { errcode = -1, errmsg = "system busy" }, Ok);
+        _host.WeCom!.Fail(OutboxRows.SendPath, new { errcode = -1, errmsg = "system busy" }, times: 1);
         var t0 = _host.Time.GetUtcNow();
-        var row = (await _host.SeedAsync(OutboxTestHost.Text("zhangsan", "忙时消息")))[0];
+        var row = (await _host.SeedAsync(OutboxRows.Text("zhangsan", "忙时消息")))[0];
 
         await _host.WaitUntilAsync(async db => (await db.Outbox.AsNoTracking().FirstAsync(x => x.Id == row.Id)).Attempts == 1
                                                 && (await db.Outbox.AsNoTracking().FirstAsync(x => x.Id == row.Id)).Status == OutboxStatus.Pending, "first attempt failed");
@@ -68,7 +67,7 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
         Assert.InRange(failed.NotBefore - t0, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(5));
 
         _host.Time.Advance(failed.NotBefore - t0 - TimeSpan.FromTicks(1));
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
         Assert.Equal(1, Sends("忙时消息"));
 
         _host.Time.Advance(TimeSpan.FromTicks(1));
@@ -80,8 +79,8 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     [Fact]
     public async Task Dispatch_ShouldGiveUpAfterThreeRetries_WhenWeComStaysBusy()
     {
-        _host.Given(OutboxTestHost.SendPath, new { errcode = -1, errmsg = "system busy" });
-        var row = (await _host.SeedAsync(OutboxTestHost.Text("zhangsan", "一直忙")))[0];
+        _host.WeCom!.Fail(OutboxRows.SendPath, new { errcode = -1, errmsg = "system busy" });
+        var row = (await _host.SeedAsync(OutboxRows.Text("zhangsan", "一直忙")))[0];
 
         for (var i = 0; i < 4; i++)
         {
@@ -97,15 +96,15 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     [Fact]
     public async Task Dispatch_ShouldWaitTheBlockPeriodForTheWholeRobot_WhenWebhookAnswers45009()
     {
-        _host.GivenSequence("/cgi-bin/webhook/send", new { errcode = 45009, errmsg = "api freq out of limit" }, Ok);
+        _host.WeCom!.Fail("/cgi-bin/webhook/send", new { errcode = 45009, errmsg = "api freq out of limit" }, times: 1);
         var t0 = _host.Time.GetUtcNow();
-        var rows = await _host.SeedAsync(OutboxTestHost.Text("hook-1", "第一条", OutboundChannel.Webhook), OutboxTestHost.Text("hook-1", "第二条", OutboundChannel.Webhook));
+        var rows = await _host.SeedAsync(OutboxRows.Text("hook-1", "第一条", OutboundChannel.Webhook), OutboxRows.Text("hook-1", "第二条", OutboundChannel.Webhook));
 
         await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Pending && x.NotBefore == t0.AddMinutes(1)) == 2, "both wait 60 s");
         Assert.Single(_host.Requests("/cgi-bin/webhook/send")); // the second row never hit the blocked robot
 
         _host.Time.Advance(TimeSpan.FromSeconds(60) - TimeSpan.FromTicks(1));
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
         Assert.Single(_host.Requests("/cgi-bin/webhook/send"));
 
         _host.Time.Advance(TimeSpan.FromTicks(1));
@@ -119,23 +118,9 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     {
         // Both requests are in flight when the first 45009 comes back: one incident, not "hit again" (which means 60 min).
         var n = 0;
-        _host.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath(OutboxTestHost.SendPath)).RespondWith(
-            WireMock.ResponseBuilders.Response.Create().WithCallback(async _ =>
-            {
-                var refused = Interlocked.Increment(ref n) <= 2;
-                if (refused) await Task.Delay(300);
-                return new WireMock.ResponseMessage
-                {
-                    StatusCode = 200,
-                    BodyData = new WireMock.Util.BodyData
-                    {
-                        DetectedBodyType = WireMock.Types.BodyType.String,
-                        BodyAsString = refused ? """{"errcode":45009,"errmsg":"api freq out of limit"}""" : """{"errcode":0,"errmsg":"ok"}""",
-                    },
-                };
-            }));
+        _host.WeCom!.Fault(OutboxRows.SendPath, _ => Interlocked.Increment(ref n) <= 2 ? new { errcode = 45009, errmsg = "api freq out of limit" } : null, TimeSpan.FromMilliseconds(300));
         var t0 = _host.Time.GetUtcNow();
-        await _host.SeedAsync(OutboxTestHost.Text("zhangsan", "甲"), OutboxTestHost.Text("lisi", "乙"));
+        await _host.SeedAsync(OutboxRows.Text("zhangsan", "甲"), OutboxRows.Text("lisi", "乙"));
 
         await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Pending && x.Attempts == 1) == 2, "both refused");
         await using (var db = _host.NewDb())
@@ -143,7 +128,7 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
 
         _host.Time.Advance(TimeSpan.FromMinutes(1));
         await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync(x => x.Status == OutboxStatus.Sent) == 2, "both sent after a minute");
-        Assert.Equal(4, _host.Requests(OutboxTestHost.SendPath).Count);
+        Assert.Equal(4, _host.Requests(OutboxRows.SendPath).Count);
     }
 
     [Theory]
@@ -153,12 +138,11 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     public async Task Dispatch_ShouldStopTheChannelKeepTheRowsAndAlertCountyOfficeOnce_WhenCodeNeedsAnOperator(int code)
     {
         await SeedStaffAsync();
-        _host.Given(OutboxTestHost.SendPath, Ok);
-        _host.Given(OutboxTestHost.SendPath, new { errcode = code, errmsg = "from ip: 1.2.3.4, more info at https://open.work.weixin.qq.com/devtool/query?e=" + code }, "\"touser\":\"zhangsan\"", priority: 1);
+        _host.WeCom!.Fail(OutboxRows.SendPath, new { errcode = code, errmsg = "from ip: 1.2.3.4, more info at https://open.work.weixin.qq.com/devtool/query?e=" + code }, bodyContains: "\"touser\":\"zhangsan\"");
 
-        var rows = await _host.SeedAsync(OutboxTestHost.Text("zhangsan", "甲"), OutboxTestHost.Text("zhangsan", "乙"));
+        var rows = await _host.SeedAsync(OutboxRows.Text("zhangsan", "甲"), OutboxRows.Text("zhangsan", "乙"));
         await _host.WaitUntilAsync(async db => await db.Outbox.AnyAsync(x => x.DedupeKey != null && x.DedupeKey.StartsWith(OutboxAlerts.DedupePrefix)), "alert written");
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
 
         // Not the rows' fault: both wait, no attempt counted, the error kept without WeCom's help link.
         var first = await _host.RowAsync(rows[0].Id);
@@ -183,24 +167,24 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     public async Task Dispatch_ShouldNotLoop_WhenTheAlertWouldFailWithTheSameCode()
     {
         await SeedStaffAsync();
-        _host.Given(OutboxTestHost.SendPath, new { errcode = 60020, errmsg = "not allow to access from your ip" });
+        _host.WeCom!.Fail(OutboxRows.SendPath, new { errcode = 60020, errmsg = "not allow to access from your ip" });
 
-        var rows = await _host.SeedAsync(OutboxTestHost.Text("zhangsan", "甲"));
+        var rows = await _host.SeedAsync(OutboxRows.Text("zhangsan", "甲"));
         await _host.WaitUntilAsync(async db => await db.Outbox.CountAsync() == 2, "alert written");
-        await OutboxTestHost.SettleAsync();
-        Assert.Single(_host.Requests(OutboxTestHost.SendPath));
+        await OutboxRows.SettleAsync();
+        Assert.Single(_host.Requests(OutboxRows.SendPath));
 
         // Each probe sends one row and, failing, writes no second alert.
         for (var probe = 1; probe <= 3; probe++)
         {
             _host.Time.Advance(TimeSpan.FromMinutes(5));
-            await _host.WaitUntilAsync(_ => Task.FromResult(_host.Requests(OutboxTestHost.SendPath).Count == 1 + probe), $"probe {probe}");
+            await _host.WaitUntilAsync(_ => Task.FromResult(_host.Requests(OutboxRows.SendPath).Count == 1 + probe), $"probe {probe}");
         }
 
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
         await using var db = _host.NewDb();
         Assert.Equal(2, await db.Outbox.CountAsync());
-        Assert.Equal(4, _host.Requests(OutboxTestHost.SendPath).Count);
+        Assert.Equal(4, _host.Requests(OutboxRows.SendPath).Count);
         Assert.Equal(0, await db.Outbox.CountAsync(x => x.Status != OutboxStatus.Pending));
         Assert.Equal(OutboxStatus.Pending, (await _host.RowAsync(rows[0].Id)).Status);
     }
@@ -209,13 +193,12 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     public async Task Dispatch_ShouldMarkDeadWithoutStoppingOrAlert_WhenAllRecipientsAreInvalid()
     {
         await SeedStaffAsync();
-        _host.Given(OutboxTestHost.SendPath, Ok);
-        _host.Given(OutboxTestHost.SendPath, new { errcode = 81013, errmsg = "user & party & tag all invalid" }, "\"touser\":\"gone\"", priority: 1);
-        var rows = await _host.SeedAsync(OutboxTestHost.Text("gone", "给离职的人"), OutboxTestHost.Text("lisi", "给在职的人"));
+        // "gone" is not in the simulated corp's address book: WeCom itself answers 81013.
+        var rows = await _host.SeedAsync(OutboxRows.Text("gone", "给离职的人"), OutboxRows.Text("lisi", "给在职的人"));
 
         await _host.WaitForStatusAsync(rows[0].Id, OutboxStatus.Dead);
         await _host.WaitForStatusAsync(rows[1].Id, OutboxStatus.Sent);
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
         Assert.Contains("errcode 81013", (await _host.RowAsync(rows[0].Id)).LastError);
         await using var db = _host.NewDb();
         Assert.Equal(2, await db.Outbox.CountAsync());
@@ -226,14 +209,14 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     public async Task Dispatch_ShouldMarkDeadWithoutRetryOrAlert_WhenRequestIsWrong()
     {
         await SeedStaffAsync();
-        _host.Given(OutboxTestHost.SendPath, new { errcode = 40003, errmsg = "invalid userid" });
-        var row = (await _host.SeedAsync(OutboxTestHost.Text("nobody", "错的人")))[0];
+        _host.WeCom!.Fail(OutboxRows.SendPath, new { errcode = 40003, errmsg = "invalid userid" });
+        var row = (await _host.SeedAsync(OutboxRows.Text("nobody", "错的人")))[0];
 
         await _host.WaitForStatusAsync(row.Id, OutboxStatus.Dead);
         _host.Time.Advance(TimeSpan.FromHours(1));
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
 
-        Assert.Single(_host.Requests(OutboxTestHost.SendPath));
+        Assert.Single(_host.Requests(OutboxRows.SendPath));
         var dead = await _host.RowAsync(row.Id);
         Assert.Equal(1, dead.Attempts);
         Assert.Contains("errcode 40003", dead.LastError);
@@ -244,13 +227,13 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
     [Fact]
     public async Task Dispatch_ShouldMarkSentWithNote_WhenCardUpdateCodeIsUsed()
     {
-        _host.Given("/cgi-bin/message/update_template_card", new { errcode = 60140, errmsg = "invalid response_code" });
+        // "used-code" was never issued by the simulated WeCom: it answers 60140 as WeCom does for a used or unknown code.
         var update = new CardUpdateBody("task_1", "已受理", ["lisi"], "used-code");
         var row = (await _host.SeedAsync(new OutboxMessage { Channel = OutboundChannel.AppUser, Recipient = "lisi", Kind = OutboundKind.CardUpdate, Payload = OutboundPayload.Serialize(update) }))[0];
 
         await _host.WaitForStatusAsync(row.Id, OutboxStatus.Sent);
         _host.Time.Advance(TimeSpan.FromHours(1));
-        await OutboxTestHost.SettleAsync();
+        await OutboxRows.SettleAsync();
 
         Assert.Single(_host.Requests("/cgi-bin/message/update_template_card"));
         Assert.Contains("60140", (await _host.RowAsync(row.Id)).LastError);
@@ -277,8 +260,8 @@ public sealed class OutboxDispatchTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var row = OutboxTestHost.Text("wmOld", "迟到的回复", OutboundChannel.Kf);
-        row.OpenKfId = OutboxTestHost.OpenKfId;
+        var row = OutboxRows.Text("wmOld", "迟到的回复", OutboundChannel.Kf);
+        row.OpenKfId = OutboxRows.OpenKfId;
         await _host.SeedAsync(row);
 
         // Never dead because the window closed: held (pending, not before the farmer writes again), nothing sent.

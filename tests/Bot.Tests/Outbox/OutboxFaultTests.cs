@@ -9,6 +9,7 @@ using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Types;
 using WireMock.Util;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Outbox;
 
@@ -30,12 +31,12 @@ public sealed class OutboxFaultTests : IAsyncLifetime
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromMilliseconds(1000);
     private static readonly TimeSpan SlowAnswer = TimeSpan.FromMilliseconds(2500);
 
-    private OutboxTestHost _host = null!;
+    private BotFactory _host = null!;
     private FaultyWeCom _fake = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["WeCom:HttpTimeout"] = ClientTimeout.ToString() });
+        _host = await OutboxRows.StartAsync(new Dictionary<string, string?> { ["WeCom:HttpTimeout"] = ClientTimeout.ToString() });
         _fake = new FaultyWeCom(_host, Seed);
     }
 
@@ -46,8 +47,8 @@ public sealed class OutboxFaultTests : IAsyncLifetime
     {
         // 160 app messages to 16 members and 40 group-chat messages to 4 chats: 10 per recipient, far below 30/min.
         var rows = await _host.SeedAsync([
-            .. Enumerable.Range(0, 160).Select(i => OutboxTestHost.Text($"user{i % 16:00}", Marker(i))),
-            .. Enumerable.Range(160, 40).Select(i => OutboxTestHost.Text($"chat{i % 4:00}", Marker(i), OutboundChannel.AppChat)),
+            .. Enumerable.Range(0, 160).Select(i => OutboxRows.Text($"user{i % 16:00}", Marker(i))),
+            .. Enumerable.Range(160, 40).Select(i => OutboxRows.Text($"chat{i % 4:00}", Marker(i), OutboundChannel.AppChat)),
         ]);
 
         var started = DateTime.UtcNow;
@@ -80,7 +81,7 @@ public sealed class OutboxFaultTests : IAsyncLifetime
         {
             Assert.Single(requests.Select(r => r.Body).Distinct());
             var delivered = requests.Count(r => r.Delivered);
-            if (requests[0].Path == OutboxTestHost.SendPath)
+            if (requests[0].Path == OutboxRows.SendPath)
             {
                 Assert.True(delivered == 1, $"{marker}: delivered {delivered} times: {Trace(requests)}");
             }
@@ -113,7 +114,7 @@ public sealed class OutboxFaultTests : IAsyncLifetime
         // 45009: no request on that API during the 60 s block, and — when the block was a fresh one — the dispatcher
         // comes back when it ends instead of escalating to an hour (parallel requests answered 45009 in the same block
         // are one incident, not "hit again").
-        foreach (var path in new[] { OutboxTestHost.SendPath, ChatPath })
+        foreach (var path in new[] { OutboxRows.SendPath, ChatPath })
         {
             var onPath = log.Where(e => e.Path == path).ToList();
             var blocks = onPath.Where(e => e is { Outcome: Outcome.Blocked, Injected: true }).Select(e => e.At).ToList();
@@ -208,7 +209,7 @@ public sealed class OutboxFaultTests : IAsyncLifetime
     {
         public static readonly TimeSpan BlockPeriod = TimeSpan.FromSeconds(60);
 
-        private readonly OutboxTestHost _host;
+        private readonly BotFactory _host;
         private readonly int _seed;
         private readonly object _gate = new();
         private readonly List<FakeCall> _log = [];
@@ -218,13 +219,13 @@ public sealed class OutboxFaultTests : IAsyncLifetime
         private readonly Dictionary<string, DateTimeOffset> _lastDelivered = new(StringComparer.Ordinal);
         private readonly Dictionary<string, int> _requests = new(StringComparer.Ordinal);
 
-        public FaultyWeCom(OutboxTestHost host, int seed)
+        public FaultyWeCom(BotFactory host, int seed)
         {
             _host = host;
             _seed = seed;
-            host.Server.ResetMappings();
-            foreach (var path in new[] { "/cgi-bin/gettoken", OutboxTestHost.SendPath, ChatPath })
-                host.Server.Given(Request.Create().WithPath(path)).RespondWith(Response.Create().WithCallback(AnswerAsync));
+            host.WeComApi!.ResetMappings();
+            foreach (var path in new[] { "/cgi-bin/gettoken", OutboxRows.SendPath, ChatPath })
+                host.WeComApi!.Given(Request.Create().WithPath(path)).RespondWith(Response.Create().WithCallback(AnswerAsync));
         }
 
         public IReadOnlyList<FakeCall> Log
@@ -303,7 +304,7 @@ public sealed class OutboxFaultTests : IAsyncLifetime
                             break;
                         case Outcome.Ok or Outcome.TimedOut:
                             // Duplicate check (§4.2): an identical request JSON within the interval is not delivered again.
-                            var dedupe = path == OutboxTestHost.SendPath && JsonNode.Parse(body)!["enable_duplicate_check"]?.GetValue<int>() == 1;
+                            var dedupe = path == OutboxRows.SendPath && JsonNode.Parse(body)!["enable_duplicate_check"]?.GetValue<int>() == 1;
                             var interval = TimeSpan.FromSeconds(JsonNode.Parse(body)!["duplicate_check_interval"]?.GetValue<int>() ?? 1800);
                             if (dedupe && _lastDelivered.TryGetValue(body, out var last) && now - last < interval)
                             {

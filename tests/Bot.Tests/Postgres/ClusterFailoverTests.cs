@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RapidResponse.Bot.Tests.Scheduler;
 using RapidResponse.Bot.Tests.WeCom;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Postgres;
 
@@ -101,7 +102,7 @@ public sealed class ClusterFailoverTests
                 ["Scheduler__ClusterCheckinInterval"] = checkin.ToString(),
                 ["Scheduler__ClusterCheckinMisfireThreshold"] = threshold.ToString(),
                 ["Sandbox__Enabled"] = "false",
-                ["Templates__Directory"] = SchedulerHost.TemplatesDirectory(),
+                ["Templates__Directory"] = RepoPaths.Templates,
                 ["WeCom__CorpId"] = Vectors.CorpId,
                 ["WeCom__AgentId"] = "1000002",
                 ["WeCom__Secret"] = "app-secret",

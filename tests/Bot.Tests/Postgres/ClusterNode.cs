@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using RapidResponse.Bot.Tests.Infrastructure;
 using RapidResponse.Bot.Tests.WeCom;
 using RapidResponse.Bot.WeCom.Crypto;
 using RapidResponse.Domain.Persistence;
@@ -68,7 +69,7 @@ internal sealed class ClusterNode : WebApplicationFactory<Program>
     /// <summary>Posts an encrypted, signed app callback to this instance, as WeCom does (also when it re-delivers).</summary>
     public Task<HttpResponseMessage> PostCallbackAsync(string plaintext)
     {
-        var (query, body) = CallbackTestHost.SignedPost(Crypto, plaintext, _time.GetUtcNow().ToUnixTimeSeconds().ToString(), "n" + Random.Shared.Next());
+        var (query, body) = Callbacks.SignedPost(Crypto, plaintext, _time.GetUtcNow().ToUnixTimeSeconds().ToString(), "n" + Random.Shared.Next());
         return Http.PostAsync("/wecom/callback" + query, new StringContent(body, System.Text.Encoding.UTF8, "text/xml"));
     }
 

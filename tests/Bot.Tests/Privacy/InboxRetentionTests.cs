@@ -51,11 +51,11 @@ public sealed class InboxRetentionTests
     [Fact]
     public async Task Purge_ShouldDeleteOnlyMessagesPastTheRetention_WhenTheClockReachesIt()
     {
-        // The job itself sleeps past this test (a year), so each purge below is the test's own call.
-        await using var h = await RetentionHost.StartAsync(new() { ["Privacy:RetentionSweepInterval"] = "365.00:00:00" });
-        await h.AddAsync(("processed", InboxStatus.Processed, T0), ("failed", InboxStatus.Failed, T0), ("pending", InboxStatus.Pending, T0),
+        // The job itself sleeps past this test (45 days), so each purge below is the test's own call.
+        await using var h = Start(new() { ["Privacy:RetentionSweepInterval"] = "45.00:00:00" });
+        await AddAsync(h, ("processed", InboxStatus.Processed, T0), ("failed", InboxStatus.Failed, T0), ("pending", InboxStatus.Pending, T0),
             ("newer", InboxStatus.Processed, T0.AddDays(1)));
-        var retention = h.Retention;
+        var retention = h.Services.GetRequiredService<InboxRetention>();
 
         h.Time.SetUtcNow(T0.AddDays(30).AddTicks(-1));
         Assert.Equal(0, await retention.PurgeAsync());
@@ -64,29 +64,41 @@ public sealed class InboxRetentionTests
         h.Time.SetUtcNow(T0.AddDays(30).AddTicks(1));
         Assert.Equal(2, await retention.PurgeAsync());
         // A pending message is never deleted, however old: it has not been handled yet.
-        Assert.Equal(["newer", "pending"], await h.KeysAsync());
+        Assert.Equal(["newer", "pending"], await KeysAsync(h));
     }
 
     [Fact]
     public async Task RetentionJob_ShouldPurgeOnTheInjectedClock_WhenConfiguredRetentionPasses()
     {
-        await using var h = await RetentionHost.StartAsync(new() { ["Privacy:InboxRetention"] = "7.00:00:00", ["Privacy:RetentionSweepInterval"] = "01:00:00" });
-        await h.AddAsync(("old", InboxStatus.Processed, T0), ("young", InboxStatus.Processed, T0.AddDays(3)));
+        await using var h = Start(new() { ["Privacy:InboxRetention"] = "7.00:00:00", ["Privacy:RetentionSweepInterval"] = "01:00:00" });
+        await AddAsync(h, ("old", InboxStatus.Processed, T0), ("young", InboxStatus.Processed, T0.AddDays(3)));
         // The job sleeps an hour on the fake clock between runs: the clock moves on an hour at a time until it has run.
         h.Time.Advance(TimeSpan.FromDays(7));
-        await UntilAsync(async () => { h.Time.Advance(TimeSpan.FromHours(1)); return (await h.KeysAsync()).Count == 1; });
-        Assert.Equal(["young"], await h.KeysAsync());
+        await UntilAsync(async () => { h.Time.Advance(TimeSpan.FromHours(1)); return (await KeysAsync(h)).Count == 1; });
+        Assert.Equal(["young"], await KeysAsync(h));
         Assert.True(h.Time.GetUtcNow() < T0.AddDays(10), "the young message's retention has not passed yet");
         h.Time.SetUtcNow(T0.AddDays(10));
-        await UntilAsync(async () => { h.Time.Advance(TimeSpan.FromHours(1)); return (await h.KeysAsync()).Count == 0; });
-        Assert.Empty(await h.KeysAsync());
+        await UntilAsync(async () => { h.Time.Advance(TimeSpan.FromHours(1)); return (await KeysAsync(h)).Count == 0; });
+        Assert.Empty(await KeysAsync(h));
     }
 
     [Fact]
-    public async Task Host_ShouldRefuseToStart_WhenTheRetentionIsShorterThanADay()
+    public void Host_ShouldRefuseToStart_WhenTheRetentionIsShorterThanADay()
     {
-        var e = await Assert.ThrowsAnyAsync<Exception>(() => RetentionHost.StartAsync(new() { ["Privacy:InboxRetention"] = "01:00:00" }));
-        Assert.Contains("Privacy:InboxRetention must be at least 1.00:00:00", e.Message);
+        var e = Record.Exception(() => Start(new() { ["Privacy:InboxRetention"] = "01:00:00" }));
+        var messages = new List<string>();
+        for (var x = e; x is not null; x = x.InnerException) messages.Add(x.Message);
+        Assert.Contains("Privacy:InboxRetention must be at least 1.00:00:00", string.Join(" | ", messages));
+    }
+
+    [Fact]
+    public void Host_ShouldRefuseToStart_WhenTheSweepIntervalIsLongerThanATimerCanWait()
+    {
+        // A year's wait would throw inside the job and stop the whole bot; refused at start-up instead.
+        var e = Record.Exception(() => Start(new() { ["Privacy:RetentionSweepInterval"] = "365.00:00:00" }));
+        var messages = new List<string>();
+        for (var x = e; x is not null; x = x.InnerException) messages.Add(x.Message);
+        Assert.Contains("Privacy:RetentionSweepInterval must be at most 49.00:00:00", string.Join(" | ", messages));
     }
 
     [Fact]
@@ -104,56 +116,31 @@ public sealed class InboxRetentionTests
         while (!await done() && System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(10)) await Task.Delay(100);
     }
 
-    /// <summary>The bot's database and privacy services only (no inbox processor), on a fake clock and a real SQLite file.</summary>
-    private sealed class RetentionHost : IAsyncDisposable
+    /// <summary>The real app (no WeCom configured) on a fake clock and a real SQLite file.</summary>
+    private static BotFactory Start(Dictionary<string, string?>? settings = null)
     {
-        private readonly WebApplication _app;
-        private readonly string _dir;
+        var f = new BotFactory(T0);
+        foreach (var (k, v) in settings ?? []) f.Settings[k] = v;
+        f.StartServer();
+        return f;
+    }
 
-        private RetentionHost(WebApplication app, string dir, FakeTimeProvider time) { _app = app; _dir = dir; Time = time; }
+    private static async Task AddAsync(BotFactory f, params (string Key, InboxStatus Status, DateTimeOffset At)[] rows)
+    {
+        using var db = f.NewDb();
+        foreach (var (key, status, at) in rows)
+            db.Inbox.Add(new InboxMessage
+            {
+                DedupeKey = key, SenderId = "wm_" + key, Kind = "text", Payload = "{}", ReceivedAt = at, Status = status, Channel = InboundChannel.Kf,
+                // A pending message waits for its next attempt (after a failure), so the app's inbox processor leaves it be.
+                NextAttemptAt = status == InboxStatus.Pending ? at.AddYears(1) : null,
+            });
+        await db.SaveChangesAsync();
+    }
 
-        public FakeTimeProvider Time { get; }
-        public InboxRetention Retention => _app.Services.GetRequiredService<InboxRetention>();
-
-        public static async Task<RetentionHost> StartAsync(Dictionary<string, string?>? settings = null)
-        {
-            var dir = Path.Combine(Path.GetTempPath(), "rrb-tests", "retention-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(dir);
-            var b = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = dir });
-            b.WebHost.UseUrls("http://127.0.0.1:0"); // a free port: hosts of tests running in parallel never share one
-            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Bot"] = $"Data Source={Path.Combine(dir, "bot.db")}" });
-            if (settings is not null) b.Configuration.AddInMemoryCollection(settings);
-            var time = new FakeTimeProvider(T0);
-            b.Services.RemoveAll<TimeProvider>();
-            b.Services.AddSingleton<TimeProvider>(time);
-            b.AddBotDatabase();
-            b.AddPrivacy();
-            var app = b.Build();
-            await app.Services.MigrateDatabaseAsync();
-            await app.StartAsync();
-            return new RetentionHost(app, dir, time);
-        }
-
-        public async Task AddAsync(params (string Key, InboxStatus Status, DateTimeOffset At)[] rows)
-        {
-            using var scope = _app.Services.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<BotDb>();
-            foreach (var (key, status, at) in rows)
-                db.Inbox.Add(new InboxMessage { DedupeKey = key, SenderId = "wm_x", Kind = "text", Payload = "{}", ReceivedAt = at, Status = status, Channel = InboundChannel.Kf });
-            await db.SaveChangesAsync();
-        }
-
-        public async Task<List<string>> KeysAsync()
-        {
-            using var scope = _app.Services.CreateScope();
-            return await scope.ServiceProvider.GetRequiredService<BotDb>().Inbox.AsNoTracking().OrderBy(x => x.DedupeKey).Select(x => x.DedupeKey).ToListAsync();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-            try { Directory.Delete(_dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+    private static async Task<List<string>> KeysAsync(BotFactory f)
+    {
+        using var db = f.NewDb();
+        return await db.Inbox.AsNoTracking().OrderBy(x => x.DedupeKey).Select(x => x.DedupeKey).ToListAsync();
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RapidResponse.Bot.Tests.Sandbox;
 using RapidResponse.Bot.Tests.WeCom;
 using RapidResponse.Domain.Persistence;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Reliability;
 
@@ -22,15 +23,15 @@ public sealed partial class PrivacyScanTests
     [Fact]
     public async Task EverythingSentAndLogged_ShouldCarryNoFullIdOrPhone_WhenAFarmerStoryRunsToEscalationAndBulletin()
     {
-        var logs = new LogCapture();
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday, logs: logs);
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday, configure: f => f.CaptureLogs());
+        var logs = host.Logs!;
         await host.PostAsync("/sandbox/send", new { from = "wm_demo_farmer_1", text = $"申报\n姓名：王乙子\n身份证号：{FarmerId}\n村：桃园村\n困难类型：因病\n情况说明：丈夫住院，电话{FarmerPhone}，自付医疗费三万元\n联系电话：{FarmerPhone}" });
         await host.PostAsync("/sandbox/send", new { from = "wm_demo_farmer_1", text = "确认" });
         await host.PostAsync("/sandbox/send", new { from = "gm_lishu", text = "我的任务" });
         await host.PostAsync("/sandbox/clock", new { advance = "P7D" });
         await host.PostAsync("/sandbox/clock", new { now = "2026-11-02T09:30:00+08:00" });
 
-        await using var scope = host.App.Services.CreateAsyncScope();
+        await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BotDb>();
         // Wait for the escalation and the September–October 通报 (posted 11-02) to be delivered to the mailbox; the quarterly
         // bulletin posted at start-up also says 通报, so wait for the 通报 that lists overdue work.

@@ -1,5 +1,6 @@
 using Xunit.Abstractions;
 using RapidResponse.Bot.Sandbox;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Sandbox;
 
@@ -9,9 +10,9 @@ public sealed class DemoCommandTests(ITestOutputHelper log)
     [Fact]
     public async Task Demo_ShouldPrintReportThroughDecision_WhenRunOnFreshSandbox()
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday);
         var output = new StringWriter();
-        var code = await DemoCommand.RunAsync(host.App.Services, ["demo"], output);
+        var code = await DemoCommand.RunAsync(host.Services, ["demo"], output);
         var t = output.ToString();
         log.WriteLine(t);
         Assert.True(code == 0, t);
@@ -49,10 +50,7 @@ public sealed class DemoCommandTests(ITestOutputHelper log)
     [Fact]
     public async Task Demo_ShouldRefuse_WhenNotInSandboxMode()
     {
-        var builder = SandboxHost.Builder(Path.Combine(Path.GetTempPath(), "rrb-tests", Guid.NewGuid().ToString("N")), null,
-            new Dictionary<string, string?> { ["Sandbox:Enabled"] = "false" }, []);
-        SandboxHost.Compose(builder);
-        await using var app = builder.Build();
+        await using var app = new BotFactory(); // Sandbox:Enabled=false
         var output = new StringWriter();
         Assert.Equal(2, await DemoCommand.RunAsync(app.Services, ["demo"], output));
         Assert.Contains("只能在沙盒模式下运行", output.ToString());

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Domain.Messaging;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Sandbox;
 
@@ -21,7 +22,7 @@ public sealed class SandboxApiTests
     [Fact]
     public async Task VillageLink_ShouldOpenTheChatAsANewFarmerOfThatVillage_WhoIsNotAskedTheVillage()
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday);
         var villages = await host.GetAsync("/sandbox/villages");
         Assert.Contains(villages.EnumerateArray(), v => v.GetProperty("code").GetString() == "990101001003" && v.GetProperty("name").GetString() == "柳溪村");
 
@@ -51,7 +52,7 @@ public sealed class SandboxApiTests
     [Fact]
     public async Task FarmerReport_ShouldReachCadreCardAndMoveClock_WhenPlayedOverHttp()
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday);
 
         // The demo county is loaded; personas and groups come from it.
         var personas = await host.GetAsync("/sandbox/personas");
@@ -103,7 +104,7 @@ public sealed class SandboxApiTests
         Assert.Contains(chat.EnumerateArray(), l => l.GetProperty("dir").GetString() == "out");
 
         // Time travel: a week ahead, then to a given instant; never back.
-        var before = host.Clock.GetUtcNow();
+        var before = host.Clock().GetUtcNow();
         var week = await host.PostAsync("/sandbox/clock", new { advance = "P1W" });
         Assert.True(week.GetProperty("now").GetDateTimeOffset() >= before.AddDays(7));
         Assert.Contains("2026年10月19日", week.GetProperty("text").GetString());
@@ -135,7 +136,7 @@ public sealed class SandboxApiTests
     [InlineData("/sandbox/clock", "{\"now\":\"2000-01-01T09:00:00+08:00\"}", "时间只能向前拨")]
     public async Task BadInput_ShouldBe400WithChineseMessage_WhenRequestIsWrong(string path, string body, string expected)
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday);
         var r = await host.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
         var text = await r.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
@@ -148,7 +149,7 @@ public sealed class SandboxApiTests
     [InlineData("/sandbox/chat", "缺少 with")]
     public async Task BadQuery_ShouldBe400WithChineseMessage_WhenParameterIsMissingOrWrong(string path, string expected)
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday);
         var e = await host.GetAsync(path, 400);
         Assert.Contains(expected, e.GetProperty("error").GetString());
     }

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Sandbox;
 
@@ -25,7 +26,7 @@ public sealed class SandboxBrowserTests
     [Fact]
     public async Task SandboxPage_ShouldPlayReportAcceptAndTimeTravel_WhenClickedThroughInBrowser()
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday);
         using var pw = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(pw);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 375, Height = 812 }, Locale = "zh-CN" });
@@ -52,7 +53,7 @@ public sealed class SandboxBrowserTests
         // Time travel past the comparison deadline (2 working days: Wednesday 10-14 23:59) with +1周.
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "+1周" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("clock-now")).ToContainTextAsync("2026年10月19日");
-        Assert.True(host.Clock.GetUtcNow() > new DateTimeOffset(2026, 10, 14, 23, 59, 59, TimeSpan.FromHours(8)));
+        Assert.True(host.Clock().GetUtcNow() > new DateTimeOffset(2026, 10, 14, 23, 59, 59, TimeSpan.FromHours(8)));
 
         // The township group view lists 东岭镇's group.
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "群聊" }).ClickAsync();
@@ -68,7 +69,7 @@ public sealed class SandboxBrowserTests
     [Fact]
     public async Task SandboxPage_ShouldRenderCardsAndGroups_WhenOpenedOnDesktop()
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday);
         await host.PostAsync("/sandbox/send", new { from = "wm_demo_farmer_1", text = "申报\n姓名：王乙子\n身份证号：990101198904220012\n村：桃园村\n困难类型：因病\n情况说明：丈夫住院，自付医疗费三万元\n联系电话：13800000001" });
         await host.PostAsync("/sandbox/send", new { from = "wm_demo_farmer_1", text = "确认" });
         await host.PostAsync("/sandbox/send", new { from = "gm_lishu", text = "我的任务" });

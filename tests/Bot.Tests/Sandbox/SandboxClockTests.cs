@@ -1,5 +1,6 @@
-using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using RapidResponse.Bot.Sandbox;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Sandbox;
 
@@ -131,33 +132,36 @@ public sealed class SandboxModeTests
     [InlineData("Production", "false", "wwcorp", false)]
     public void IsOn_ShouldOpenByItselfOnlyInDevelopment_WhenNotAskedFor(string environment, string? enabled, string? corpId, bool expected)
     {
-        var b = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
-        b.Configuration["Sandbox:Enabled"] = enabled;
-        b.Configuration["WeCom:CorpId"] = corpId;
-        Assert.Equal(expected, SandboxMode.IsOn(b.Configuration, b.Environment));
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Sandbox:Enabled"] = enabled, ["WeCom:CorpId"] = corpId }).Build();
+        var env = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = environment };
+        Assert.Equal(expected, SandboxMode.IsOn(config, env));
     }
 
     [Fact]
-    public void AddSandbox_ShouldRefuseToStart_WhenEnabledNextToRealWeComCredentials()
+    public void Program_ShouldRefuseToStart_WhenSandboxIsEnabledNextToRealWeComCredentials()
     {
-        var b = WebApplication.CreateBuilder();
-        b.Configuration["Sandbox:Enabled"] = "true";
-        b.Configuration["WeCom:CorpId"] = "wwcorp";
-        var e = Assert.Throws<InvalidOperationException>(() => b.AddSandbox());
-        Assert.Contains("Sandbox:Enabled=true but WeCom:CorpId is configured", e.Message);
-        Assert.Contains("沙盒模式与真实企业微信配置不能同时开启", e.Message);
+        using var f = new BotFactory().WithSandbox().WithWeCom("http://127.0.0.1:9");
+        var e = Record.Exception(() => f.StartServer());
+        var messages = string.Join(" | ", Chain(e).Select(x => x.Message));
+        Assert.Contains("Sandbox:Enabled=true but WeCom:CorpId is configured", messages);
+        Assert.Contains("沙盒模式与真实企业微信配置不能同时开启", messages);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException) yield return e;
     }
 
     [Fact]
     public async Task Seeder_ShouldLoadDemoCountyOnce_WhenRosterIsEmpty()
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday);
         using (var db = host.NewDb())
         {
             Assert.Equal(42, db.Staff.Count());
             Assert.Equal(200, db.Households.Count());
         }
-        var seeder = (SandboxSeeder)host.App.Services.GetService(typeof(SandboxSeeder))!;
+        var seeder = (SandboxSeeder)host.Services.GetService(typeof(SandboxSeeder))!;
         Assert.False(await seeder.SeedAsync());
         using var again = host.NewDb();
         Assert.Equal(42, again.Staff.Count());

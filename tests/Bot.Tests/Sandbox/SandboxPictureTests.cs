@@ -11,11 +11,11 @@ public sealed class SandboxPictureTests
     [Fact]
     public async Task BulletinGroup_ShouldShowTheChartImage_AfterTheBulletinText()
     {
-        await using var host = await SandboxHost.StartAsync();
-        await using (var scope = host.App.Services.CreateAsyncScope())
+        await using var host = await SandboxApp.StartAsync();
+        await using (var scope = host.Services.CreateAsyncScope())
         {
             var publisher = scope.ServiceProvider.GetRequiredService<BulletinPublisher>();
-            Assert.True(await publisher.PostMonthlyAsync(publisher.PeriodOf(new MonthPeriod(2026, 8)), host.Clock.GetUtcNow()));
+            Assert.True(await publisher.PostMonthlyAsync(publisher.PeriodOf(new MonthPeriod(2026, 8)), host.Clock().GetUtcNow()));
         }
 
         System.Text.Json.JsonElement image = default;

@@ -56,14 +56,11 @@ public sealed class SandboxSafetyTests
     }
 
     [Fact]
-    public void AddSandbox_ShouldNameOnlyTheMissingKeys_WhenProductionLacksSome()
+    public void Program_ShouldNameOnlyTheMissingKeys_WhenProductionLacksSome()
     {
-        var b = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        b.Configuration["WeCom:AgentId"] = "1000002";
-        b.Configuration["WeCom:Secret"] = "s";
-        b.Configuration["WeCom:Token"] = "t";
-        var e = Assert.Throws<InvalidOperationException>(() => b.AddSandbox());
-        Assert.Contains("WeCom settings missing: WeCom:CorpId, WeCom:EncodingAESKey.", e.Message);
+        using var f = Program("Production", settings: new() { ["WeCom:AgentId"] = "1000002", ["WeCom:Secret"] = "s", ["WeCom:Token"] = "t" });
+        var e = Record.Exception(() => f.CreateClient());
+        Assert.Contains("WeCom settings missing: WeCom:CorpId, WeCom:EncodingAESKey.", Messages(e));
     }
 
     [Fact]
@@ -91,44 +88,61 @@ public sealed class SandboxSafetyTests
     [Fact]
     public async Task Sandbox_ShouldRefuseToStart_WhenTheDatabaseHoldsARealRoster()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "rrb-tests", "sandbox-real-" + Guid.NewGuid().ToString("N"));
-        var b = SandboxHost.Builder(dir, SandboxHost.Monday, null, []);
-        b.WebHost.UseUrls("http://127.0.0.1:0");
-        SandboxHost.Compose(b);
-        await using var app = b.Build();
-        await app.Services.MigrateDatabaseAsync();
-        using (var scope = app.Services.CreateScope())
+        string dir;
+        await using (var real = new BotFactory()) // a real county's bot, not in sandbox mode
         {
-            var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+            dir = real.Directory;
+            using var db = real.NewDb();
             TestRoster.Seed(db); // codes 5301…: a real prefecture's, not the demo county's 990101
             db.Outbox.Add(new Domain.Messaging.OutboxMessage
             {
                 Channel = Domain.Messaging.OutboundChannel.AppUser, Recipient = "gm_a1", Kind = Domain.Messaging.OutboundKind.Text,
-                Payload = """{"content":"真实县的待发消息"}""", DedupeKey = "real-pending", CreatedAt = SandboxHost.Monday, NotBefore = SandboxHost.Monday,
+                Payload = """{"content":"真实县的待发消息"}""", DedupeKey = "real-pending", CreatedAt = SandboxApp.Monday, NotBefore = SandboxApp.Monday,
             });
             await db.SaveChangesAsync();
         }
 
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
-        Assert.Contains("not the demo county 示范县 (region 530100 示范县)", e.Message);
-        Assert.Contains("沙盒只能在示范县（samples/）的数据库上运行", e.Message);
-        // `demo --here` on it is refused the same way, before anything runs.
-        var output = new StringWriter();
-        Assert.Equal(2, await DemoCommand.RunAsync(app.Services, ["demo", "--here"], output));
-        Assert.Contains("not the demo county", output.ToString());
-        using var check = app.Services.CreateScope();
-        var after = check.ServiceProvider.GetRequiredService<BotDb>();
+        await using (var sandbox = new BotFactory(directory: dir).WithSandbox(SandboxApp.Monday))
+        {
+            var e = Record.Exception(() => sandbox.StartServer());
+            Assert.Contains("not the demo county 示范县 (region 530100 示范县)", Messages(e));
+            Assert.Contains("沙盒只能在示范县（samples/）的数据库上运行", Messages(e));
+        }
+
+        // `demo --here` on it is refused the same way, before anything runs (the command line, as an operator types it).
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "RapidResponse.Bot.dll"), "demo", "--here"])
+        {
+            WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("WeCom__", StringComparison.OrdinalIgnoreCase)).ToList()) psi.Environment.Remove(key);
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        psi.Environment["Sandbox__Enabled"] = "true";
+        psi.Environment["Scheduler__Enabled"] = "false";
+        psi.Environment["ConnectionStrings__Bot"] = $"Data Source={Path.Combine(dir, "bot.db")}";
+        using (var p = System.Diagnostics.Process.Start(psi)!)
+        {
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try { await p.WaitForExitAsync(timeout.Token); }
+            catch (OperationCanceledException) { p.Kill(entireProcessTree: true); throw; }
+            Assert.True(p.ExitCode == 2, $"exit {p.ExitCode}: {await stdout} {await stderr}");
+            Assert.Contains("not the demo county", await stdout);
+        }
+
+        await using var after = new BotFactory(directory: dir);
+        using var check = after.NewDb();
         // Nothing was delivered into the sandbox mailbox and nothing of the demo county was mixed in.
-        Assert.Empty(after.SandboxMailbox);
-        Assert.Equal(Domain.Messaging.OutboxStatus.Pending, after.Outbox.Single().Status);
-        Assert.DoesNotContain(after.Staff, s => s.UserId == "gm_lishu");
+        Assert.Empty(check.SandboxMailbox);
+        Assert.Equal(Domain.Messaging.OutboxStatus.Pending, check.Outbox.Single().Status);
+        Assert.DoesNotContain(check.Staff, s => s.UserId == "gm_lishu");
     }
 
     [Fact]
     public async Task Sandbox_ShouldRefuseToStart_WhenHouseholdsCarryRealIdNumbers()
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
-        var seeder = host.App.Services.GetRequiredService<SandboxSeeder>();
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday);
+        var seeder = host.Services.GetRequiredService<SandboxSeeder>();
         Assert.Null(await seeder.RosterProblemAsync()); // the demo county itself is fine
         using (var db = host.NewDb())
         {
@@ -141,7 +155,7 @@ public sealed class SandboxSafetyTests
     [Fact]
     public async Task SandboxEndpoints_ShouldAnswer403_WhenTheCallerIsOnAnotherMachine()
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday, configure: b => RemoteAddress.Use(b.Services, RemoteAddress.Elsewhere));
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday, configure: f => f.TestServices = s => RemoteAddress.Use(s, RemoteAddress.Elsewhere));
         foreach (var path in new[] { "/", "/sandbox/personas", "/sandbox/groups", "/sandbox/clock", "/sandbox/app.js" })
         {
             var r = await host.Http.GetAsync(path);
@@ -150,15 +164,15 @@ public sealed class SandboxSafetyTests
         }
         var move = await host.Http.PostAsync("/sandbox/clock", new StringContent("""{"advance":"P1D"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Forbidden, move.StatusCode);
-        Assert.True(host.Clock.GetUtcNow() < SandboxHost.Monday.AddHours(1), "the clock was moved a day"); // it runs on in real time
+        Assert.True(host.Clock().GetUtcNow() < SandboxApp.Monday.AddHours(1), "the clock was moved a day"); // it runs on in real time
         Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/health/live")).StatusCode); // not a sandbox endpoint
     }
 
     [Fact]
     public async Task SandboxEndpoints_ShouldAnswerRemoteCallers_WhenAllowRemoteIsSet()
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday, new Dictionary<string, string?> { ["Sandbox:AllowRemote"] = "true" },
-            configure: b => RemoteAddress.Use(b.Services, RemoteAddress.Elsewhere));
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday, new Dictionary<string, string?> { ["Sandbox:AllowRemote"] = "true" },
+            configure: f => f.TestServices = s => RemoteAddress.Use(s, RemoteAddress.Elsewhere));
         Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/sandbox/personas")).StatusCode);
     }
 
@@ -176,7 +190,7 @@ public sealed class SandboxSafetyTests
     [Fact]
     public async Task SandboxAnswers_ShouldMaskIdAndPhoneNumbers_WhilePlayingTheOneShotReport()
     {
-        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        await using var host = await SandboxApp.StartAsync(SandboxApp.Monday);
         var personas = (await host.GetAsync("/sandbox/personas")).GetRawText();
         Assert.DoesNotContain(FarmerId, personas);
         Assert.DoesNotContain(FarmerPhone, personas);
@@ -204,7 +218,7 @@ public sealed class SandboxSafetyTests
         Assert.Contains("快捷回复", bad.GetProperty("error").GetString());
     }
 
-    private static WebApplicationFactory<Program> Program(string environment, IPAddress? remote = null)
+    private static WebApplicationFactory<Program> Program(string environment, IPAddress? remote = null, Dictionary<string, string?>? settings = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "rrb-tests", "program-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -215,6 +229,7 @@ public sealed class SandboxSafetyTests
             b.UseSetting("ConnectionStrings:Bot", $"Data Source={Path.Combine(dir, "bot.db")}");
             b.UseSetting("Scheduler:Enabled", "false");
             b.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (k, v) in settings ?? []) b.UseSetting(k, v);
             if (remote is not null) b.ConfigureTestServices(s => RemoteAddress.Use(s, remote));
         });
     }

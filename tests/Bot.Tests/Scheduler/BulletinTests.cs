@@ -12,11 +12,12 @@ using RapidResponse.Domain.Reports;
 using RapidResponse.Scheduler;
 using RapidResponse.Scheduler.Bulletins;
 using static RapidResponse.Bot.Tests.Scheduler.Seed;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 
 /// <summary>The monthly bulletin of a seeded October 2026 against hand-computed figures, posted once by the real scheduler.</summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class BulletinTests
 {
     private static DateTimeOffset End(int m, int d) => ChinaTime.EndOfDay(new DateOnly(2026, m, d));
@@ -38,7 +39,7 @@ public sealed class BulletinTests
     /// D (Sept case; assistance started late 10-20), E (self-report 10-31 23:00, intake due 11-02: not overdue).
     /// September reports: 教体 on time, 民政 late (10-06), 住建 none. A's comparison was named in the August and September bulletins.
     /// </summary>
-    private static async Task<long> SeedOctoberAsync(SchedulerHost h)
+    private static async Task<long> SeedOctoberAsync(BotFactory h)
     {
         await RosterAsync(h);
         await using var scope = h.Scope();
@@ -73,7 +74,7 @@ public sealed class BulletinTests
     [Fact]
     public async Task MonthlyFigures_ShouldMatchHandComputedFigures_WhenOctoberIsSeeded()
     {
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(11, 2, 8), new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" });
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(11, 2, 8), new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" });
         var cmpId = await SeedOctoberAsync(h);
         await using var scope = h.Scope();
         var f = await scope.ServiceProvider.GetRequiredService<MonthlyBulletinQuery>().ComputeAsync(new MonthPeriod(2026, 10));
@@ -106,8 +107,8 @@ public sealed class BulletinTests
     [Fact]
     public async Task MonthlyBulletin_ShouldBePostedOnce_WhenSchedulerRunsOnFirstWorkingDayAndAfterRestart()
     {
-        var dir = SchedulerHost.NewDirectory();
-        await using (var h = await SchedulerHost.StartAsync(dir, Bj(11, 2, 9)))
+        var dir = SchedulerRuns.NewDirectory();
+        await using (var h = await SchedulerRuns.StartAsync(dir, Bj(11, 2, 9)))
         {
             await SeedOctoberAsync(h);
             // 11-01 is a Sunday: the first working day is 11-02; the bulletin goes at 09:10, not before.
@@ -117,7 +118,7 @@ public sealed class BulletinTests
             var run = await h.RunAtAsync(BulletinJob.Key, Bj(11, 2, 9, 10));
             Assert.Equal("posted bimonthly 2026-09~10", run.Summary);
         }
-        await using var h2 = await SchedulerHost.StartAsync(dir, Bj(11, 3, 9));
+        await using var h2 = await SchedulerRuns.StartAsync(dir, Bj(11, 3, 9));
         var again = await h2.RunAtAsync(BulletinJob.Key, Bj(11, 3, 9, 10));
         Assert.Equal("nothing due", again.Summary);
 
@@ -147,7 +148,7 @@ public sealed class BulletinTests
     [Fact]
     public async Task BulletinCommand_ShouldPrintWithoutPosting_WhenPreviewAsked()
     {
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(11, 2, 8), new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" });
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(11, 2, 8), new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" });
         await SeedOctoberAsync(h);
         var o = new StringWriter();
         var e = new StringWriter();
@@ -165,9 +166,9 @@ public sealed class BulletinTests
     [Fact]
     public async Task ScoreEvents_ShouldFeedTheQuarterlyRanking_WhenPostedThroughTheAdminApi()
     {
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(11, 2, 8), new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" });
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(11, 2, 8), new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" });
         await SeedOctoberAsync(h);
-        using var http = new HttpClient { BaseAddress = new Uri(h.BaseAddress) };
+        using var http = h.CreateClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", Infrastructure.BotFactory.AdminToken);
 
         var bad = await http.PostAsJsonAsync("/api/score-events", new { departmentCode = "XX", quarter = "2026-3", ruleCode = "Z9", reason = "", enteredBy = "" });

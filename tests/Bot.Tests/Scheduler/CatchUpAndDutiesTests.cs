@@ -8,20 +8,21 @@ using RapidResponse.Domain.Roster;
 using RapidResponse.Domain.Scoring;
 using RapidResponse.Scheduler;
 using static RapidResponse.Bot.Tests.Scheduler.Seed;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 
 /// <summary>Quiet hours for catch-up, the automatic late-comparison items (方城 附件3 ②) and the monthly screening list (沈丘 二(一)).</summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class CatchUpAndDutiesTests
 {
     [Fact]
     public async Task CatchUp_ShouldPostTheMissedBulletinAtTheNextWorkingHoursSlot_WhenTheHostStartsAt0340()
     {
-        var dir = SchedulerHost.NewDirectory();
+        var dir = SchedulerRuns.NewDirectory();
         // Down over Monday 11-02, the bulletin day; back on Tuesday at 03:40.
-        await using var h = await SchedulerHost.StartAsync(dir, Bj(11, 3, 3, 40));
-        Assert.Equal("held until working hours", (await h.Heartbeat.WaitForAsync(BulletinJob.Key, Bj(11, 3, 3, 40), SchedulerHost.Wait)).Summary);
+        await using var h = await SchedulerRuns.StartAsync(dir, Bj(11, 3, 3, 40));
+        Assert.Equal("held until working hours", (await h.Heartbeat().WaitForAsync(BulletinJob.Key, Bj(11, 3, 3, 40), SchedulerRuns.Wait)).Summary);
         await RosterAsync(h);
         Assert.Equal("held until working hours", (await h.TriggerAtAsync(BulletinJob.Key, Bj(11, 3, 3, 41))).Summary);
         Assert.Equal("held until working hours", (await h.TriggerAtAsync(BulletinJob.Key, Bj(11, 3, 8, 29))).Summary);
@@ -40,7 +41,7 @@ public sealed class CatchUpAndDutiesTests
     [Fact]
     public async Task FC附件3二_LateComparison_ShouldBeOnePendingItemPerCase_VerifiedOnlyAfterTwoWorkingDaysWithoutContest()
     {
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(10, 12, 8));
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(10, 12, 8));
         await RosterAsync(h);
         await using (var scope = h.Scope())
         {
@@ -94,8 +95,8 @@ public sealed class CatchUpAndDutiesTests
     [Fact]
     public async Task SQ二一_ScreeningList_ShouldSendEachVillageItsUnmonitoredHouseholdsUnderTheIncomeLine_Monthly()
     {
-        var dir = SchedulerHost.NewDirectory();
-        await using var h = await SchedulerHost.StartAsync(dir, Bj(11, 5, 8), new Dictionary<string, string?> { ["Screening:IncomeLine"] = "7000" });
+        var dir = SchedulerRuns.NewDirectory();
+        await using var h = await SchedulerRuns.StartAsync(dir, Bj(11, 5, 8), new Dictionary<string, string?> { ["Screening:IncomeLine"] = "7000" });
         await RosterAsync(h);
         await using (var scope = h.Scope())
         {

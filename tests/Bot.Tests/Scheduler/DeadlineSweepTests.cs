@@ -1,6 +1,7 @@
 using RapidResponse.Domain.Cases;
 using RapidResponse.Domain.Messaging;
 using static RapidResponse.Bot.Tests.Scheduler.Seed;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 
@@ -9,13 +10,13 @@ namespace RapidResponse.Bot.Tests.Scheduler;
 /// Quartz 4.7 takes the app's TimeProvider from the container and its scheduling loop waits on a timer of that clock, so
 /// setting the fake clock makes the due trigger fire (a jump past several minutes is a misfire and fires once, now).
 /// </summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class DeadlineSweepTests
 {
     private sealed record Row(string At, OutboundChannel Channel, string To, string Key, string Mentions, string Text);
 
     /// <summary>Nag and escalation rows only (the duty job also runs on these days), oldest first.</summary>
-    private static async Task<List<Row>> RowsAsync(SchedulerHost h, int skip = 0) =>
+    private static async Task<List<Row>> RowsAsync(BotFactory h, int skip = 0) =>
         [.. (await h.OutboxAsync()).Where(o => o.DedupeKey!.StartsWith("ladder:")).Skip(skip).Select(o =>
         {
             var body = OutboundPayload.Deserialize<TextBody>(o.Payload);
@@ -26,8 +27,8 @@ public sealed class DeadlineSweepTests
     [Fact]
     public async Task Sweep_ShouldNagAndEscalateOnWorkingDaysOnly_WhenCaseRunsAcrossNationalDayHolidays()
     {
-        var dir = SchedulerHost.NewDirectory();
-        await using var h = await SchedulerHost.StartAsync(dir, Bj(9, 29, 10));
+        var dir = SchedulerRuns.NewDirectory();
+        await using var h = await SchedulerRuns.StartAsync(dir, Bj(9, 29, 10));
         await RosterAsync(h);
         var number = await OpenCaseAsync(h);
 
@@ -59,7 +60,7 @@ public sealed class DeadlineSweepTests
 
         // 民政 answers on time; 教体 does not.
         await h.SweepAtAsync(Bj(10, 8, 10));
-        await h.Heartbeat.WaitForAsync(RapidResponse.Scheduler.DutyReminderJob.Key, Bj(10, 8, 9, 20), SchedulerHost.Wait);
+        await h.Heartbeat().WaitForAsync(RapidResponse.Scheduler.DutyReminderJob.Key, Bj(10, 8, 9, 20), SchedulerRuns.Wait);
         await CompleteAsync(h, number, "MZ", TaskResult.NoAnomaly);
 
         // Level 1 at the first opening after the breach, in the township work group, @ the open assignee's officer and the township lead.

@@ -6,6 +6,7 @@ using RapidResponse.Domain.Reports;
 using RapidResponse.Scheduler;
 using RapidResponse.Scheduler.Duties;
 using static RapidResponse.Bot.Tests.Scheduler.Seed;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 
@@ -13,12 +14,12 @@ namespace RapidResponse.Bot.Tests.Scheduler;
 /// Duty reminders (domain-reference §4.1) from the real Quartz duty job at 09:20 on the fake clock, October–November 2026:
 /// National Day holiday 10-01…10-07, 10-10 an adjusted working Saturday, 10-25 a Sunday.
 /// </summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class DutyReminderTests
 {
     private sealed record Row(string Day, string Kind, string To, string Text);
 
-    private static async Task<List<Row>> DutyRowsAsync(SchedulerHost h) =>
+    private static async Task<List<Row>> DutyRowsAsync(BotFactory h) =>
         [.. (await h.OutboxAsync()).Where(o => o.DedupeKey!.StartsWith("duty:")).Select(o => new Row(
             ChinaTime.ToLocal(o.CreatedAt).ToString("MM-dd"), o.DedupeKey!.Split(':')[1], o.Recipient,
             OutboundPayload.Deserialize<TextBody>(o.Payload).Content))];
@@ -46,8 +47,8 @@ public sealed class DutyReminderTests
     [Fact]
     public async Task DutyJob_ShouldRemindOnTheMovedDaysOnceEach_WhenRunAcrossNationalDayAndRestarts()
     {
-        var dir = SchedulerHost.NewDirectory();
-        await using (var h = await SchedulerHost.StartAsync(dir, Bj(10, 8, 9)))
+        var dir = SchedulerRuns.NewDirectory();
+        await using (var h = await SchedulerRuns.StartAsync(dir, Bj(10, 8, 9)))
         {
             await RosterAsync(h);
             await using (var scope = h.Scope())
@@ -56,7 +57,7 @@ public sealed class DutyReminderTests
                 await DepartmentReports.SubmitAsync(db, "JT", "2026-09", "jt1", "自查发现问题0条", Bj(9, 30, 16));
                 await db.SaveChangesAsync();
             }
-            Assert.Equal("not yet", (await h.Heartbeat.WaitForAsync(DutyReminderJob.Key, Bj(10, 8, 9), SchedulerHost.Wait)).Summary);
+            Assert.Equal("not yet", (await h.Heartbeat().WaitForAsync(DutyReminderJob.Key, Bj(10, 8, 9), SchedulerRuns.Wait)).Summary);
 
             // 10-08, the first working day of October: the screening reminders of the 5th (moved past the holiday) and the
             // missing-report list of September (due 10-05) to the county office. No report reminder: the 3rd had no working day.
@@ -77,9 +78,9 @@ public sealed class DutyReminderTests
         }
 
         // Restart the same morning: the start-up run of the duty job finds everything sent.
-        await using (var h = await SchedulerHost.StartAsync(dir, Bj(10, 8, 10)))
+        await using (var h = await SchedulerRuns.StartAsync(dir, Bj(10, 8, 10)))
         {
-            Assert.Equal("0 reminder(s)", (await h.Heartbeat.WaitForAsync(DutyReminderJob.Key, Bj(10, 8, 10), SchedulerHost.Wait)).Summary);
+            Assert.Equal("0 reminder(s)", (await h.Heartbeat().WaitForAsync(DutyReminderJob.Key, Bj(10, 8, 10), SchedulerRuns.Wait)).Summary);
             Assert.Equal(4, (await DutyRowsAsync(h)).Count);
 
             // 10-09: the screening reminder of the 9th; the missing list is not repeated.
@@ -108,9 +109,9 @@ public sealed class DutyReminderTests
         }
 
         // Back at 11:00 on 11-03: the start-up run sends the report reminder of the 3rd, only to the departments without a report.
-        await using (var h = await SchedulerHost.StartAsync(dir, Bj(11, 3, 11)))
+        await using (var h = await SchedulerRuns.StartAsync(dir, Bj(11, 3, 11)))
         {
-            var run = await h.Heartbeat.WaitForAsync(DutyReminderJob.Key, Bj(11, 3, 11), SchedulerHost.Wait);
+            var run = await h.Heartbeat().WaitForAsync(DutyReminderJob.Key, Bj(11, 3, 11), SchedulerRuns.Wait);
             Assert.Equal("2 reminder(s)", run.Summary);
             var rows = (await DutyRowsAsync(h)).Where(r => r.Kind == "report").ToList();
             Assert.Equal("11-03/report/jt1 11-03/report/zj1", Keys(rows));
@@ -134,5 +135,5 @@ public sealed class DutyReminderTests
         }
     }
 
-    private static void Time(SchedulerHost h, DateTimeOffset at) { if (at > h.Time.GetUtcNow()) h.Time.SetUtcNow(at); }
+    private static void Time(BotFactory h, DateTimeOffset at) { if (at > h.Time.GetUtcNow()) h.Time.SetUtcNow(at); }
 }

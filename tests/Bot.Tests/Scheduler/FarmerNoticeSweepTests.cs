@@ -8,13 +8,13 @@ using static RapidResponse.Bot.Tests.Scheduler.Seed;
 namespace RapidResponse.Bot.Tests.Scheduler;
 
 /// <summary>The ladder of 告知农户结果 tasks on the real Quartz sweep: the due-morning reminder, then the township group at breach.</summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class FarmerNoticeSweepTests
 {
     [Fact]
     public async Task Sweep_ShouldRemindEachCadreOnTheDueDayAndEscalateIntoTheirTownshipsGroup_WhenSeveralNoticesAreDue()
     {
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(10, 12, 9));
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(10, 12, 9));
         await RosterAsync(h);
         var inT1 = await OpenCaseAsync(h, V1);
         var inT2 = await OpenCaseAsync(h, V2);

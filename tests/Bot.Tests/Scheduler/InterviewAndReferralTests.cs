@@ -9,6 +9,7 @@ using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Scheduler;
 using static RapidResponse.Bot.Tests.Scheduler.Seed;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 
@@ -16,11 +17,11 @@ namespace RapidResponse.Bot.Tests.Scheduler;
 /// 云龙 责任追溯 四(三) 通报约谈 and 四(四) 责任倒查 on the yunlong profile (双月一通报, 约谈 threshold 3), posted by the real scheduler:
 /// May–June on 2026-07-01, July–August on 09-01, September–October on 11-02.
 /// </summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class InterviewAndReferralTests
 {
     /// <summary>An intake stage of 诺邓镇 (T1) or 功果桥镇 (T2) due <paramref name="due"/>, still open.</summary>
-    private static async Task<long> OpenOverdueAsync(SchedulerHost h, string village, string number, DateTimeOffset due)
+    private static async Task<long> OpenOverdueAsync(BotFactory h, string village, string number, DateTimeOffset due)
     {
         await using var scope = h.Scope();
         var db = scope.ServiceProvider.GetRequiredService<BotDb>();
@@ -33,18 +34,29 @@ public sealed class InterviewAndReferralTests
         return s.Id;
     }
 
-    private static async Task<string> BulletinTextAsync(SchedulerHost h, string period) =>
+    private static async Task<string> BulletinTextAsync(BotFactory h, string period) =>
         string.Concat((await h.OutboxAsync()).Where(o => o.Recipient == "chat-bulletin" && o.DedupeKey!.StartsWith($"bulletin:bimonthly:{period}:"))
             .Select(o => RapidResponse.Scheduler.Bulletins.BulletinSplitter.StripNumber(OutboundPayload.Deserialize<MarkdownBody>(o.Payload).Content)));
 
     [Fact]
     public async Task YL四三_Township_ShouldBeListedForItsDeputyThenItsPrincipalLeaders_WhenTwiceInARowWithManyUnrectifiedProblems()
     {
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(9, 1, 8));
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(9, 1, 8));
         await RosterAsync(h);
         // 诺邓镇: three intake stages overdue since July, never rectified. 功果桥镇: two — under the threshold of 3.
         for (var i = 1; i <= 3; i++) await OpenOverdueAsync(h, V1, $"YL-2026-00010{i}", ChinaTime.EndOfDay(new DateOnly(2026, 7, 10 + i)));
         for (var i = 4; i <= 5; i++) await OpenOverdueAsync(h, V2, $"YL-2026-00010{i}", ChinaTime.EndOfDay(new DateOnly(2026, 7, 10 + i)));
+        // The county office's own step overdue in 功果桥镇 (县级确定) is not the township's problem: still under the threshold.
+        await using (var scope = h.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+            var c = new Case { Number = "YL-2026-000107", VillageCode = V2, Channel = Channel.SelfReport, CreatedAt = Bj(7, 20, 9), RiskTypes = ["因学"], ProfileName = "yunlong", ProfileVersion = 1 };
+            var s = new CaseStage { Kind = StageKind.Decision, Sequence = 1, StartedAt = Bj(7, 20, 9), DueAt = ChinaTime.EndOfDay(new DateOnly(2026, 7, 22)) };
+            s.Assignments.Add(new StageAssignment { AssigneeKind = AssigneeKind.Staff, AssigneeId = "co1", TaskId = Guid.NewGuid().ToString("N") });
+            c.Stages.Add(s);
+            db.Cases.Add(c);
+            await db.SaveChangesAsync();
+        }
         // No department sends its monthly reports: two missed reports per 通报 each (under the threshold). 教体 also leaves a
         // comparison answer open since July: three problems → listed too.
         await using (var scope = h.Scope())
@@ -80,7 +92,7 @@ public sealed class InterviewAndReferralTests
         }
 
         // The county office records that the interview took place; it is audited, and cannot be recorded twice.
-        using var http = new HttpClient { BaseAddress = new Uri(h.BaseAddress) };
+        using var http = h.CreateClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", RapidResponse.Bot.Tests.Infrastructure.BotFactory.AdminToken);
         var list = await http.GetFromJsonAsync<List<RapidResponse.Bot.Admin.InterviewEndpoints.InterviewView>>("/api/interviews?period=2026-09~10");
         var listing = Assert.Single(list!, l => l.UnitKind == "township");
@@ -101,7 +113,7 @@ public sealed class InterviewAndReferralTests
     [Fact]
     public async Task YL四四_Referral_ShouldCome_AtTheThirdConsecutiveBimonthly通报_NotAtTheThirdMonth()
     {
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(7, 1, 8));
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(7, 1, 8));
         await RosterAsync(h);
         var stage = await OpenOverdueAsync(h, V1, "YL-2026-000201", ChinaTime.EndOfDay(new DateOnly(2026, 5, 20)));
 

@@ -6,21 +6,22 @@ using RapidResponse.Domain.Cases;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using static RapidResponse.Bot.Tests.Scheduler.Seed;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 
 /// <summary>Completion, deferral, restart and downtime against the real Quartz scheduler and SQLite file.</summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class LadderLifecycleTests
 {
     private sealed record Row(string At, OutboundChannel Channel, string To, string Text);
 
-    private static async Task<List<Row>> LadderRowsAsync(SchedulerHost h) =>
+    private static async Task<List<Row>> LadderRowsAsync(BotFactory h) =>
         [.. (await h.OutboxAsync()).Where(o => o.DedupeKey!.StartsWith("ladder:")).Select(o =>
             new Row(ChinaTime.ToLocal(o.CreatedAt).ToString("MM-dd HH:mm"), o.Channel, o.Recipient, OutboundPayload.Deserialize<TextBody>(o.Payload).Content))];
 
     /// <summary>A case whose comparison stage (JT + MZ) started 09-29 17:10, due at the end of 10-08.</summary>
-    private static async Task<string> ComparisonCaseAsync(SchedulerHost h)
+    private static async Task<string> ComparisonCaseAsync(BotFactory h)
     {
         await RosterAsync(h);
         var number = await OpenCaseAsync(h);
@@ -32,7 +33,7 @@ public sealed class LadderLifecycleTests
     [Fact]
     public async Task Sweep_ShouldStopTheLadder_WhenStageCompletes()
     {
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(9, 29, 10));
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(9, 29, 10));
         var number = await ComparisonCaseAsync(h);
         await h.SweepAtAsync(Bj(10, 9, 8, 30));
         Assert.Single(await LadderRowsAsync(h), r => r.Text.Contains("逾期提醒·一级"));
@@ -54,7 +55,7 @@ public sealed class LadderLifecycleTests
     [Fact]
     public async Task Sweep_ShouldFollowTheNewDeadline_WhenDeferralApproved()
     {
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(9, 29, 10));
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(9, 29, 10));
         var number = await ComparisonCaseAsync(h);
         await h.SweepAtAsync(Bj(10, 8, 9));
         await DeferAsync(h, number, ChinaTime.EndOfDay(new DateOnly(2026, 10, 14)), "部门系统升级，数据10月13日恢复");
@@ -79,15 +80,15 @@ public sealed class LadderLifecycleTests
     [Fact]
     public async Task Sweep_ShouldNeitherRepeatNorLose_WhenHostRestartsOnTheSameDatabase()
     {
-        var dir = SchedulerHost.NewDirectory();
-        await using (var h1 = await SchedulerHost.StartAsync(dir, Bj(9, 29, 10)))
+        var dir = SchedulerRuns.NewDirectory();
+        await using (var h1 = await SchedulerRuns.StartAsync(dir, Bj(9, 29, 10)))
         {
             await ComparisonCaseAsync(h1);
             await h1.SweepAtAsync(Bj(10, 9, 8, 30));
             // The intake nag (due 17:00, sent at 17:10) and level 1; the 10-08 nags were stale by the time the clock got there.
             Assert.Equal(2, (await LadderRowsAsync(h1)).Count);
         }
-        await using var h2 = await SchedulerHost.StartAsync(dir, Bj(10, 9, 8, 31));
+        await using var h2 = await SchedulerRuns.StartAsync(dir, Bj(10, 9, 8, 31));
         await h2.SweepAtAsync(Bj(10, 9, 8, 31));
         Assert.Equal(2, (await LadderRowsAsync(h2)).Count);
         await h2.SweepAtAsync(Bj(10, 10, 8, 30));
@@ -106,14 +107,14 @@ public sealed class LadderLifecycleTests
     [Fact]
     public async Task Sweep_ShouldSendEachLevelOnce_WhenHostWasDownAcrossTheBreach()
     {
-        var dir = SchedulerHost.NewDirectory();
-        await using (var h1 = await SchedulerHost.StartAsync(dir, Bj(9, 29, 10)))
+        var dir = SchedulerRuns.NewDirectory();
+        await using (var h1 = await SchedulerRuns.StartAsync(dir, Bj(9, 29, 10)))
         {
             await ComparisonCaseAsync(h1);
             await h1.SweepAtAsync(Bj(9, 30, 9));
         }
         // Down from 09-30 to 10-14 09:00: the due-day nag is stale, levels 1–3 are all due.
-        await using var h2 = await SchedulerHost.StartAsync(dir, Bj(10, 14, 9));
+        await using var h2 = await SchedulerRuns.StartAsync(dir, Bj(10, 14, 9));
         await h2.SweepAtAsync(Bj(10, 14, 9));
         await h2.SweepAtAsync(Bj(10, 14, 9, 1));
         await h2.SweepAtAsync(Bj(10, 14, 10));
@@ -133,15 +134,15 @@ public sealed class LadderLifecycleTests
     [Fact]
     public async Task RestartAfterDowntime_ShouldSendEachLevelOnceAndOneBulletin_WhenDownAcrossADeadlineAndAMonthBoundary()
     {
-        var dir = SchedulerHost.NewDirectory();
-        await using (var h1 = await SchedulerHost.StartAsync(dir, Bj(9, 29, 10)))
+        var dir = SchedulerRuns.NewDirectory();
+        await using (var h1 = await SchedulerRuns.StartAsync(dir, Bj(9, 29, 10)))
         {
             await ComparisonCaseAsync(h1);
             await h1.SweepAtAsync(Bj(9, 30, 9));
         }
         // Down from 09-30 to 11-03 09:30: the comparison deadline (end of 10-08) and the September–October 通报 (11-02 09:10) passed.
         int bulletinRows;
-        await using (var h2 = await SchedulerHost.StartAsync(dir, Bj(11, 3, 9, 30)))
+        await using (var h2 = await SchedulerRuns.StartAsync(dir, Bj(11, 3, 9, 30)))
         {
             await h2.RunAtAsync(RapidResponse.Scheduler.BulletinJob.Key, Bj(11, 3, 9, 30));
             await h2.SweepAtAsync(Bj(11, 3, 9, 30));
@@ -153,7 +154,7 @@ public sealed class LadderLifecycleTests
             Assert.True(bulletinRows > 0);
         }
         // Another restart the same morning: nothing is sent again.
-        await using var h3 = await SchedulerHost.StartAsync(dir, Bj(11, 3, 10));
+        await using var h3 = await SchedulerRuns.StartAsync(dir, Bj(11, 3, 10));
         await h3.RunAtAsync(RapidResponse.Scheduler.BulletinJob.Key, Bj(11, 3, 10));
         await h3.SweepAtAsync(Bj(11, 3, 10, 1));
         Assert.Equal(3, (await LadderRowsAsync(h3)).Count(r => r.Text.Contains("信息比对") && r.Channel != OutboundChannel.AppUser));

@@ -4,11 +4,12 @@ using RapidResponse.Domain.Cases;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using static RapidResponse.Bot.Tests.Scheduler.Seed;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 
 /// <summary>The “公示期满” reminder of a notice stage on the real Quartz sweep: once, at the first working-hours opening after the notice.</summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class NoticeReminderTests
 {
     [Fact]
@@ -16,7 +17,7 @@ public sealed class NoticeReminderTests
     {
         // 云龙 预警机制 二(八) “公示5天,公示结束上报乡镇”: posted 09-29, the notice ends with 10-04 (inside the holiday); the village is
         // reminded to pass it on at 08:30 on 10-08, the first working morning, not on a holiday.
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(9, 29, 10));
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(9, 29, 10));
         await RosterAsync(h);
         var number = await OpenCaseAsync(h);
         await CompleteAsync(h, number, "gm1");

@@ -6,10 +6,11 @@ using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Reports;
 using RapidResponse.Scheduler;
 using static RapidResponse.Bot.Tests.Scheduler.Seed;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class OptionsAndReportsTests
 {
     [Fact]
@@ -53,7 +54,7 @@ public sealed class OptionsAndReportsTests
     [Fact]
     public async Task SubmitAsync_ShouldRecordOnTimeThenKeepFirstTime_WhenResubmitted()
     {
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(11, 3, 9), new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" });
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(11, 3, 9), new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" });
         await RosterAsync(h);
         await using var scope = h.Scope();
         var db = scope.ServiceProvider.GetRequiredService<BotDb>();
@@ -80,7 +81,7 @@ public sealed class OptionsAndReportsTests
     public async Task Sweep_ShouldHoldAStepUntilTheNextOpeningAndFireItOnce_WhenItComesDueOutsideHours()
     {
         // The county narrows the hours to 09:00–17:00: steps the profile placed at 08:30 wait until 09:00.
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(9, 29, 10),
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(9, 29, 10),
             new Dictionary<string, string?> { ["Scheduler:WorkingHoursStart"] = "09:00", ["Scheduler:WorkingHoursEnd"] = "17:00" });
         await RosterAsync(h);
         var number = await OpenCaseAsync(h);

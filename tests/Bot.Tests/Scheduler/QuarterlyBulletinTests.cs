@@ -8,6 +8,7 @@ using RapidResponse.Domain.Roster;
 using RapidResponse.Domain.Scoring;
 using RapidResponse.Scheduler;
 using static RapidResponse.Bot.Tests.Scheduler.Seed;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 
@@ -15,7 +16,7 @@ namespace RapidResponse.Bot.Tests.Scheduler;
 /// The quarterly bulletin for 2026-Q3, posted by the real scheduler on the first working day of October at the bulletin time.
 /// 2026 calendar (国办发明电〔2025〕7号): 10-01…10-07 National Day off, so the first working day is Thursday 10-08.
 /// </summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class QuarterlyBulletinTests
 {
     private const string T3 = "532929103", T4 = "532929104", V3 = "532929103201", V4 = "532929104201";
@@ -24,7 +25,7 @@ public sealed class QuarterlyBulletinTests
     /// Four townships' stages completed in Q3 (the township evaluation is monthly now and must not appear here). Score events,
     /// verified: 民政 +10 (B2C), 教体 −2 (D1); 住建 +5 (B3C).
     /// </summary>
-    private static async Task SeedQ3Async(SchedulerHost h)
+    private static async Task SeedQ3Async(BotFactory h)
     {
         await RosterAsync(h);
         await using var scope = h.Scope();
@@ -61,7 +62,7 @@ public sealed class QuarterlyBulletinTests
         await db.SaveChangesAsync();
     }
 
-    private static async Task<List<OutboxMessage>> QuarterlyRowsAsync(SchedulerHost h) =>
+    private static async Task<List<OutboxMessage>> QuarterlyRowsAsync(BotFactory h) =>
         [.. (await h.OutboxAsync()).Where(o => o.DedupeKey!.StartsWith("bulletin:quarterly:2026-Q3:"))];
 
     private static string Text(OutboxMessage m) => OutboundPayload.Deserialize<MarkdownBody>(m.Payload).Content;
@@ -69,11 +70,11 @@ public sealed class QuarterlyBulletinTests
     [Fact]
     public async Task QuarterlyBulletin_ShouldBePostedOnceOnTheFirstWorkingDayAfterNationalDay_WhenRankingsShown()
     {
-        var dir = SchedulerHost.NewDirectory();
-        await using (var h = await SchedulerHost.StartAsync(dir, Bj(9, 30, 18)))
+        var dir = SchedulerRuns.NewDirectory();
+        await using (var h = await SchedulerRuns.StartAsync(dir, Bj(9, 30, 18)))
         {
             // The start-up run of the bulletin job (August's monthly bulletin is still due) before the clock moves on.
-            await h.Heartbeat.WaitForAsync(BulletinJob.Key, Bj(9, 30, 18), SchedulerHost.Wait);
+            await h.Heartbeat().WaitForAsync(BulletinJob.Key, Bj(9, 30, 18), SchedulerRuns.Wait);
             await SeedQ3Async(h);
             // 10-01 is in the holiday: the first working day of October is 10-08, so nothing goes on 10-01 … 10-07.
             Assert.Equal("not yet", (await h.RunAtAsync(BulletinJob.Key, Bj(10, 1, 9, 10))).Summary);
@@ -83,9 +84,9 @@ public sealed class QuarterlyBulletinTests
             Assert.Equal("posted quarterly 2026-Q3", (await h.RunAtAsync(BulletinJob.Key, Bj(10, 8, 9, 10))).Summary);
         }
         // Restarts, the same day and the next: posted once.
-        await using (var h = await SchedulerHost.StartAsync(dir, Bj(10, 8, 11)))
-            Assert.Equal("nothing due", (await h.Heartbeat.WaitForAsync(BulletinJob.Key, Bj(10, 8, 11), SchedulerHost.Wait)).Summary);
-        await using var h2 = await SchedulerHost.StartAsync(dir, Bj(10, 9, 9));
+        await using (var h = await SchedulerRuns.StartAsync(dir, Bj(10, 8, 11)))
+            Assert.Equal("nothing due", (await h.Heartbeat().WaitForAsync(BulletinJob.Key, Bj(10, 8, 11), SchedulerRuns.Wait)).Summary);
+        await using var h2 = await SchedulerRuns.StartAsync(dir, Bj(10, 9, 9));
         Assert.Equal("nothing due", (await h2.RunAtAsync(BulletinJob.Key, Bj(10, 9, 9, 10))).Summary);
 
         var row = Assert.Single(await QuarterlyRowsAsync(h2));
@@ -107,8 +108,8 @@ public sealed class QuarterlyBulletinTests
     public async Task QuarterlyBulletin_ShouldCarryNoRanking_WhenTheProfileHidesRankings()
     {
         // 丰都's profile has showRankings false.
-        await using var h = await SchedulerHost.StartAsync(SchedulerHost.NewDirectory(), Bj(10, 8, 9), new Dictionary<string, string?> { ["Timeline:Profile"] = "fengdu" });
-        Assert.Equal("not yet", (await h.Heartbeat.WaitForAsync(BulletinJob.Key, Bj(10, 8, 9), SchedulerHost.Wait)).Summary);
+        await using var h = await SchedulerRuns.StartAsync(SchedulerRuns.NewDirectory(), Bj(10, 8, 9), new Dictionary<string, string?> { ["Timeline:Profile"] = "fengdu" });
+        Assert.Equal("not yet", (await h.Heartbeat().WaitForAsync(BulletinJob.Key, Bj(10, 8, 9), SchedulerRuns.Wait)).Summary);
         await SeedQ3Async(h);
         Assert.Equal("posted monthly 2026-09, quarterly 2026-Q3", (await h.RunAtAsync(BulletinJob.Key, Bj(10, 8, 9, 10))).Summary);
 

@@ -2,6 +2,7 @@ using System.Text;
 using RapidResponse.Domain.Roster;
 using RapidResponse.Domain.Scoring;
 using RapidResponse.Scheduler.Bulletins;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 

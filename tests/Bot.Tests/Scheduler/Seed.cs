@@ -3,6 +3,7 @@ using RapidResponse.Domain.Calendar;
 using RapidResponse.Domain.Cases;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Roster;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 
@@ -14,7 +15,7 @@ internal static class Seed
     public static DateTimeOffset Bj(int month, int day, int hour, int minute = 0, int year = 2026) =>
         ChinaTime.At(new DateOnly(year, month, day), new TimeOnly(hour, minute));
 
-    public static async Task RosterAsync(SchedulerHost host)
+    public static async Task RosterAsync(BotFactory host)
     {
         await using var scope = host.Scope();
         var db = scope.ServiceProvider.GetRequiredService<BotDb>();
@@ -46,7 +47,7 @@ internal static class Seed
     }
 
     /// <summary>Opens a case through the real workflow (routing, first stage, ladder) at the fake clock's now.</summary>
-    public static async Task<string> OpenCaseAsync(SchedulerHost host, string village = V1, string risk = "因学", Channel channel = Channel.SelfReport)
+    public static async Task<string> OpenCaseAsync(BotFactory host, string village = V1, string risk = "因学", Channel channel = Channel.SelfReport)
     {
         await using var scope = host.Scope();
         var wf = scope.ServiceProvider.GetRequiredService<CaseWorkflow>();
@@ -56,7 +57,7 @@ internal static class Seed
     }
 
     /// <summary>Completes the open task of <paramref name="assignee"/> in the case's current stage and starts the next stage.</summary>
-    public static async Task CompleteAsync(SchedulerHost host, string number, string assignee, TaskResult result = TaskResult.Done)
+    public static async Task CompleteAsync(BotFactory host, string number, string assignee, TaskResult result = TaskResult.Done)
     {
         await using var scope = host.Scope();
         var wf = scope.ServiceProvider.GetRequiredService<CaseWorkflow>();
@@ -67,7 +68,7 @@ internal static class Seed
         await scope.ServiceProvider.GetRequiredService<BotDb>().SaveChangesAsync();
     }
 
-    public static async Task DeferAsync(SchedulerHost host, string number, DateTimeOffset newDue, string reason)
+    public static async Task DeferAsync(BotFactory host, string number, DateTimeOffset newDue, string reason)
     {
         await using var scope = host.Scope();
         var wf = scope.ServiceProvider.GetRequiredService<CaseWorkflow>();

@@ -9,6 +9,7 @@ using RapidResponse.Domain.Roster;
 using RapidResponse.Domain.Timelines;
 using RapidResponse.Scheduler;
 using static RapidResponse.Bot.Tests.Scheduler.Seed;
+using RapidResponse.Bot.Tests.Infrastructure;
 
 namespace RapidResponse.Bot.Tests.Scheduler;
 
@@ -16,7 +17,7 @@ namespace RapidResponse.Bot.Tests.Scheduler;
 /// 沈丘 五(四) 严格奖惩措施: the monthly township evaluation in the 通报, on a monthly profile (the yunlong profile with
 /// "bulletinCadence": "monthly", as a county file).
 /// </summary>
-[Collection(SchedulerHost.Collection)]
+[Collection(SchedulerRuns.Collection)]
 public sealed class TownshipEvaluationTests
 {
     private const string T3 = "532929103", T4 = "532929104", T5 = "532929105", V3 = "532929103201", V4 = "532929104201", V5 = "532929105201";
@@ -43,7 +44,7 @@ public sealed class TownshipEvaluationTests
         return c;
     }
 
-    private static async Task SeedTownshipsAsync(SchedulerHost h)
+    private static async Task SeedTownshipsAsync(BotFactory h)
     {
         await RosterAsync(h);
         await using var scope = h.Scope();
@@ -61,8 +62,8 @@ public sealed class TownshipEvaluationTests
     [Fact]
     public async Task SQ五四_MonthlyEvaluation_ShouldRankOpenOverdueWorkBelowLateWork_AndShowNoDueWorkApart()
     {
-        var dir = SchedulerHost.NewDirectory();
-        await using var h = await SchedulerHost.StartAsync(dir, Bj(11, 2, 8), new Dictionary<string, string?> { ["Timeline:Profile"] = MonthlyProfile(dir) });
+        var dir = SchedulerRuns.NewDirectory();
+        await using var h = await SchedulerRuns.StartAsync(dir, Bj(11, 2, 8), new Dictionary<string, string?> { ["Timeline:Profile"] = MonthlyProfile(dir) });
         await SeedTownshipsAsync(h);
         var due = ChinaTime.EndOfDay(new DateOnly(2026, 10, 20));
         await using (var scope = h.Scope())
@@ -75,9 +76,10 @@ public sealed class TownshipEvaluationTests
                 Work(V2, StageKind.Intake, due, Bj(10, 19, 9)), Work(V2, StageKind.HouseholdCheck, due, null),
                 // 长新乡: two on time → 2/2.
                 Work(V3, StageKind.Intake, due, Bj(10, 19, 9)), Work(V3, StageKind.ForwardToVillage, due, Bj(10, 20, 9)),
-                // 白石镇: one on time, two open past due → 1/3; a department's overdue comparison does not count against it.
-                Work(V4, StageKind.Intake, due, Bj(10, 19, 9)), Work(V4, StageKind.HouseholdCheck, due, null), Work(V4, StageKind.Decision, due, null),
-                Work(V4, StageKind.Comparison, due, null),
+                // 白石镇: one on time, two open past due → 1/3; a department's overdue comparison does not count against it, nor does
+                // the county office's own overdue step (云龙 县级确定 is the county's).
+                Work(V4, StageKind.Intake, due, Bj(10, 19, 9)), Work(V4, StageKind.HouseholdCheck, due, null), Work(V4, StageKind.ForwardToVillage, due, null),
+                Work(V4, StageKind.Comparison, due, null), Work(V4, StageKind.Decision, due, null),
                 // 检槽乡: only a stage not yet due at the month's end.
                 Work(V5, StageKind.Intake, ChinaTime.EndOfDay(new DateOnly(2026, 11, 3)), null));
             await db.SaveChangesAsync();
@@ -102,8 +104,8 @@ public sealed class TownshipEvaluationTests
     [Fact]
     public async Task SQ五四_DecemberBulletin_ShouldAddTheMonthlyResultsUpToTheYearTotal()
     {
-        var dir = SchedulerHost.NewDirectory();
-        await using var h = await SchedulerHost.StartAsync(dir, Bj(12, 31, 20), new Dictionary<string, string?>
+        var dir = SchedulerRuns.NewDirectory();
+        await using var h = await SchedulerRuns.StartAsync(dir, Bj(12, 31, 20), new Dictionary<string, string?>
         {
             ["Timeline:Profile"] = MonthlyProfile(dir), ["Scheduler:Enabled"] = "false",
         });

@@ -1,24 +1,41 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using RapidResponse.Bot.WeCom.Callbacks;
+using RapidResponse.Bot.Tests.Infrastructure;
+using RapidResponse.Domain.Messaging;
 
 namespace RapidResponse.Bot.Tests.WeCom;
 
+/// <summary>The app's WeCom callback URLs (/wecom/callback, /wecom/kf) of the real app on Kestrel: what is accepted lands in its inbox.</summary>
 public sealed class CallbackEndpointTests : IAsyncLifetime
 {
-    private CallbackTestHost _host = null!;
+    private BotFactory _host = null!;
 
-    public async Task InitializeAsync() => _host = await CallbackTestHost.StartAsync();
+    public Task InitializeAsync()
+    {
+        _host = new BotFactory().WithWeCom().CaptureLogs().StartOnKestrel();
+        return Task.CompletedTask;
+    }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<List<InboxMessage>> InboxAsync()
+    {
+        await using var db = _host.NewDb();
+        return await db.Inbox.AsNoTracking().OrderBy(x => x.Id).ToListAsync();
+    }
+
+    /// <summary>The WeCom layer's warnings (the rest of the app may warn about other things).</summary>
+    private List<(LogLevel Level, string Category, string Message)> Warnings() =>
+        [.. _host.Logs!.Entries.Where(e => e.Level == LogLevel.Warning && e.Category.StartsWith("RapidResponse.Bot.WeCom", StringComparison.Ordinal))];
 
     [Fact]
     public async Task Get_ShouldAnswerExactEchoAsPlainText_WhenV1UrlVerificationArrives()
     {
         var response = await _host.Http.GetAsync(
-            $"/wecom/callback{CallbackTestHost.Query(Vectors.V1Signature, Vectors.V1Timestamp, Vectors.V1Nonce)}&echostr={Vectors.V1EchoUrlEncoded}");
+            $"/wecom/callback{Callbacks.Query(Vectors.V1Signature, Vectors.V1Timestamp, Vectors.V1Nonce)}&echostr={Vectors.V1EchoUrlEncoded}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
@@ -30,7 +47,7 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
     {
         // A literal '+' must stay '+' (ASP.NET's Request.Query would turn it into a space, pitfall §9.1).
         var response = await _host.Http.GetAsync(
-            $"/wecom/callback{CallbackTestHost.Query(Vectors.V1Signature, Vectors.V1Timestamp, Vectors.V1Nonce)}&echostr={Vectors.V1Echo}");
+            $"/wecom/callback{Callbacks.Query(Vectors.V1Signature, Vectors.V1Timestamp, Vectors.V1Nonce)}&echostr={Vectors.V1Echo}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(Vectors.V1Plain, await response.Content.ReadAsStringAsync());
@@ -40,7 +57,7 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
     public async Task Get_ShouldReturn400WithEmptyBody_WhenSignatureIsWrong()
     {
         var response = await _host.Http.GetAsync(
-            $"/wecom/callback{CallbackTestHost.Query(Vectors.V2Signature, Vectors.V1Timestamp, Vectors.V1Nonce)}&echostr={Vectors.V1EchoUrlEncoded}");
+            $"/wecom/callback{Callbacks.Query(Vectors.V2Signature, Vectors.V1Timestamp, Vectors.V1Nonce)}&echostr={Vectors.V1EchoUrlEncoded}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
@@ -49,47 +66,44 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Post_ShouldHandTextMessageToSinkAndAnswerEmpty200_WhenV2PayloadArrives()
     {
-        var response = await _host.PostXmlAsync(
-            $"/wecom/callback{CallbackTestHost.Query(Vectors.V2Signature, Vectors.V2Timestamp, Vectors.V2Nonce)}",
-            CallbackTestHost.OuterXml(Vectors.V2Encrypt));
+        var response = await _host.Http.PostXmlAsync(
+            $"/wecom/callback{Callbacks.Query(Vectors.V2Signature, Vectors.V2Timestamp, Vectors.V2Nonce)}",
+            Callbacks.OuterXml(Vectors.V2Encrypt));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
-        var envelope = Assert.Single(_host.Sink.Accepted);
-        Assert.Equal(CallbackChannel.App, envelope.Channel);
-        Assert.Equal("mycreate", envelope.Sender);
-        Assert.Equal(Vectors.V2Plain, envelope.RawXml);
-        Assert.Equal("msg|4561255354251345929", envelope.DedupeKey);
-        var text = Assert.IsType<TextMessage>(envelope.Message);
-        Assert.Equal("hello", text.Content);
-        Assert.Equal(218, text.Header.AgentId);
+        var stored = Assert.Single(await InboxAsync());
+        Assert.Equal(InboundChannel.App, stored.Channel);
+        Assert.Equal("mycreate", stored.SenderId);
+        Assert.Equal("app|msg|4561255354251345929", stored.DedupeKey);
+        Assert.Equal("Text", stored.Kind);
+        Assert.Contains("\"hello\"", stored.Payload);
     }
 
     [Fact]
     public async Task Post_ShouldDeliverSelectedItems_WhenTemplateCardEventArrives()
     {
-        var (query, body) = CallbackTestHost.SignedPost(CallbackTestHost.AppCrypto(), InboundSamples.TemplateCardEvent);
+        var (query, body) = Callbacks.SignedPost(Callbacks.AppCrypto(), InboundSamples.TemplateCardEvent);
 
-        var response = await _host.PostXmlAsync($"/wecom/callback{query}", body);
+        var response = await _host.Http.PostXmlAsync($"/wecom/callback{query}", body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var card = Assert.IsType<TemplateCardEvent>(Assert.Single(_host.Sink.Accepted).Message);
-        Assert.Equal("card|ResponseCode", card.DedupeKey);
-        Assert.Equal(["QuestionKey1", "QuestionKey2"], card.SelectedItems.Select(i => i.QuestionKey));
-        Assert.Equal(["OptionId3", "OptionId4"], card.SelectedItems[1].OptionIds);
+        var click = Assert.Single(await InboxAsync());
+        Assert.Equal("app|card|ResponseCode", click.DedupeKey);
+        Assert.Equal("CardClick", click.Kind);
     }
 
     [Fact]
     public async Task Post_ShouldReturn400AndStoreNothing_WhenSignatureIsWrong()
     {
-        var response = await _host.PostXmlAsync(
-            $"/wecom/callback{CallbackTestHost.Query(Vectors.V1Signature, Vectors.V2Timestamp, Vectors.V2Nonce)}",
-            CallbackTestHost.OuterXml(Vectors.V2Encrypt));
+        var response = await _host.Http.PostXmlAsync(
+            $"/wecom/callback{Callbacks.Query(Vectors.V1Signature, Vectors.V2Timestamp, Vectors.V2Nonce)}",
+            Callbacks.OuterXml(Vectors.V2Encrypt));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
-        Assert.Empty(_host.Sink.Calls);
-        var warning = Assert.Single(_host.Logs.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Empty(await InboxAsync());
+        var warning = Assert.Single(Warnings());
         Assert.Contains("BadSignature", warning.Message);
         Assert.DoesNotContain(Vectors.V1Signature, warning.Message);
         Assert.DoesNotContain(Vectors.Token, warning.Message);
@@ -104,25 +118,25 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
         var plain = new byte[64];
         plain[^1] = 40; // pad value above 32
         var encrypt = Convert.ToBase64String(aes.EncryptCbc(plain, key[..16], PaddingMode.None));
-        var query = CallbackTestHost.Query(CallbackTestHost.AppCrypto().Sign("1", "2", encrypt), "1", "2");
+        var query = Callbacks.Query(Callbacks.AppCrypto().Sign("1", "2", encrypt), "1", "2");
 
-        var response = await _host.PostXmlAsync($"/wecom/callback{query}", CallbackTestHost.OuterXml(encrypt));
+        var response = await _host.Http.PostXmlAsync($"/wecom/callback{query}", Callbacks.OuterXml(encrypt));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(_host.Sink.Calls);
-        Assert.Contains(_host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("BadPadding"));
+        Assert.Empty(await InboxAsync());
+        Assert.Contains(Warnings(), e => e.Message.Contains("BadPadding"));
     }
 
     [Fact]
     public async Task Post_ShouldReturn400_WhenReceiveIdIsAnotherCorp()
     {
-        var (query, body) = CallbackTestHost.SignedPost(CallbackTestHost.AppCrypto("ww0000000000000000"), Vectors.V2Plain);
+        var (query, body) = Callbacks.SignedPost(Callbacks.AppCrypto("ww0000000000000000"), Vectors.V2Plain);
 
-        var response = await _host.PostXmlAsync($"/wecom/callback{query}", body);
+        var response = await _host.Http.PostXmlAsync($"/wecom/callback{query}", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(_host.Sink.Calls);
-        Assert.Contains(_host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("ReceiveIdMismatch"));
+        Assert.Empty(await InboxAsync());
+        Assert.Contains(Warnings(), e => e.Message.Contains("ReceiveIdMismatch"));
     }
 
     [Theory]
@@ -132,22 +146,22 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
     [InlineData("")]
     public async Task Post_ShouldReturn400AndStoreNothing_WhenOuterXmlIsHostileOrBroken(string body)
     {
-        var response = await _host.PostXmlAsync($"/wecom/callback{CallbackTestHost.Query(Vectors.V2Signature, Vectors.V2Timestamp, Vectors.V2Nonce)}", body);
+        var response = await _host.Http.PostXmlAsync($"/wecom/callback{Callbacks.Query(Vectors.V2Signature, Vectors.V2Timestamp, Vectors.V2Nonce)}", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(_host.Sink.Calls);
+        Assert.Empty(await InboxAsync());
     }
 
     [Fact]
     public async Task Post_ShouldReturn400_WhenAuthenticatedPlaintextCarriesADtd()
     {
         // Even a correctly signed payload must not get entity expansion.
-        var (query, body) = CallbackTestHost.SignedPost(CallbackTestHost.AppCrypto(), InboundSamples.BillionLaughsInner);
+        var (query, body) = Callbacks.SignedPost(Callbacks.AppCrypto(), InboundSamples.BillionLaughsInner);
 
-        var response = await _host.PostXmlAsync($"/wecom/callback{query}", body);
+        var response = await _host.Http.PostXmlAsync($"/wecom/callback{query}", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(_host.Sink.Calls);
+        Assert.Empty(await InboxAsync());
     }
 
     [Theory]
@@ -156,7 +170,7 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
     public async Task Post_ShouldReturn413_WhenBodyExceeds64KiB(bool chunked)
     {
         var big = new string('a', 64 * 1024 + 1);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/wecom/callback{CallbackTestHost.Query("a", "1", "2")}")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/wecom/callback{Callbacks.Query("a", "1", "2")}")
         {
             Content = new StringContent(big, Encoding.ASCII, "text/xml"),
         };
@@ -170,56 +184,56 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
         var response = await _host.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Empty(_host.Sink.Calls);
+        Assert.Empty(await InboxAsync());
     }
 
     [Fact]
     public async Task Post_ShouldGiveSinkTheSameDedupeKey_WhenTheSameCallbackArrivesFourTimesConcurrently()
     {
-        var url = $"/wecom/callback{CallbackTestHost.Query(Vectors.V2Signature, Vectors.V2Timestamp, Vectors.V2Nonce)}";
+        var url = $"/wecom/callback{Callbacks.Query(Vectors.V2Signature, Vectors.V2Timestamp, Vectors.V2Nonce)}";
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _host.PostXmlAsync(url, CallbackTestHost.OuterXml(Vectors.V2Encrypt))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _host.Http.PostXmlAsync(url, Callbacks.OuterXml(Vectors.V2Encrypt))));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        Assert.Equal(4, _host.Sink.Calls.Count);
-        Assert.Single(_host.Sink.Calls.Select(c => c.DedupeKey).Distinct());
-        Assert.Single(_host.Sink.Accepted);
+        Assert.Single(await InboxAsync(), m => m.DedupeKey == "app|msg|4561255354251345929");
     }
 
     [Fact]
     public async Task PostKf_ShouldAnswerSuccessAndTagChannelKf_WhenKfNotificationArrives()
     {
-        var (query, body) = CallbackTestHost.SignedPost(CallbackTestHost.KfCrypto(), InboundSamples.KfNotification);
+        var (query, body) = Callbacks.SignedPost(Callbacks.KfCrypto(), InboundSamples.KfNotification);
 
-        var response = await _host.PostXmlAsync($"/wecom/kf{query}", body);
+        var response = await _host.Http.PostXmlAsync($"/wecom/kf{query}", body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("success", await response.Content.ReadAsStringAsync());
-        var envelope = Assert.Single(_host.Sink.Accepted);
-        Assert.Equal(CallbackChannel.Kf, envelope.Channel);
-        var kf = Assert.IsType<KfMsgOrEvent>(envelope.Message);
-        Assert.Equal("ENCApHxnGDNAVNY4AaSJKj4Tb5mwsEMzxhFmHVGcra996NR", kf.Token);
-        Assert.Equal("wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q", kf.OpenKfId);
+        // A 微信客服 notification carries no message: the app pulls them from WeCom with the notification's token.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!_host.WeComCalls("/cgi-bin/kf/sync_msg").Any(c => c.TryGetProperty("token", out _)) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var pull = Assert.Single(_host.WeComCalls("/cgi-bin/kf/sync_msg"), c => c.TryGetProperty("token", out _)); // (a catch-up pull has none)
+        Assert.Equal("ENCApHxnGDNAVNY4AaSJKj4Tb5mwsEMzxhFmHVGcra996NR", pull.GetProperty("token").GetString());
+        Assert.Equal("wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q", pull.GetProperty("open_kfid").GetString());
     }
 
     [Fact]
     public async Task PostKf_ShouldReturn400_WhenSignedWithTheAppToken()
     {
         // Routing is by path: an app-signed payload on /wecom/kf must not be accepted (pitfall §9.15).
-        var (query, body) = CallbackTestHost.SignedPost(CallbackTestHost.AppCrypto(), InboundSamples.KfNotification);
+        var (query, body) = Callbacks.SignedPost(Callbacks.AppCrypto(), InboundSamples.KfNotification);
 
-        var response = await _host.PostXmlAsync($"/wecom/kf{query}", body);
+        var response = await _host.Http.PostXmlAsync($"/wecom/kf{query}", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(_host.Sink.Calls);
+        await Task.Delay(300); // a pull would start at once
+        Assert.Empty(_host.WeComCalls("/cgi-bin/kf/sync_msg"));
     }
 
     [Fact]
     public async Task GetKf_ShouldEchoPlaintext_WhenSignedWithTheKfToken()
     {
-        var crypto = CallbackTestHost.KfCrypto();
+        var crypto = Callbacks.KfCrypto();
         var echo = crypto.Encrypt("8008208820");
-        var url = $"/wecom/kf{CallbackTestHost.Query(crypto.Sign("1", "2", echo), "1", "2")}&echostr={Uri.EscapeDataString(echo)}";
+        var url = $"/wecom/kf{Callbacks.Query(crypto.Sign("1", "2", echo), "1", "2")}&echostr={Uri.EscapeDataString(echo)}";
 
         var response = await _host.Http.GetAsync(url);
 

@@ -11,10 +11,10 @@ namespace RapidResponse.Bot.Tests.WeCom;
 public sealed class CallbackRateLimitTests
 {
     private static readonly string BadVerify =
-        $"/wecom/callback{CallbackTestHost.Query(Vectors.V2Signature, Vectors.V1Timestamp, Vectors.V1Nonce)}&echostr={Vectors.V1EchoUrlEncoded}";
+        $"/wecom/callback{Callbacks.Query(Vectors.V2Signature, Vectors.V1Timestamp, Vectors.V1Nonce)}&echostr={Vectors.V1EchoUrlEncoded}";
 
     private static readonly string GoodVerify =
-        $"/wecom/callback{CallbackTestHost.Query(Vectors.V1Signature, Vectors.V1Timestamp, Vectors.V1Nonce)}&echostr={Vectors.V1EchoUrlEncoded}";
+        $"/wecom/callback{Callbacks.Query(Vectors.V1Signature, Vectors.V1Timestamp, Vectors.V1Nonce)}&echostr={Vectors.V1EchoUrlEncoded}";
 
     private static Dictionary<string, string?> Limit(int burst, int queue) => new()
     {
@@ -24,10 +24,23 @@ public sealed class CallbackRateLimitTests
         ["WeCom:CallbackLimit:QueueLimit"] = queue.ToString(),
     };
 
+    /// <summary>The real app on Kestrel (each test client really has its loopback address).</summary>
+    private static BotFactory Start(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var f = new BotFactory().WithWeCom().CaptureLogs();
+        foreach (var (k, v) in settings ?? []) f.Settings[k] = v;
+        f.TestServices = services;
+        return f.StartOnKestrel();
+    }
+
+    /// <summary>The WeCom layer's log lines (the rest of the app may log other things).</summary>
+    private static IEnumerable<(LogLevel Level, string Category, string Message)> WeComLog(BotFactory f) =>
+        f.Logs!.Entries.Where(e => e.Category.StartsWith("RapidResponse.Bot.WeCom", StringComparison.Ordinal));
+
     [Fact]
     public async Task Callbacks_ShouldAnswer429BeforeCheckingTheSignature_WhenOneAddressIsPastItsLimit()
     {
-        await using var host = await CallbackTestHost.StartAsync(settings: Limit(burst: 3, queue: 0));
+        await using var host = Start(Limit(burst: 3, queue: 0));
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.BadRequest, (await host.Http.GetAsync(BadVerify)).StatusCode);
 
         var limited = await host.Http.GetAsync(BadVerify);
@@ -35,16 +48,16 @@ public sealed class CallbackRateLimitTests
         Assert.Equal("1", limited.Headers.RetryAfter?.ToString());
         // Even a correctly signed request waits its turn: the limit comes before authentication, on both endpoints.
         Assert.Equal(HttpStatusCode.TooManyRequests, (await host.Http.GetAsync(GoodVerify)).StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await host.PostXmlAsync("/wecom/kf?msg_signature=x&timestamp=1&nonce=2", "<xml/>")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await host.Http.PostXmlAsync("/wecom/kf?msg_signature=x&timestamp=1&nonce=2", "<xml/>")).StatusCode);
         // Three rejections of the limit, one warning; the three bad signatures before it, one warning too.
-        Assert.Single(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("rate limit"));
-        Assert.Single(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("BadSignature"));
+        Assert.Single(WeComLog(host), e => e.Level == LogLevel.Warning && e.Message.Contains("rate limit"));
+        Assert.Single(WeComLog(host), e => e.Level == LogLevel.Warning && e.Message.Contains("BadSignature"));
     }
 
     [Fact]
     public async Task Callbacks_ShouldQueueAtMostQueueLimit_WhenTheBucketIsEmpty()
     {
-        await using var host = await CallbackTestHost.StartAsync(settings: Limit(burst: 1, queue: 1));
+        await using var host = Start(Limit(burst: 1, queue: 1));
         Assert.Equal(HttpStatusCode.BadRequest, (await host.Http.GetAsync(BadVerify)).StatusCode);
         using var cancel = new CancellationTokenSource();
         var a = host.Http.GetAsync(BadVerify, cancel.Token);
@@ -62,7 +75,7 @@ public sealed class CallbackRateLimitTests
     [Fact]
     public async Task Callbacks_ShouldLimitEachAddressOnItsOwn_WhenOneFloods()
     {
-        await using var host = await CallbackTestHost.StartAsync(settings: Limit(burst: 2, queue: 0), configure: b => RemoteAddress.UseHeader(b.Services));
+        await using var host = Start(Limit(burst: 2, queue: 0), RemoteAddress.UseHeader);
         Task<HttpResponseMessage> From(string address)
         {
             var r = new HttpRequestMessage(HttpMethod.Get, BadVerify);
@@ -78,10 +91,10 @@ public sealed class CallbackRateLimitTests
     [Fact]
     public async Task Callbacks_ShouldNotBeLimited_WhenTrafficIsWithinTheDefaults()
     {
-        await using var host = await CallbackTestHost.StartAsync();
+        await using var host = Start();
         var answers = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => host.Http.GetAsync(BadVerify)));
         Assert.All(answers, r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
-        Assert.Single(host.Logs.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Single(WeComLog(host), e => e.Level == LogLevel.Warning);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using RapidResponse.Bot.Tests.Infrastructure;
 using RapidResponse.Bot.WeCom.Api;
 using RapidResponse.Bot.WeCom.Api.Requests;
 using WireMock.RequestBuilders;
@@ -6,59 +7,75 @@ using WireMock.ResponseBuilders;
 
 namespace RapidResponse.Bot.Tests.WeCom;
 
+/// <summary>The WeCom client of the real app against the rule-keeper: tokens (one fetch, refresh, cooldown), errors, secrets kept out of logs.</summary>
 public sealed class WeComApiClientTests : IAsyncLifetime
 {
-    private static readonly object Ok = new { errcode = 0, errmsg = "ok", msgid = "m1" };
+    private BotFactory _host = null!;
 
-    private readonly ApiTestHost _host = ApiTestHost.Start();
-
-    public Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync()
+    {
+        _host = ApiClientApp.Start();
+        return Task.CompletedTask;
+    }
 
     public Task DisposeAsync() => _host.DisposeAsync().AsTask();
 
+    private string _secret = ApiClientApp.AppSecret;
+
+    private WeComApiClient Client => _host.Client();
+
+    /// <summary>gettoken calls with the app's secret (the 微信客服 secret has its own tokens).</summary>
+    private int Fetches => _host.TokenFetches(_secret);
+
     private static SendTextRequest Text(string user = "zhangsan") => new() { ToUsers = [user], Text = new("您好") };
+
+    /// <summary>Restarts the app with another app secret than the simulated corp's.</summary>
+    private void WithWrongSecret()
+    {
+        _host.Dispose();
+        _secret = "wrong-secret";
+        _host = ApiClientApp.Start(f => f.Settings["WeCom:Secret"] = _secret);
+    }
 
     [Fact]
     public async Task SendAsync_ShouldFetchTokenExactlyOnce_When50CallsRunConcurrently()
     {
-        _host.GivenToken("tok1", delayMs: 300);
-        _host.Given(ApiTestHost.SendPath, Ok, token: "tok1");
+        _host.WeCom!.Slow(ApiClientApp.GetTokenPath, TimeSpan.FromMilliseconds(300));
+        var before = Fetches; // the app may have fetched it at start-up already
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => _host.Client.SendAsync(Text($"user{i}"))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Client.SendAsync(Text($"user{i}"))));
 
-        Assert.All(results, r => Assert.Equal("m1", r.MsgId));
-        Assert.Equal(1, _host.Calls(ApiTestHost.GetTokenPath));
-        Assert.Equal(50, _host.Calls(ApiTestHost.SendPath));
+        Assert.All(results, r => Assert.False(string.IsNullOrEmpty(r.MsgId)));
+        Assert.Equal(Math.Max(1, before), Fetches);
+        Assert.Equal(50, _host.Calls(ApiClientApp.SendPath));
     }
 
     [Fact]
     public async Task SendAsync_ShouldRefreshTokenAndRetryOnce_WhenApiAnswers42001()
     {
-        _host.Server.Given(Request.Create().WithPath(ApiTestHost.GetTokenPath)).InScenario("token").WillSetStateTo("second")
-            .RespondWith(Response.Create().WithBodyAsJson(new { errcode = 0, errmsg = "ok", access_token = "tok1", expires_in = 7200 }));
-        _host.Server.Given(Request.Create().WithPath(ApiTestHost.GetTokenPath)).InScenario("token").WhenStateIs("second")
-            .RespondWith(Response.Create().WithBodyAsJson(new { errcode = 0, errmsg = "ok", access_token = "tok2", expires_in = 7200 }));
-        _host.Given(ApiTestHost.SendPath, new { errcode = 42001, errmsg = "access_token expired" }, token: "tok1");
-        _host.Given(ApiTestHost.SendPath, Ok, token: "tok2");
+        await Client.SendAsync(Text());
+        var tokens = Fetches;
+        _host.WeCom!.Fail(ApiClientApp.SendPath, new { errcode = 42001, errmsg = "access_token expired" }, times: 1);
 
-        var result = await _host.Client.SendAsync(Text());
+        var result = await Client.SendAsync(Text("lisi"));
 
         Assert.Equal(0, result.ErrCode);
-        Assert.Equal(2, _host.Calls(ApiTestHost.GetTokenPath));
-        Assert.Equal(2, _host.Calls(ApiTestHost.SendPath));
+        Assert.Equal(tokens + 1, Fetches);
+        Assert.Equal(3, _host.Calls(ApiClientApp.SendPath));
     }
 
     [Fact]
     public async Task SendAsync_ShouldThrowAfterOneRetry_WhenFreshTokenIsRejectedToo()
     {
-        _host.GivenToken("tok1");
-        _host.Given(ApiTestHost.SendPath, new { errcode = 40014, errmsg = "invalid access_token" });
+        await Client.SendAsync(Text());
+        var tokens = Fetches;
+        _host.WeCom!.Fail(ApiClientApp.SendPath, new { errcode = 40014, errmsg = "invalid access_token" });
 
-        var ex = await Assert.ThrowsAsync<WeComApiException>(() => _host.Client.SendAsync(Text()));
+        var ex = await Assert.ThrowsAsync<WeComApiException>(() => Client.SendAsync(Text()));
 
         Assert.Equal(40014, ex.ErrCode);
-        Assert.Equal(2, _host.Calls(ApiTestHost.SendPath));
-        Assert.Equal(2, _host.Calls(ApiTestHost.GetTokenPath));
+        Assert.Equal(3, _host.Calls(ApiClientApp.SendPath));
+        Assert.Equal(tokens + 1, Fetches);
     }
 
     [Theory]
@@ -67,41 +84,38 @@ public sealed class WeComApiClientTests : IAsyncLifetime
     [InlineData(7200 - 300 + 1, 2)] // one second after: refetch
     public async Task SendAsync_ShouldRefreshTokenBeforeExpiry_WhenRefreshMarginIsReached(int elapsedSeconds, int expectedFetches)
     {
-        _host.GivenToken("tok1");
-        _host.Given(ApiTestHost.SendPath, Ok);
-        await _host.Client.SendAsync(Text());
+        await Client.SendAsync(Text());
+        var first = Fetches;
 
         _host.Time.Advance(TimeSpan.FromSeconds(elapsedSeconds));
-        await _host.Client.SendAsync(Text());
+        await Client.SendAsync(Text("lisi"));
 
-        Assert.Equal(expectedFetches, _host.Calls(ApiTestHost.GetTokenPath));
+        Assert.Equal(expectedFetches - 1, Fetches - first);
     }
 
     [Fact]
     public async Task SendAsync_ShouldThrowWithCodeMessageAndPath_WhenErrcodeIsNonZero()
     {
-        _host.GivenToken("tok1");
-        _host.Given(ApiTestHost.SendPath, new { errcode = 81013, errmsg = "user & party & tag all invalid" });
-
-        var ex = await Assert.ThrowsAsync<WeComApiException>(() => _host.Client.SendAsync(Text()));
+        // "nobody" is not in the simulated corp's address book: WeCom answers 81013 itself.
+        var ex = await Assert.ThrowsAsync<WeComApiException>(() => Client.SendAsync(Text("nobody")));
 
         Assert.Equal(81013, ex.ErrCode);
-        Assert.Equal("user & party & tag all invalid", ex.ErrMsg);
-        Assert.Equal(ApiTestHost.SendPath, ex.ApiPath);
+        Assert.StartsWith("user & party & tag all invalid", ex.ErrMsg); // WeCom appends a hint
+        Assert.Equal(ApiClientApp.SendPath, ex.ApiPath);
         Assert.Equal(RetryAction.NeverRetry, ex.Decision.Action);
-        Assert.Equal(1, _host.Calls(ApiTestHost.SendPath));
+        Assert.Equal(1, _host.Calls(ApiClientApp.SendPath));
     }
 
     [Fact]
     public async Task SendAsync_ShouldNotCallTheApi_WhenGettokenRejectsTheSecret()
     {
-        _host.Given(ApiTestHost.GetTokenPath, new { errcode = 40001, errmsg = "invalid credential" });
+        WithWrongSecret();
 
-        var ex = await Assert.ThrowsAsync<WeComApiException>(() => _host.Client.SendAsync(Text()));
+        var ex = await Assert.ThrowsAsync<WeComApiException>(() => Client.SendAsync(Text()));
 
-        Assert.Equal(ApiTestHost.GetTokenPath, ex.ApiPath);
+        Assert.Equal(ApiClientApp.GetTokenPath, ex.ApiPath);
         Assert.Equal(RetryAction.StopAndAlert, ex.Decision.Action);
-        Assert.Equal(0, _host.Calls(ApiTestHost.SendPath));
+        Assert.Equal(0, _host.Calls(ApiClientApp.SendPath));
     }
 
     [Theory]
@@ -110,23 +124,24 @@ public sealed class WeComApiClientTests : IAsyncLifetime
     public async Task SendAsync_ShouldNotRepeatGettoken_WhenSecretWasRejectedWithinTheCooldown(int waitSeconds, int expectedFetches)
     {
         // Repeated wrong-secret gettoken calls get the IP banned for an hour (§4.1).
-        _host.Given(ApiTestHost.GetTokenPath, new { errcode = 40001, errmsg = "invalid credential" });
-        await Assert.ThrowsAsync<WeComApiException>(() => _host.Client.SendAsync(Text()));
+        WithWrongSecret();
+        await Assert.ThrowsAsync<WeComApiException>(() => Client.SendAsync(Text()));
+        var first = Fetches;
 
         _host.Time.Advance(TimeSpan.FromSeconds(waitSeconds));
-        var ex = await Assert.ThrowsAsync<WeComApiException>(() => _host.Client.SendAsync(Text()));
+        var ex = await Assert.ThrowsAsync<WeComApiException>(() => Client.SendAsync(Text()));
 
         Assert.Equal(40001, ex.ErrCode);
-        Assert.Equal(expectedFetches, _host.Calls(ApiTestHost.GetTokenPath));
+        Assert.Equal(expectedFetches - 1, Fetches - first);
     }
 
     [Fact]
     public async Task SendAsync_ShouldThrowClassifiableHttpError_WhenServerAnswers502()
     {
-        _host.GivenToken("tok1");
-        _host.Server.Given(Request.Create().WithPath(ApiTestHost.SendPath)).RespondWith(Response.Create().WithStatusCode(502));
+        // A transport fault over the simulator: WeCom's gateway answers 502.
+        _host.WeComApi!.Given(Request.Create().WithPath(ApiClientApp.SendPath)).RespondWith(Response.Create().WithStatusCode(502));
 
-        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => _host.Client.SendAsync(Text()));
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => Client.SendAsync(Text()));
 
         Assert.Equal(HttpStatusCode.BadGateway, ex.StatusCode);
         Assert.Equal(RetryAction.RetryWithBackoff, WeComRetryPolicy.Classify(ex).Action);
@@ -135,28 +150,31 @@ public sealed class WeComApiClientTests : IAsyncLifetime
     [Fact]
     public async Task SendAsync_ShouldUseTheKfSecretsToken_WhenRequestIsAKfCall()
     {
-        _host.GivenToken("app-tok");
-        _host.GivenToken("kf-tok", secret: ApiTestHost.KfSecret);
-        _host.Given("/cgi-bin/kf/send_msg", new { errcode = 0, errmsg = "ok", msgid = "r1" }, token: "kf-tok");
+        // The simulated corp answers 微信客服 APIs only with a token of the 微信客服 secret.
+        var sim = _host.WeCom!.Simulator;
+        sim.KfAccounts.Add("wkKf");
+        sim.CustomerWrites("wkKf", "wmUser", "你好");
 
-        var result = await _host.Client.SendAsync(new KfSendMsgRequest { ToUser = "wmUser", OpenKfId = "wkKf", Text = new("您好") });
+        var result = await Client.SendAsync(new KfSendMsgRequest { ToUser = "wmUser", OpenKfId = "wkKf", Text = new("您好") });
 
-        Assert.Equal("r1", result.MsgId);
+        Assert.False(string.IsNullOrEmpty(result.MsgId));
+        var kfToken = Assert.Single(_host.IssuedTokens("kf-secret"));
+        Assert.Contains("access_token=" + kfToken, _host.WeComApi!.LogEntries.Last(e => e.RequestMessage.Path == "/cgi-bin/kf/send_msg").RequestMessage.RawQuery);
     }
 
     [Fact]
     public async Task SendAsync_ShouldNeverLogTokensSecretsOrWebhookKeys_WhenCallsSucceedAndFail()
     {
-        _host.GivenToken("tok-SECRET-1");
-        _host.Given(ApiTestHost.SendPath, new { errcode = 40003, errmsg = "invalid userid" });
-        _host.Given("/cgi-bin/webhook/send", new { errcode = 0, errmsg = "ok" });
+        _host.WeCom!.Simulator.AddRobot("hook-KEY-123");
+        _host.WeCom.Fail(ApiClientApp.SendPath, new { errcode = 40003, errmsg = "invalid userid" });
 
-        await Assert.ThrowsAsync<WeComApiException>(() => _host.Client.SendAsync(Text()));
-        await _host.Client.SendAsync(WebhookSendRequest.ForText("hook-KEY-123", "hi"));
+        await Assert.ThrowsAsync<WeComApiException>(() => Client.SendAsync(Text()));
+        await Client.SendAsync(WebhookSendRequest.ForText("hook-KEY-123", "hi"));
 
-        Assert.NotEmpty(_host.Logs.Entries);
+        var token = Assert.Single(_host.IssuedTokens());
+        Assert.NotEmpty(_host.Logs!.Entries);
         Assert.DoesNotContain(_host.Logs.Entries, e =>
-            e.Message.Contains("tok-SECRET-1") || e.Message.Contains(ApiTestHost.AppSecret) || e.Message.Contains("hook-KEY-123"));
+            e.Message.Contains(token) || e.Message.Contains(ApiClientApp.AppSecret) || e.Message.Contains("hook-KEY-123"));
     }
 
     [Fact]
@@ -164,8 +182,8 @@ public sealed class WeComApiClientTests : IAsyncLifetime
     {
         var card = TemplateCard.ButtonInteraction("bad task id!", new CardMainTitle("停水通知"), [new CardButton("确认", "ack")]);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => _host.Client.SendAsync(new SendTemplateCardRequest { ToUsers = ["u"], TemplateCard = card }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.SendAsync(new SendTemplateCardRequest { ToUsers = ["u"], TemplateCard = card }));
 
-        Assert.Empty(_host.Server.LogEntries);
+        Assert.Equal(0, _host.Calls(ApiClientApp.SendPath));
     }
 }

@@ -59,16 +59,18 @@ public class WeComOptionsValidatorTests
 public class WeComStartupTests
 {
     [Fact]
-    public async Task StartAsync_ShouldFailListingProblems_WhenWeComSectionIsMissing()
+    public void StartAsync_ShouldFailListingProblems_WhenWeComSectionIsIncomplete()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddWeCom();
-        await using var app = builder.Build();
+        // The real app with only a CorpId: it turns WeCom on and refuses to start, naming every missing key.
+        using var f = new RapidResponse.Bot.Tests.Infrastructure.BotFactory();
+        f.Settings["WeCom:CorpId"] = Vectors.CorpId;
 
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        var e = Record.Exception(() => f.StartServer());
 
-        Assert.Contains(ex.Failures, f => f.Contains("WeCom:EncodingAESKey"));
-        Assert.Contains(ex.Failures, f => f.Contains("WeCom:CorpId"));
+        var failures = new List<string>();
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is OptionsValidationException v) failures.AddRange(v.Failures);
+        Assert.Contains(failures, f => f.Contains("WeCom:EncodingAESKey"));
+        Assert.Contains(failures, f => f.Contains("WeCom:Token"));
     }
 }

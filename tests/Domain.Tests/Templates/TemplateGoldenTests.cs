@@ -141,6 +141,8 @@ public sealed class TemplateGoldenTests
         { "alert.ask_household", "", AlertAsk(null) },
         { "alert.ask_risk", "", AlertAsk(null) },
         { "alert.ask_severity", "", AlertAsk(null) },
+        { "alert.ask_problem_class", "", new { Limits = "一般性问题15天内、疑难问题6个月内、特殊问题12个月内" } },
+        { "alert.ask_confirm", "fengdu", new { HouseholdLabel = "530102001001-0001 王五（桃园村）", RiskTypes = "住房安全", Description = "房屋墙体开裂", Severity = "一般", ProblemClass = "疑难问题" } },
         { "alert.cancelled", "", null },
         { "alert.help", "", null },
         { "alert.not_allowed", "", null },
@@ -237,6 +239,7 @@ public sealed class TemplateGoldenTests
         { "farmer.check_passed", "", new { CaseNumber = "YL-2026-000101", Next = (string?)"民主评议" } },
         { "farmer.risk_eliminated", "", new { CaseNumber = "YL-2026-000101" } },
         { "notice.ended", "", new Dictionary<string, object?> { ["case_number"] = "YL-2026-000101", ["village"] = "桃园村", ["township"] = "东岭镇", ["stage"] = "村级公示", ["action"] = "公示期满无异议后上报乡镇", ["ended"] = "10月4日（星期日）24时", ["assignee"] = "李树" } },
+        { "notice.ended", "elimination", new Dictionary<string, object?> { ["case_number"] = "YL-2026-000101", ["village"] = "桃园村", ["township"] = "东岭镇", ["stage"] = "风险消除村级公示", ["action"] = "公示5天", ["ended"] = "10月4日（星期日）24时", ["assignee"] = "李树", ["elimination"] = true } },
         { "staff.ask_consent", "first", new { Number = "YL-2026-000101", Again = false } },
         { "staff.ask_consent", "again", new { Number = "YL-2026-000101", Again = true } },
         { "staff.elimination_usage", "", new { Prefix = "YL" } },
@@ -287,6 +290,9 @@ public sealed class TemplateGoldenTests
         { "staff.deferral_requested", "", new { Number = "YL-2026-000101", Stage = "入户核查", Days = 2 } },
         { "staff.deferral_usage", "", null },
         { "staff.help", "", new { Role = "网格监测员" } },
+        { "staff.interview_usage", "pending", new { Problem = (string?)null, Pending = new[] { new { Id = 7L, Period = "2026-09~10", Unit = "诺邓镇", Level = "主要领导" } }.ToList() } },
+        { "staff.interview_usage", "problem-none", new { Problem = (string?)"没有看懂“约谈 诺邓镇”。", Pending = new List<object>() } },
+        { "staff.interview_recorded", "", new { Period = "2026-09~10", Unit = "诺邓镇", Level = "主要领导", HeldAt = "11月5日", HeldBy = "县长王某", Note = (string?)"限11月底前全部整改" } },
         { "staff.my_tasks", "none", new { Items = new List<object>(), Total = 0 } },
         { "staff.my_tasks", "two", new
             {

@@ -14,7 +14,8 @@ namespace RapidResponse.Bot.Conversations.Commands;
 
 /// <summary>
 /// Text commands of cadres and officers: 我的任务, 案件 &lt;编号&gt;, 走访 &lt;编号&gt; &lt;情况&gt;, 延期 &lt;编号&gt; [N天] &lt;原因&gt;,
-/// 消除 &lt;编号&gt; &lt;理由&gt; [知情同意：谁 [日期] 方式], 重开 &lt;编号&gt; &lt;理由&gt; (county office), 材料 &lt;编号&gt;, 月报, 急报, 帮助.
+/// 消除 &lt;编号&gt; &lt;理由&gt; [知情同意：谁 [日期] 方式], 重开 &lt;编号&gt; &lt;理由&gt; and 约谈 &lt;编号/单位&gt; 已约谈 … (county office),
+/// 材料 &lt;编号&gt;, 月报, 急报, 帮助.
 /// </summary>
 public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, DeferralFlow deferrals, TaskCards cards,
     ProfileRegistry profiles, Domain.Calendar.WorkingCalendar calendar, TimeProvider time, EliminationFlow eliminations, Evidence.EvidenceCommand evidence)
@@ -26,6 +27,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
         if (text is "帮助" or "菜单" or "?" or "？") { messenger.Reply(m, "staff.help", new { Role = Jurisdiction.RoleName(s.Role) }); return true; }
         if (text.StartsWith("月报", StringComparison.Ordinal)) { await MonthlyReport(m, s, text[2..].Trim(), ct); return true; }
         if (text.StartsWith("急报", StringComparison.Ordinal)) { await Emergency(m, s, text[2..].Trim(), ct); return true; }
+        if (text.StartsWith("约谈", StringComparison.Ordinal)) { await Interview(m, s, text[2..].Trim(), ct); return true; }
         var match = CommandRe().Match(text);
         if (!match.Success) return false;
         var verb = match.Groups[1].Value;
@@ -55,7 +57,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
     public static bool IsCommand(string text)
     {
         var t = text.Trim();
-        return t is "我的任务" or "任务" or "待办" or "帮助" or "菜单" or "?" or "？" or "案件" or "走访" or "延期" or "重开" or "材料" or "月报" or "申报" or "进度"
+        return t is "我的任务" or "任务" or "待办" or "帮助" or "菜单" or "?" or "？" or "案件" or "走访" or "延期" or "重开" or "材料" or "月报" or "约谈" or "申报" or "进度"
                || CommandRe().IsMatch(t) || MonthlyRe().IsMatch(t);
     }
 

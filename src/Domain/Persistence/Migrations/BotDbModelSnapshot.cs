@@ -221,6 +221,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<int>("Outcome")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ProblemClass")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProfileName")
                         .IsRequired()
                         .HasColumnType("TEXT");

@@ -234,6 +234,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<int>("Outcome")
                         .HasColumnType("integer");
 
+                    b.Property<int>("ProblemClass")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ProfileName")
                         .IsRequired()
                         .HasColumnType("text");

@@ -10,7 +10,7 @@ using RapidResponse.Domain.Persistence;
 namespace RapidResponse.Domain.Persistence.Migrations
 {
     [DbContext(typeof(BotDb))]
-    [Migration("20261201234259_Initial")]
+    [Migration("20261202003348_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -222,6 +222,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProblemClass")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ProfileName")

@@ -11,7 +11,7 @@ using RapidResponse.Domain.Persistence.Postgres;
 namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(PostgresBotDb))]
-    [Migration("20261201234353_Initial")]
+    [Migration("20261202003421_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -235,6 +235,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<int>("Outcome")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProblemClass")
                         .HasColumnType("integer");
 
                     b.Property<string>("ProfileName")

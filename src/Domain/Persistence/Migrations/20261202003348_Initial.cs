@@ -55,6 +55,7 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     RiskTypes = table.Column<string>(type: "TEXT", nullable: false),
                     Description = table.Column<string>(type: "TEXT", nullable: false),
                     Severity = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProblemClass = table.Column<int>(type: "INTEGER", nullable: false),
                     HouseholdId = table.Column<long>(type: "INTEGER", nullable: true),
                     ApplicantName = table.Column<string>(type: "TEXT", nullable: true),
                     ApplicantIdNumber = table.Column<string>(type: "TEXT", nullable: true),

@@ -56,6 +56,7 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     RiskTypes = table.Column<string>(type: "text", nullable: false),
                     Description = table.Column<string>(type: "text", nullable: false),
                     Severity = table.Column<int>(type: "integer", nullable: false),
+                    ProblemClass = table.Column<int>(type: "integer", nullable: false),
                     HouseholdId = table.Column<long>(type: "bigint", nullable: true),
                     ApplicantName = table.Column<string>(type: "text", nullable: true),
                     ApplicantIdNumber = table.Column<string>(type: "text", nullable: true),
