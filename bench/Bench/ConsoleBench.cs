@@ -93,14 +93,17 @@ public static class ConsoleBench
         {
             for (var i = 0; i < Math.Min(5, requests); i++) await GetAsync(http, path); // JIT, EF query compilation, SQLite page cache
             var ms = new List<double>();
+            var cpu0 = bot.CpuTime;
             for (var i = 0; i < requests; i++)
             {
                 var s = Stopwatch.GetTimestamp();
                 await GetAsync(http, path);
                 ms.Add(Stopwatch.GetElapsedTime(s).TotalMilliseconds);
             }
+            // The bot's CPU time per request: steadier than the wall time while other builds share the machine.
+            var cpu = (bot.CpuTime - cpu0).TotalMilliseconds / requests;
             ms.Sort();
-            rows.Add($"| {name} | `{path}` | {requests} | {Pct(ms, 0.5):F0} ms | {Pct(ms, 0.95):F0} ms | {ms[^1]:F0} ms | ≤ 200 ms p95 |");
+            rows.Add($"| {name} | `{path}` | {requests} | {Pct(ms, 0.5):F0} ms | {Pct(ms, 0.95):F0} ms | {ms[^1]:F0} ms | {cpu:F0} ms | ≤ 200 ms p95 |");
             Console.Error.WriteLine(rows[^1]);
         }
 
@@ -117,6 +120,7 @@ public static class ConsoleBench
         });
         var file = Path.Combine(dir, "ledger.xlsx");
         var ledger = Stopwatch.StartNew();
+        var ledgerCpu0 = bot.CpuTime;
         long bytes = 0;
         if (doLedger)
         using (var response = await http.GetAsync("/console/ledger.xlsx", HttpCompletionOption.ResponseHeadersRead))
@@ -130,20 +134,21 @@ public static class ConsoleBench
             Console.Error.WriteLine($"ledger: headers after {first:F1} s");
         }
         var ledgerSeconds = ledger.Elapsed.TotalSeconds;
+        var ledgerCpu = (bot.CpuTime - ledgerCpu0).TotalSeconds;
         await sampling.CancelAsync();
         await sampler;
         long? ledgerRows = verify && doLedger ? MiniExcel.Query(file, useHeaderRow: true).LongCount() : null;
 
         Console.WriteLine(Machine.Describe());
         Console.WriteLine($"{counts.Households:N0} households, {counts.Cases:N0} cases ({counts.Open:N0} open), {seeded}; signed in as {user}; bot working set after start {afterStart / 1048576.0:F0} MiB");
-        Console.WriteLine("| page | request | requests | p50 | p95 | max | goal |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| page | request | requests | p50 | p95 | max | bot CPU per request | goal |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var row in rows) Console.WriteLine(row);
         Console.WriteLine();
         if (!doLedger) return 0;
-        Console.WriteLine("| ledger | cases | size | time to last byte | bot peak working set | goal |");
-        Console.WriteLine("|---|---|---|---|---|---|");
-        Console.WriteLine($"| `/console/ledger.xlsx` (no filter) | {counts.Cases:N0}{(ledgerRows is { } n ? $" ({n:N0} rows read back)" : "")} | {bytes / 1048576.0:F1} MiB | {ledgerSeconds:F1} s | {peak / 1048576.0:F0} MiB | ≤ 15 s, < 300 MB |");
+        Console.WriteLine("| ledger | cases | size | time to last byte | bot CPU | bot peak working set | goal |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine($"| `/console/ledger.xlsx` (no filter) | {counts.Cases:N0}{(ledgerRows is { } n ? $" ({n:N0} rows read back)" : "")} | {bytes / 1048576.0:F1} MiB | {ledgerSeconds:F1} s | {ledgerCpu:F1} s | {peak / 1048576.0:F0} MiB | ≤ 15 s, < 300 MB |");
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         return 0;
     }
