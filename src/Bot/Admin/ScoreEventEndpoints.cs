@@ -41,36 +41,14 @@ public static class ScoreEventEndpoints
     private static async Task<Results<Created<ScoreEventView>, ValidationProblem>> Create(ScoreEventRequest req, HttpContext http, BotDb db, TimeProvider time,
         Domain.Calendar.WorkingCalendar calendar, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
         var now = time.GetUtcNow();
-        var rule = ScoreRules.Find(req.RuleCode);
-        if (string.IsNullOrWhiteSpace(req.DepartmentCode)) errors["departmentCode"] = ["请填写部门代码（departmentCode），例如：JT"];
-        else if (!await db.Departments.AnyAsync(d => d.Code == req.DepartmentCode, ct))
-            errors["departmentCode"] = [$"没有代码为“{req.DepartmentCode}”的部门，请先导入部门花名册或检查代码"];
-        if (!QuarterPeriod.TryParse(req.Quarter, out var quarter)) errors["quarter"] = ["季度格式不对，请写成年-季度，例如：2026-Q3"];
-        else if (quarter.Start > now) errors["quarter"] = [$"{quarter.ToChinese()}还没有开始，不能录入评分"];
-        if (rule is null)
-            errors["ruleCode"] = [$"评分项“{req.RuleCode}”不存在，可选：{string.Join("、", ScoreRules.All.Select(r => $"{r.Code}（{r.Name}，{r.Points:+0;-0}分）"))}"];
-        if (string.IsNullOrWhiteSpace(req.Reason) || req.Reason.Trim().Length < 4) errors["reason"] = ["请写明加减分理由（至少4个字），例如：县督查暗访发现某村饮水问题未主动报告"];
+        var errors = await ScoreEntry.ValidateAsync(db, req.DepartmentCode, req.Quarter, req.RuleCode, req.Reason, now, ct);
         if (string.IsNullOrWhiteSpace(req.EnteredBy)) errors["enteredBy"] = ["请填写录入人（enteredBy），例如：县乡村振兴局张三"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "评分录入有误，请按提示修改后重新提交");
 
-        if (await db.Departments.AsNoTracking().AnyAsync(d => d.Code == req.DepartmentCode && d.Kind == Domain.Roster.DepartmentKind.CountyOffice, ct))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["departmentCode"] = ["牵头单位不参与部门排序，不录入加减分；请用 PUT /api/post-evaluations 录入上级后评估结果"],
-            }, title: "评分录入有误，请按提示修改后重新提交");
-
         // 附件3 ①: a deduction is checked by the department first (待核实, card, 2 working days); a bonus counts when entered.
-        var e = ScoreVerification.NewItem(req.DepartmentCode!.Trim(), quarter, rule!, Mask.Text(req.Reason!.Trim()), req.EnteredBy!.Trim(), now, calendar);
-        db.ScoreEvents.Add(e);
-        db.AuditEvents.Add(new AuditEvent
-        {
-            // The actor is the name of the admin token the request came with; enteredBy is what the caller says about themselves.
-            At = now, Actor = AdminAuth.ActorOf(http), ActorRole = "admin", Action = "score.entered",
-            Detail = $"{e.DepartmentCode} {e.Quarter} {rule!.Name} {rule.Points:+0;-0}分：{e.Reason}（录入人：{e.EnteredBy}）{(e.Status == ScoreStatus.Pending ? "（待部门核实）" : "")}",
-        });
-        await ScoreVerification.QueueCardsAsync(db, e, now, ct);
+        // The actor is the name of the admin token the request came with; enteredBy is what the caller says about themselves.
+        var e = await ScoreEntry.EnterAsync(db, calendar, req.DepartmentCode!, req.Quarter!, req.RuleCode!, req.Reason!, req.EnteredBy!, AdminAuth.ActorOf(http), "admin", now, ct);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/score-events?quarter={e.Quarter}", View(e));
     }
@@ -90,7 +68,7 @@ public static class ScoreEventEndpoints
         if (e is null) return TypedResults.NotFound($"没有编号为{id}的评分项");
         var errors = new Dictionary<string, string[]>();
         if (req.Uphold is null) errors["uphold"] = ["请写明裁定：uphold=true 异议不成立（计分），uphold=false 异议成立（作废）"];
-        if (string.IsNullOrWhiteSpace(req.Reason) || req.Reason.Trim().Length < 4) errors["reason"] = ["请写明裁定理由（至少4个字），例如：经核查系统记录，比对结果确于期限后反馈"];
+        if (ScoreEntry.ReasonProblem(req.Reason, "裁定理由", ScoreEntry.DecideExample) is { } rp) errors["reason"] = [rp];
         if (string.IsNullOrWhiteSpace(req.DecidedBy)) errors["decidedBy"] = ["请填写裁定人（decidedBy），例如：县乡村振兴局张三"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "裁定有误，请按提示修改后重新提交");
         try { ScoreVerification.Decide(db, e, req.Uphold!.Value, Mask.Text(req.Reason!.Trim()), req.DecidedBy!.Trim(), time.GetUtcNow()); }
@@ -104,7 +82,7 @@ public static class ScoreEventEndpoints
         var e = await db.ScoreEvents.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (e is null) return TypedResults.NotFound($"没有编号为{id}的评分项");
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(req.Reason) || req.Reason.Trim().Length < 4) errors["reason"] = ["请写明作废理由（至少4个字），例如：部门异议成立，比对结果已按时反馈"];
+        if (ScoreEntry.ReasonProblem(req.Reason, "作废理由", ScoreEntry.VoidExample) is { } rp) errors["reason"] = [rp];
         if (string.IsNullOrWhiteSpace(req.VoidedBy)) errors["voidedBy"] = ["请填写作废人（voidedBy），例如：县乡村振兴局张三"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "作废有误，请按提示修改后重新提交");
         try { ScoreVerification.Void(db, e, Mask.Text(req.Reason!.Trim()), req.VoidedBy!.Trim(), time.GetUtcNow()); }

@@ -11,7 +11,7 @@ using RapidResponse.Scheduler.Bulletins;
 
 namespace RapidResponse.Bot.CountyConsole;
 
-/// <summary>The smaller pages: overdue board, bulletin preview, failed messages with requeue, holiday years loaded.</summary>
+/// <summary>The smaller pages: overdue board, bulletin preview.</summary>
 public static class BoardPages
 {
     /// <summary><c>GET /console/overdue</c>: every open stage past its deadline, longest overdue first.</summary>
@@ -65,54 +65,4 @@ public static class BoardPages
         b.Append("</ul>");
         return Html.Page(ctx, user, "通报", b.ToString());
     }
-
-    /// <summary><c>GET /console/outbox</c>: messages that could not be delivered (dead outbox rows), for the county office.</summary>
-    public static async Task<IResult> OutboxAsync(HttpContext ctx, BotDb db)
-    {
-        var user = ctx.User();
-        if (!user.IsCountyOffice) return Forbidden(ctx, user);
-        var rows = await db.Outbox.AsNoTracking().Where(o => o.Status == OutboxStatus.Dead).OrderByDescending(o => o.Id).Take(200).ToListAsync(ctx.RequestAborted);
-        var b = new StringBuilder("<div class=\"panel\"><table data-testid=\"dead\"><thead><tr><th>#</th><th>渠道</th><th>接收方</th><th>类型</th><th>尝试</th><th>原因</th><th></th></tr></thead><tbody>");
-        foreach (var r in rows)
-        {
-            b.Append("<tr><td>").Append(r.Id).Append("</td><td>").Append(r.Channel).Append("</td><td>").Append(Html.E(r.Recipient)).Append("</td><td>").Append(r.Kind)
-                .Append("</td><td>").Append(r.Attempts).Append("</td><td style=\"white-space:normal\">").Append(Html.E(Mask.Text(r.LastError))).Append("</td><td>")
-                .Append("<form method=\"post\" action=\"/console/outbox/").Append(r.Id).Append("/requeue\">").Append(Html.Antiforgery(ctx))
-                .Append("<button type=\"submit\" data-testid=\"requeue-").Append(r.Id).Append("\">重新发送</button></form></td></tr>");
-        }
-
-        if (rows.Count == 0) b.Append("<tr><td colspan=\"7\" class=\"ok\">没有发送失败的消息</td></tr>");
-        b.Append("</tbody></table></div>");
-        return Html.Page(ctx, user, "发送失败的消息", b.ToString());
-    }
-
-    /// <summary><c>POST /console/outbox/{id}/requeue</c>: a dead row goes back to pending (attempts reset), audited.</summary>
-    public static async Task<IResult> RequeueAsync(HttpContext ctx, BotDb db, TimeProvider time, long id)
-    {
-        var user = ctx.User();
-        if (!user.IsCountyOffice) return Forbidden(ctx, user);
-        var now = time.GetUtcNow();
-        var n = await db.Outbox.Where(o => o.Id == id && o.Status == OutboxStatus.Dead).ExecuteUpdateAsync(u => u
-            .SetProperty(o => o.Status, OutboxStatus.Pending).SetProperty(o => o.Attempts, 0).SetProperty(o => o.NotBefore, now)
-            .SetProperty(o => o.ClaimedBy, (string?)null).SetProperty(o => o.ClaimedUntil, (DateTimeOffset?)null), ctx.RequestAborted);
-        if (n == 0) return Html.Page(ctx, user, "无法重新发送", $"<p class=\"err\">消息 #{id} 不存在或已不是失败状态。</p><p><a href=\"/console/outbox\">返回</a></p>", 404);
-        db.AuditEvents.Add(new AuditEvent { At = now, Actor = user.UserId, ActorRole = user.Role.ToString(), Action = "outbox.requeued", Detail = $"控制台重新发送消息 #{id}" });
-        await db.SaveChangesAsync(ctx.RequestAborted);
-        return Results.Redirect("/console/outbox");
-    }
-
-    /// <summary><c>GET /console/holidays</c>: which State Council holiday years the calendar holds, and the warning for a missing one.</summary>
-    public static IResult Holidays(HttpContext ctx, WorkingCalendar calendar, TimeProvider time)
-    {
-        var user = ctx.User();
-        var year = ChinaTime.DateOf(time.GetUtcNow()).Year;
-        var b = new StringBuilder("<div class=\"panel\"><p>已载入的年份：<span data-testid=\"years\">")
-            .Append(string.Join('、', calendar.Years.Order())).Append("</span></p>");
-        foreach (var w in calendar.WarningsFor(year, year + 1)) b.Append("<p class=\"err\">").Append(Html.E(w)).Append("</p>");
-        b.Append("<p class=\"muted\">新的一年：把国务院办公厅通知整理成 2027.json 放进 Calendar:ExtraDirectory 指定的文件夹，重启后生效。</p></div>");
-        return Html.Page(ctx, user, "节假日数据", b.ToString());
-    }
-
-    private static IResult Forbidden(HttpContext ctx, ConsoleUser user) =>
-        Html.Page(ctx, user, "无权操作", "<p class=\"err\" data-testid=\"forbidden\">只有县级办公室可以查看和重新发送失败的消息。</p>", 403);
 }

@@ -39,6 +39,7 @@ public static class ConsoleExtensions
     {
         var g = app.MapGroup("/console").ExcludeFromDescription();
         g.MapSignIn();
+        // Every POST is checked against the antiforgery token in RequireUser (with the console's own answer), hence DisableAntiforgery.
         var pages = g.MapGroup("").AddEndpointFilter(ConsoleAuth.RequireUser);
         pages.MapGet("/", OverviewPage.RenderAsync);
         pages.MapGet("/cases", CaseListPage.RenderAsync);
@@ -47,10 +48,20 @@ public static class ConsoleExtensions
         pages.MapGet("/ledger.xlsx", LedgerExport.ExportAsync);
         pages.MapGet("/overdue", BoardPages.OverdueAsync);
         pages.MapGet("/bulletins", BoardPages.BulletinsAsync);
-        pages.MapGet("/outbox", BoardPages.OutboxAsync);
-        pages.MapPost("/outbox/{id:long}/requeue", BoardPages.RequeueAsync).DisableAntiforgery();
-        pages.MapGet("/holidays", BoardPages.Holidays);
+        pages.MapGet("/outbox", FailedMessagesPage.RenderAsync);
+        pages.MapPost("/outbox/{id:long}/requeue", FailedMessagesPage.RequeueOutboxAsync).DisableAntiforgery();
+        pages.MapPost("/inbox/{id:long}/requeue", FailedMessagesPage.RequeueInboxAsync).DisableAntiforgery();
+        pages.MapGet("/holidays", HolidaysPage.Render);
+        pages.MapPost("/holidays", HolidaysPage.UploadAsync).DisableAntiforgery();
         pages.MapGet("/rankings", RankingsPage.RenderAsync);
+        pages.MapGet("/score-items", ScoreItemsPage.RenderAsync);
+        pages.MapPost("/score-items", ScoreItemsPage.EnterAsync).DisableAntiforgery();
+        pages.MapPost("/score-items/{id:long}/{action}", ScoreItemsPage.ActAsync).DisableAntiforgery();
+        pages.MapGet("/import", RosterImportPage.Render);
+        pages.MapPost("/import", RosterImportPage.ImportAsync).DisableAntiforgery();
+        pages.MapGet("/duty", DutyPage.RenderAsync);
+        pages.MapGet("/duty.xlsx", DutyPage.ExportAsync);
+        pages.MapGet("/doctor", DoctorPage.RenderAsync);
         if (Sandbox.SandboxMode.IsOn(app.Configuration, app.Environment))
         {
             // The sandbox's stand-in for WeCom's sign-in pages: the persona in `as` has "signed in"; back with a simulator code.

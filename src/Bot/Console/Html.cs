@@ -24,10 +24,13 @@ public static class Html
         return $"<input type=\"hidden\" name=\"{E(t.FormFieldName)}\" value=\"{E(t.RequestToken)}\">";
     }
 
-    private static readonly (string Path, string Label)[] Nav =
+    /// <summary>The pages in the header, and who sees each link (the pages themselves refuse everyone else with 403).</summary>
+    private static readonly (string Path, string Label, Func<ConsoleUser, bool> Shown)[] Nav =
     [
-        ("/console", "总览"), ("/console/cases", "案件"), ("/console/overdue", "逾期"), ("/console/bulletins", "通报"), ("/console/rankings", "排名"),
-        ("/console/outbox", "失败消息"), ("/console/holidays", "节假日"),
+        ("/console", "总览", _ => true), ("/console/cases", "案件", _ => true), ("/console/overdue", "逾期", _ => true), ("/console/bulletins", "通报", _ => true),
+        ("/console/rankings", "排名", _ => true), ("/console/score-items", "评分项", u => u.IsCounty || u.IsDepartment),
+        ("/console/duty", "月报", u => u.IsCounty || u.IsDepartment), ("/console/import", "导入花名册", u => u.IsCountyOffice),
+        ("/console/outbox", "失败消息", u => u.IsCountyOffice), ("/console/holidays", "节假日", _ => true), ("/console/doctor", "配置检查", u => u.IsCountyOffice),
     ];
 
     public static IResult Page(HttpContext ctx, ConsoleUser? user, string title, string body, int status = 200)
@@ -40,9 +43,9 @@ public static class Html
         {
             sb.Append("<nav>");
             var path = ctx.Request.Path.Value ?? "";
-            foreach (var (p, label) in Nav)
+            foreach (var (p, label, shown) in Nav)
             {
-                if (p == "/console/outbox" && !user.IsCountyOffice) continue;
+                if (!shown(user)) continue;
                 var on = p == "/console" ? path is "/console" or "/console/" : path.StartsWith(p, StringComparison.Ordinal);
                 sb.Append("<a href=\"").Append(p).Append('"').Append(on ? " class=\"on\"" : "").Append('>').Append(label).Append("</a>");
             }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RapidResponse.Bot.Inbox;
 using RapidResponse.Bot.Outbox;
-using RapidResponse.Bot.WeCom.Kf;
+using RapidResponse.Bot.Kf;
 using RapidResponse.Bot.WeCom;
 using RapidResponse.Bot.WeCom.Callbacks;
 
@@ -21,7 +21,7 @@ public static class ChannelExtensions
             builder.Services.AddSingleton<IPassiveReplyProvider, CardClickReplies>();
             builder.AddWeCom();
             builder.AddOutbox();
-            builder.AddKf(); // wraps the database sink so 微信客服 notifications also wake the puller
+            builder.AddKf(); // the database sink hands 微信客服 notifications to its puller
         }
         return builder;
     }

@@ -41,15 +41,26 @@ public static class ImportEndpoints
 
         var (upload, problem) = await Upload.ReadAsync(request, ImportKinds.Columns(k), ct);
         if (upload is null) return TypedResults.BadRequest(new ImportProblem(problem!));
+        var (result, rejected) = await RunAsync(k, upload, request.HttpContext.RequestServices, db, time, ct);
+        if (result is null) return TypedResults.BadRequest(rejected!);
+        return TypedResults.Ok(result);
+    }
+
+    /// <summary>
+    /// One import as the API and the console do it: bad rows are listed (masked) and the good ones kept; a file that cannot be
+    /// read at all is rejected with its line and nothing is imported. New department officers get their task cards.
+    /// </summary>
+    public static async Task<(ImportResult? Result, ImportProblem? Rejected)> RunAsync(ImportKind k, Upload upload, IServiceProvider sp, BotDb db, TimeProvider time, CancellationToken ct)
+    {
         try
         {
-            var result = await new RosterImporter(db, time, MaxPerContact(request.HttpContext.RequestServices), request.HttpContext.RequestServices.GetService<IStaffAccountLookup>()).ImportAsync(k, upload.Content, upload.Format, ct);
-            if (k == ImportKind.Staff) await CardNewHoldersAsync(request.HttpContext.RequestServices, db, ct);
-            return TypedResults.Ok(result.Masked());
+            var result = await new RosterImporter(db, time, MaxPerContact(sp), sp.GetService<IStaffAccountLookup>()).ImportAsync(k, upload.Content, upload.Format, ct);
+            if (k == ImportKind.Staff) await CardNewHoldersAsync(sp, db, ct);
+            return (result.Masked(), null);
         }
         catch (ImportFileException e)
         {
-            return TypedResults.BadRequest(new ImportProblem(Domain.Privacy.Mask.Text(e.Message), e.Line));
+            return (null, new ImportProblem(Domain.Privacy.Mask.Text(e.Message), e.Line));
         }
     }
 }

@@ -4,6 +4,7 @@ using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.Conversations.Cards;
 using RapidResponse.Bot.WeCom;
 using RapidResponse.Bot.WeCom.Callbacks;
+using RapidResponse.Bot.Kf;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using Microsoft.Extensions.Options;
@@ -12,12 +13,19 @@ namespace RapidResponse.Bot.Inbox;
 
 /// <summary>
 /// The production sink of authenticated app callbacks: translates WeCom's typed messages into the channel-neutral
-/// <see cref="Inbound"/> and stores them in the database inbox under their dedupe key.
+/// <see cref="Inbound"/> and stores them in the database inbox under their dedupe key. A 微信客服 notification carries no
+/// message (§5.3): it is handed to <see cref="KfPuller"/>, which pulls the messages and stores each in the inbox itself.
 /// </summary>
-public sealed class DatabaseInboundSink(InboxWriter inbox, IServiceScopeFactory scopes, ILogger<DatabaseInboundSink> log) : IInboundSink
+public sealed class DatabaseInboundSink(InboxWriter inbox, KfPuller kf, IServiceScopeFactory scopes, ILogger<DatabaseInboundSink> log) : IInboundSink
 {
     public async Task<bool> AcceptAsync(InboundEnvelope e, CancellationToken ct)
     {
+        if (e.Message is KfMsgOrEvent notification)
+        {
+            // Redeliveries wake the puller too: pulling is idempotent (cursor + msgid), and a lost wake-up would delay replies.
+            kf.Enqueue(notification);
+            return true;
+        }
         var at = e.ReceivedAt;
         Inbound? m = e.Message switch
         {

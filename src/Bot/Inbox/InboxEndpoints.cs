@@ -46,10 +46,23 @@ public static class InboxEndpoints
     private static async Task<Results<Accepted<InboxRowView>, NotFound<string>, Conflict<string>>> RetryAsync(
         long id, BotDb db, InboxSignal signal, TimeProvider time, CancellationToken ct)
     {
+        var (row, problem) = await RequeueAsync(db, signal, id, "admin", "admin", time.GetUtcNow(), ct);
+        if (row is null) return TypedResults.NotFound(problem!);
+        if (problem is not null) return TypedResults.Conflict(problem);
+        return TypedResults.Accepted($"/api/inbox?status=pending", View(row));
+    }
+
+    /// <summary>
+    /// A failed row back to pending with fresh tries, audited as <c>inbox.retried</c> by <paramref name="actor"/>, saved, and the
+    /// processor woken. The row and null, or the row (null when missing) and why it was not requeued, in Chinese.
+    /// </summary>
+    public static async Task<(InboxMessage? Row, string? Problem)> RequeueAsync(BotDb db, InboxSignal signal, long id, string actor, string actorRole,
+        DateTimeOffset now, CancellationToken ct)
+    {
         var row = await db.Inbox.FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (row is null) return TypedResults.NotFound($"没有编号为 {id} 的收到消息");
+        if (row is null) return (null, $"没有编号为 {id} 的收到消息");
         if (row.Status != InboxStatus.Failed)
-            return TypedResults.Conflict(row.Status == InboxStatus.Processed
+            return (row, row.Status == InboxStatus.Processed
                 ? $"消息 {id} 已经处理完成，不需要重新处理"
                 : $"消息 {id} 还在排队处理中（已尝试{row.Attempts}次），不需要重新处理");
         var tries = row.Attempts;
@@ -58,12 +71,12 @@ public static class InboxEndpoints
         row.NextAttemptAt = null;
         db.AuditEvents.Add(new AuditEvent
         {
-            At = time.GetUtcNow(), Actor = "admin", ActorRole = "admin", Action = "inbox.retried",
+            At = now, Actor = actor, ActorRole = actorRole, Action = "inbox.retried",
             Detail = $"重新处理收到的消息 {id}（{InboxFailures.Summary(row)}，此前尝试{tries}次：{Mask.Text(row.Error)}）",
         });
         await db.SaveChangesAsync(ct);
         signal.Pulse();
-        return TypedResults.Accepted($"/api/inbox?status=pending", View(row));
+        return (row, null);
     }
 
     private static InboxRowView View(InboxMessage r) => new(

@@ -3,6 +3,7 @@ using RapidResponse.Bot.WeCom.Api;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Roster;
+using RapidResponse.Domain.Templates;
 
 namespace RapidResponse.Bot.Outbox;
 
@@ -11,7 +12,7 @@ namespace RapidResponse.Bot.Outbox;
 /// Once per opening of a circuit per person: the alert row's unique dedupe key says so, across restarts and instances
 /// (and only the instance that opened the circuit raises it). Alert rows never raise alerts themselves.
 /// </summary>
-public sealed class OutboxAlerts(IServiceScopeFactory scopes, TimeProvider time, ILogger<OutboxAlerts> log)
+public sealed class OutboxAlerts(IServiceScopeFactory scopes, TemplateRenderer templates, TimeProvider time, ILogger<OutboxAlerts> log)
 {
     public const string DedupePrefix = "alert:outbox:";
 
@@ -33,22 +34,15 @@ public sealed class OutboxAlerts(IServiceScopeFactory scopes, TimeProvider time,
             return;
         }
 
-        var text = $"【系统告警】企业微信拒绝发送，错误码 {code}：{circuit.Reason}。{circuit.Channel}已暂停发送，消息#{failed.Id}（接收方 {LogMask.Id(failed.Recipient)}）及之后的消息都保留待发、不会丢失。"
-                   + $"请处理：{circuit.Fix}。修正后系统每隔一段时间自动试发一条，成功即恢复发送；/health/ready 显示当前状态。";
+        var text = templates.Render("outbox.circuit_open", new
+        {
+            Code = code, circuit.Reason, circuit.Channel, failed.Id, Recipient = LogMask.Id(failed.Recipient), circuit.Fix,
+        });
         foreach (var userId in office)
         {
             var key = $"{DedupePrefix}{code}:{circuit.Key}:{circuit.Opening}:{userId}";
             if (await db.Outbox.AnyAsync(x => x.DedupeKey == key)) continue;
-            db.Outbox.Add(new OutboxMessage
-            {
-                Channel = OutboundChannel.AppUser,
-                Recipient = userId,
-                Kind = OutboundKind.Text,
-                Payload = OutboundPayload.Serialize(new TextBody(text)),
-                CreatedAt = now,
-                NotBefore = now,
-                DedupeKey = key,
-            });
+            db.Outbox.Add(Outbound.Text(Target.User(userId), text, null, key, now));
             try
             {
                 await db.SaveChangesAsync();

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using RapidResponse.Bot.WeCom.Kf;
+using RapidResponse.Bot.Kf;
 
 namespace RapidResponse.Bot.Outbox;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using RapidResponse.Bot.WeCom.Api;
 using RapidResponse.Bot.WeCom.Api.Requests;
-using RapidResponse.Bot.WeCom.Kf;
+using RapidResponse.Bot.Kf;
 using RapidResponse.Domain.Messaging;
 
 namespace RapidResponse.Bot.Outbox;

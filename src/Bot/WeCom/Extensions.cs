@@ -32,6 +32,7 @@ public static class Extensions
         services.TryAddSingleton<AccessTokenCache>();
         services.TryAddSingleton<IWeComApiHooks, LoggingWeComApiHooks>();
         services.TryAddSingleton<WeComApiClient>();
+        services.TryAddSingleton<Kf.KfSyncClient>();
         services.TryAddSingleton<RateLimits>();
         if (shared) services.TryAddSingleton<ISendRateGate, DatabaseRateGate>();
         else services.TryAddSingleton<ISendRateGate>(sp => sp.GetRequiredService<RateLimits>());

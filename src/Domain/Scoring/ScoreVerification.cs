@@ -66,14 +66,8 @@ public static class ScoreVerification
         var officers = await db.Staff.AsNoTracking().Where(s => s.Active && s.Role == StaffRole.DepartmentOfficer && s.DepartmentCode == e.DepartmentCode)
             .OrderBy(s => s.UserId).Select(s => s.UserId).ToListAsync(ct);
         if (officers.Count == 0) return 0;
-        // One card send to every holder under one task id (WeCom: a task_id once per app) — the row shape of the bot's
-        // Messenger.Card: recipients joined by '|', dedupe key "card:{task id}".
-        db.Outbox.Add(new OutboxMessage
-        {
-            Channel = OutboundChannel.AppUser, Recipient = string.Join('|', officers), Kind = OutboundKind.Card,
-            Payload = OutboundPayload.Serialize(Card(e, name, ScoreRules.Find(e.RuleCode)!)),
-            CreatedAt = now, NotBefore = now, DedupeKey = $"card:{e.TaskId}",
-        });
+        // One card send to every holder under one task id (WeCom: a task_id once per app).
+        db.Outbox.Add(Outbound.Card(officers, Card(e, name, ScoreRules.Find(e.RuleCode)!), now));
         return officers.Count;
     }
 

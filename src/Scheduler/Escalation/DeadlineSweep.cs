@@ -37,7 +37,7 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
         {
             var batch = await BatchAsync(now, lastFire, lastId, size, ct);
             if (batch.Count == 0) break;
-            groups ??= await Outbound.GroupsAsync(db, ct);
+            groups ??= await GroupBindings.ByRegionAsync(db, ct);
             var ctx = await LadderContext.LoadAsync(db, batch.Select(s => s.Stage!).ToList(), groups, ct);
             // Nags of one stage due together (e.g. 50% and 75% both moved to the first day after a holiday) collapse into the latest.
             var latestNag = batch.Where(s => !s.IsOverdueLevel).GroupBy(s => s.StageId)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Domain.Calendar;
 using RapidResponse.Domain.Cases;
+using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Privacy;
 using RapidResponse.Domain.Roster;
@@ -24,11 +25,22 @@ public sealed class FarmerNoticeSweep(BotDb db, ProfileRegistry profiles, SendWi
         var dayEnd = ChinaTime.EndOfDay(today);
         var open = await OpenAsync(now, dayEnd, ct);
         if (open.Count == 0) return 0;
-        var groups = await Outbound.GroupsAsync(db, ct);
+        var groups = await GroupBindings.ByRegionAsync(db, ct);
+        // The township and its lead of every notice due for escalation, in three queries for the whole batch.
+        var breached = open.Where(n => n.EscalatedAt is null && n.DueAt < now).Select(n => n.CaseId).Distinct().ToList();
+        var villageOf = breached.Count == 0 ? new() : await db.Cases.AsNoTracking().Where(x => breached.Contains(x.Id))
+            .Select(x => new { x.Id, x.VillageCode }).ToDictionaryAsync(x => x.Id, x => x.VillageCode, ct);
+        var villages = villageOf.Values.Distinct().ToList();
+        var townshipOf = villages.Count == 0 ? new() : await db.Regions.AsNoTracking().Where(r => villages.Contains(r.Code))
+            .Select(r => new { r.Code, r.ParentCode }).ToDictionaryAsync(r => r.Code, r => r.ParentCode, ct);
+        var townships = townshipOf.Values.OfType<string>().Distinct().ToList();
+        var leadOf = townships.Count == 0 ? new() : (await db.Staff.AsNoTracking()
+                .Where(s => s.Active && s.Role == StaffRole.TownshipLead && townships.Contains(s.RegionCode))
+                .OrderBy(s => s.UserId).Select(s => new { s.RegionCode, s.UserId }).ToListAsync(ct))
+            .GroupBy(s => s.RegionCode).ToDictionary(g => g.Key, g => g.First().UserId);
         var fired = 0;
         foreach (var n in open)
         {
-            var c = await db.Cases.AsNoTracking().Where(x => x.Id == n.CaseId).Select(x => new { x.VillageCode, x.State }).FirstOrDefaultAsync(ct);
             var model = new Dictionary<string, object?> { ["case_number"] = n.CaseNumber, ["due"] = ChinaTime.ToLocal(n.DueAt).ToString("M月d日 HH:mm") };
             if (n.NaggedAt is null)
             {
@@ -37,11 +49,10 @@ public sealed class FarmerNoticeSweep(BotDb db, ProfileRegistry profiles, SendWi
                 fired++;
             }
 
-            if (n.EscalatedAt is null && n.DueAt < now && c is not null)
+            if (n.EscalatedAt is null && n.DueAt < now && villageOf.TryGetValue(n.CaseId, out var village))
             {
-                var township = await db.Regions.AsNoTracking().Where(r => r.Code == c.VillageCode).Select(r => r.ParentCode).FirstOrDefaultAsync(ct);
-                var lead = township is null ? null : await db.Staff.AsNoTracking().Where(s => s.Active && s.Role == StaffRole.TownshipLead && s.RegionCode == township)
-                    .Select(s => s.UserId).FirstOrDefaultAsync(ct);
+                var township = townshipOf.GetValueOrDefault(village);
+                var lead = township is null ? null : leadOf.GetValueOrDefault(township);
                 var target = township is null ? null : Target.Of(groups.GetValueOrDefault((township, GroupPurpose.TownshipWork)));
                 n.EscalatedAt = now;
                 if (target is not null)

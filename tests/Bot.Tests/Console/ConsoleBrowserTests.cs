@@ -11,7 +11,7 @@ namespace RapidResponse.Bot.Tests.CountyConsole;
 
 /// <summary>
 /// The console in Debian's chromium (Playwright) against the real app on Kestrel and the fake WeCom over HTTP: the county
-/// office signs in through the OAuth redirect, filters, opens a case, reveals the ID (audited), downloads the ledger; a
+/// office signs in through the OAuth redirect, filters, opens a case, reveals the ID (audited), downloads the ledger, uploads a roster file (row errors shown); a
 /// township gets 403 on another township's case; a department sees only its own.
 /// </summary>
 public sealed class ConsoleBrowserTests
@@ -95,6 +95,22 @@ public sealed class ConsoleBrowserTests
         rows = MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
         Assert.Equal(3, rows.Count);
         Assert.Equal("5301**********1234", rows.Single(r => (string)r["编号"] == h.B1)["身份证号"]);
+
+        // The roster import form (reached from the navigation): a households file with one bad row; the row error is shown
+        // with its line, the good row is imported.
+        await page.GetByRole(AriaRole.Link, new() { Name = "导入花名册", Exact = true }).ClickAsync();
+        await page.GetByTestId("import-kind").SelectOptionAsync("households");
+        await page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "households.csv", MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("household_no,head_name,id_number,phone,village_code,category,members,income_per_capita,contact_userid\n"
+                + "H-B1-001,周五,110101199003077774,,530102001,,2,6000,\nH-B1-002,吴六,530101198001010010,,530102001,,3,5000,\n"),
+        });
+        await page.GetByTestId("import-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("import-summary")).ToContainTextAsync("新增 1");
+        await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("第3行");
+        using (var db = h.F.NewDb())
+            Assert.True(await db.Households.AnyAsync(x => x.HouseholdNo == "H-B1-001"));
 
         // Logout ends the session.
         await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();

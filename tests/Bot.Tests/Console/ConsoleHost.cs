@@ -22,6 +22,8 @@ public sealed class ConsoleHost : IDisposable
         F.Settings["Console:OAuthBaseUrl"] = F.WeCom!.Url;
         F.Settings["Console:QrLoginBaseUrl"] = F.WeCom.Url;
         F.Settings["Console:PageSize"] = "5";
+        Directory.CreateDirectory(HolidayDirectory = Path.Combine(F.Directory, "holidays"));
+        F.Settings["Calendar:ExtraDirectory"] = HolidayDirectory;
         if (kestrel) F.UseKestrel(0);
         F.StartServer();
         using var db = F.NewDb();
@@ -32,6 +34,8 @@ public sealed class ConsoleHost : IDisposable
     }
 
     public BotFactory F { get; }
+    /// <summary>Calendar:ExtraDirectory of this host (empty at start), where the console saves an uploaded holiday year.</summary>
+    public string HolidayDirectory { get; }
     public string A1 { get; }
     public string B1 { get; }
     public string Closed { get; }

@@ -5,7 +5,7 @@ using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.Inbox;
 using RapidResponse.Bot.Tests.Outbox;
 using RapidResponse.Bot.Tests.WeCom;
-using RapidResponse.Bot.WeCom.Kf;
+using RapidResponse.Bot.Kf;
 using RapidResponse.Domain.Messaging;
 
 namespace RapidResponse.Bot.Tests.Kf;

@@ -13,7 +13,7 @@ using RapidResponse.Bot.Outbox;
 using RapidResponse.Bot.Persistence;
 using RapidResponse.Bot.Tests.WeCom;
 using RapidResponse.Bot.WeCom;
-using RapidResponse.Bot.WeCom.Kf;
+using RapidResponse.Bot.Kf;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using System.Text.Json;
@@ -103,7 +103,10 @@ internal sealed class OutboxTestHost : IAsyncDisposable
         builder.AddBotDatabase();
         builder.AddWeCom();
         builder.AddOutbox();
+        // As AddCases does in Program: the outbox's alerts are templates.
+        builder.Services.AddSingleton(new RapidResponse.Domain.Templates.TemplateRenderer(RapidResponse.Bot.Cases.CasesExtensions.TemplatesDirectory(null, AppContext.BaseDirectory)));
         builder.AddKf();
+        builder.Services.AddSingleton<RapidResponse.Bot.WeCom.Callbacks.IInboundSink, RapidResponse.Bot.Inbox.DatabaseInboundSink>(); // as AddChannels: hands 微信客服 notifications to the puller
 
         _app = builder.Build();
         await _app.Services.MigrateDatabaseAsync();

@@ -7,23 +7,32 @@ public class RateLimitsTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero));
 
-    [Fact]
-    public void TryAcquire_ShouldNeverAllowMoreThan30InAnyMinute_When40MessagesGoToOneUser()
+    /// <summary>One send as the transport makes it: ask the gate, and when allowed tell it the send is over; null when it went.</summary>
+    private static async Task<DateTimeOffset?> SendAsync(ISendRateGate gate, RateScope scope, string key)
     {
-        var limits = new RateLimits(_time);
+        (RateScope, string)[] keys = [(scope, key)];
+        var retryAt = await gate.TryAcquireAsync(keys, default);
+        if (retryAt is null) await gate.SentAsync(keys, default);
+        return retryAt;
+    }
+
+    [Fact]
+    public async Task Gate_ShouldNeverAllowMoreThan30InAnyMinute_When40MessagesGoToOneUser()
+    {
+        ISendRateGate limits = new RateLimits(_time);
         var sent = new List<DateTimeOffset>();
 
         // The dispatcher's loop: send when allowed, otherwise sleep until the limiter says so.
         while (sent.Count < 40)
         {
-            if (limits.TryAcquire(RateScope.AppRecipient, "zhangsan", out var retryAt))
+            if (await SendAsync(limits, RateScope.AppRecipient, "zhangsan") is { } retryAt)
             {
-                sent.Add(_time.GetUtcNow());
-                _time.Advance(TimeSpan.FromMilliseconds(100));
+                _time.Advance(retryAt - _time.GetUtcNow());
             }
             else
             {
-                _time.Advance(retryAt - _time.GetUtcNow());
+                sent.Add(_time.GetUtcNow());
+                _time.Advance(TimeSpan.FromMilliseconds(100));
             }
         }
 
@@ -39,74 +48,46 @@ public class RateLimitsTests
     [InlineData(-1, false)] // one tick before the first send leaves the window
     [InlineData(0, true)]   // exactly when it leaves
     [InlineData(1, true)]   // one tick after
-    public void NextAllowedAt_ShouldOpenExactlyWhenOldestSendLeavesTheWindow_WhenWindowIsFull(long ticksOffset, bool allowed)
+    public async Task Gate_ShouldOpenExactlyWhenOldestSendLeavesTheWindow_WhenWindowIsFull(long ticksOffset, bool allowed)
     {
-        var limits = new RateLimits(_time);
+        ISendRateGate limits = new RateLimits(_time);
         var first = _time.GetUtcNow();
         for (var i = 0; i < 20; i++)
         {
-            limits.Record(RateScope.Webhook, "hook");
+            Assert.Null(await SendAsync(limits, RateScope.Webhook, "hook"));
         }
 
         _time.SetUtcNow(first + TimeSpan.FromMinutes(1) + TimeSpan.FromTicks(ticksOffset));
 
-        Assert.Equal(allowed, limits.TryAcquire(RateScope.Webhook, "hook", out _));
+        Assert.Equal(allowed, await SendAsync(limits, RateScope.Webhook, "hook") is null);
     }
 
     [Fact]
-    public void NextAllowedAt_ShouldApplyTheHourlyLimit_WhenMinuteWindowsAreRespected()
+    public async Task Gate_ShouldApplyTheHourlyLimit_WhenMinuteWindowsAreRespected()
     {
-        var limits = new RateLimits(_time);
+        ISendRateGate limits = new RateLimits(_time);
         var start = _time.GetUtcNow();
         for (var i = 0; i < 1000; i++)
         {
-            limits.Record(RateScope.AppRecipient, "lisi");
+            Assert.Null(await SendAsync(limits, RateScope.AppRecipient, "lisi"));
             _time.Advance(TimeSpan.FromSeconds(3)); // 20 per minute, under the minute limit
         }
 
-        Assert.Equal(start + TimeSpan.FromHours(1), limits.NextAllowedAt(RateScope.AppRecipient, "lisi"));
+        Assert.Equal(start + TimeSpan.FromHours(1), await SendAsync(limits, RateScope.AppRecipient, "lisi"));
     }
 
     [Fact]
-    public void NextAllowedAt_ShouldBeNow_WhenKeyIsDifferent()
+    public async Task Gate_ShouldAllowAtOnce_WhenKeyIsDifferent()
     {
-        var limits = new RateLimits(_time);
+        ISendRateGate limits = new RateLimits(_time);
         for (var i = 0; i < 30; i++)
         {
-            limits.Record(RateScope.AppRecipient, "a");
+            Assert.Null(await SendAsync(limits, RateScope.AppRecipient, "a"));
         }
 
-        Assert.True(limits.NextAllowedAt(RateScope.AppRecipient, "a") > _time.GetUtcNow());
-        Assert.Equal(_time.GetUtcNow(), limits.NextAllowedAt(RateScope.AppRecipient, "b"));
-        Assert.Equal(_time.GetUtcNow(), limits.NextAllowedAt(RateScope.Webhook, "a"));
-    }
-
-    [Fact]
-    public void TryAcquireKfReply_ShouldAllowFiveRepliesPerUserMessage_WhenUserWrites()
-    {
-        var limits = new RateLimits(_time);
-        Assert.Null(limits.NextKfReplyAt("wmUser")); // the user never wrote
-
-        limits.RecordKfUserMessage("wmUser");
-        var granted = Enumerable.Range(0, 6).Select(_ => limits.TryAcquireKfReply("wmUser")).ToList();
-
-        Assert.Equal([true, true, true, true, true, false], granted);
-        limits.RecordKfUserMessage("wmUser");
-        Assert.True(limits.TryAcquireKfReply("wmUser"));
-    }
-
-    [Theory]
-    [InlineData(-1, true)]
-    [InlineData(0, false)]
-    [InlineData(1, false)]
-    public void NextKfReplyAt_ShouldCloseAt48Hours_WhenUserIsSilent(long ticksOffset, bool open)
-    {
-        var limits = new RateLimits(_time);
-        limits.RecordKfUserMessage("wmUser");
-
-        _time.Advance(TimeSpan.FromHours(48) + TimeSpan.FromTicks(ticksOffset));
-
-        Assert.Equal(open, limits.NextKfReplyAt("wmUser") is not null);
+        Assert.True(await SendAsync(limits, RateScope.AppRecipient, "a") > _time.GetUtcNow());
+        Assert.Null(await SendAsync(limits, RateScope.AppRecipient, "b"));
+        Assert.Null(await SendAsync(limits, RateScope.Webhook, "a"));
     }
 
     [Fact]

@@ -206,6 +206,18 @@ public sealed class RealWeComRulesTests
         var sim = f.WeCom!.Simulator;
         Assert.Equal(["d_wj3"], sim.HoldersOf(fresh));
 
+        // The same file again brings nobody new: no further card. A fourth officer later gets the task's third card, to them alone.
+        res = await f.AdminClient().PostAsync("/api/import/staff", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
+        Assert.True(res.IsSuccessStatusCode, await res.Content.ReadAsStringAsync());
+        await KfCustomer.OutboxDrainedAsync(f);
+        Assert.Single(chat.CardsTo("d_wj3"), c => c.Title.StartsWith("信息比对", StringComparison.Ordinal));
+        csv += "d_wj4,四号卫健,13900000444,department_officer," + TestRoster.County + ",WJ\n";
+        res = await f.AdminClient().PostAsync("/api/import/staff", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
+        Assert.True(res.IsSuccessStatusCode, await res.Content.ReadAsStringAsync());
+        await KfCustomer.OutboxDrainedAsync(f);
+        Assert.Equal(task + "@3", TaskFor(chat, "d_wj4", "信息比对"));
+        Assert.Equal(["d_wj4"], sim.HoldersOf(task + "@3"));
+
         // The newcomer finishes it from their card: both cards of the task end on the final state.
         Assert.Equal("已比对无异常", await new WeComUser(f, http, "d_wj3").ClickAsync(fresh, "no_anomaly"));
         await KfCustomer.OutboxDrainedAsync(f);

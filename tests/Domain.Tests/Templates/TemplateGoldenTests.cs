@@ -227,6 +227,7 @@ public sealed class TemplateGoldenTests
         { "inbox.failed_apology", "", null },
         { "inbox.failed_notice", "apologised", new { Id = 4711L, Sender = "vi***on", Channel = "企业微信应用", Summary = "文字：申报", Attempts = 5, Error = "DbUpdateException: … ← SqliteException: disk I/O error, on call 138****5678", Apologised = true } },
         { "inbox.failed_notice", "unreadable", new { Id = 4712L, Sender = "wm***Ab", Channel = "微信客服", Summary = "（内容无法读取）", Attempts = 5, Error = "JsonException: bad payload", Apologised = false } },
+        { "outbox.circuit_open", "", new { Code = "60020", Reason = "服务器IP不在企业可信IP列表中", Channel = "应用消息", Id = 4711L, Recipient = "zh***an", Fix = "把服务器的出口IP加入企业微信管理后台 应用管理→本应用→企业可信IP（约1分钟生效）" } },
         { "nag.farmer_notice", "", new Dictionary<string, object?> { ["case_number"] = "YL-2026-000101", ["due"] = "10月14日 23:59" } },
         { "staff.farmer_told", "", new { Number = "YL-2026-000101" } },
         { "staff.undeliverable", "moved", new { Name = "李树", Role = "网格监测员", Region = "桃园村", UserId = "gm_lishu", Phone = "139****0001", Reason = "账号未激活或不在应用可见范围", Moved = 2 } },

@@ -57,11 +57,31 @@ public sealed class ScoreCardFlow(BotDb db, Messenger messenger, FormStore forms
         }
         await forms.ClearAsync(m, ct);
         await updates.FinishAsync(taskId, $"已提出异议（{s.Name}）", (p.TaskId, p.ResponseCode, s.UserId), ct);
+        await TellOfficeAsync(e, s.Name, ct);
+        messenger.ReplyText(m, "异议已提交县级办公室裁定；裁定前这条扣分不计分。");
+    }
+
+    /// <summary>属实 given in the console instead of on the card: the same domain step, and every holder's card ends final.</summary>
+    public async Task ConfirmAsync(ScoreEvent e, Staff s, CancellationToken ct)
+    {
+        ScoreVerification.Confirm(db, e, s.UserId, time.GetUtcNow());
+        if (e.TaskId is { } t) await updates.FinishAsync(t, $"已确认属实（{s.Name}）", null, ct);
+    }
+
+    /// <summary>有异议 given in the console: the same domain step (window, reason), the cards end final, the county office is told.</summary>
+    public async Task ContestAsync(ScoreEvent e, Staff s, string reason, CancellationToken ct)
+    {
+        ScoreVerification.Contest(db, e, reason, s.UserId, time.GetUtcNow());
+        if (e.TaskId is { } t) await updates.FinishAsync(t, $"已提出异议（{s.Name}）", null, ct);
+        await TellOfficeAsync(e, s.Name, ct);
+    }
+
+    private async Task TellOfficeAsync(ScoreEvent e, string by, CancellationToken ct)
+    {
         var office = await db.Staff.AsNoTracking().Where(x => x.Active && x.Role == StaffRole.CountyOffice).OrderBy(x => x.UserId).Select(x => x.UserId).ToListAsync(ct);
         var dept = await db.Departments.AsNoTracking().Where(d => d.Code == e.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? e.DepartmentCode;
         foreach (var u in office)
-            messenger.ToStaff(u, "staff.score_contested", new { Id = e.Id, Department = dept, e.Reason, Contest = e.ContestReason, By = s.Name });
-        messenger.ReplyText(m, "异议已提交县级办公室裁定；裁定前这条扣分不计分。");
+            messenger.ToStaff(u, "staff.score_contested", new { Id = e.Id, Department = dept, e.Reason, Contest = e.ContestReason, By = by });
     }
 
     private static string Label(ScoreEvent e) => e.Status switch

@@ -96,23 +96,40 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
     public async Task<int> SendToNewHoldersAsync(Func<Case, TimelineProfile> profileOf, Func<string, CancellationToken, Task<Case?>> load, CancellationToken ct = default)
     {
         var open = await db.Assignments.AsNoTracking().Where(a => a.CompletedAt == null && a.AssigneeKind == AssigneeKind.Department && a.Stage!.CompletedAt == null)
-            .Select(a => new { a.TaskId, Number = a.Stage!.Case!.Number }).ToListAsync(ct);
+            .Select(a => new { a.TaskId, Department = a.AssigneeId, a.EscalatedTo, Number = a.Stage!.Case!.Number }).ToListAsync(ct);
+        if (open.Count == 0) return 0;
+
+        // Who already holds a card of each open task: its first send ("card:{task}") and any later one ("card:{task}@{n}").
+        var keys = open.Select(a => CardRows.DedupeKey(a.TaskId)).ToList();
+        var cards = await db.Outbox.AsNoTracking()
+            .Where(o => o.Kind == OutboundKind.Card && o.DedupeKey != null && (keys.Contains(o.DedupeKey) || (o.DedupeKey.StartsWith(CardRows.Prefix) && o.DedupeKey.Contains("@"))))
+            .Select(o => new { o.DedupeKey, o.Recipient }).ToListAsync(ct);
+        var sentBy = cards.GroupBy(o => CardRows.TaskOf(o.DedupeKey![CardRows.Prefix.Length..]))
+            .ToDictionary(g => g.Key, g => (Count: g.Count(), Had: g.SelectMany(o => o.Recipient.Split('|')).ToHashSet(StringComparer.OrdinalIgnoreCase)));
+
+        // Only the cases with a carded task whose department now has an officer the card did not reach are loaded.
+        var departments = open.Select(a => a.Department).Distinct().ToList();
+        var officers = Snapshot is null
+            ? (await db.Staff.AsNoTracking().Where(s => s.Active && s.Role == StaffRole.DepartmentOfficer && s.DepartmentCode != null && departments.Contains(s.DepartmentCode))
+                    .Select(s => new { s.DepartmentCode, s.UserId }).ToListAsync(ct))
+                .GroupBy(s => s.DepartmentCode!).ToDictionary(g => g.Key, g => g.Select(s => s.UserId).ToList())
+            : departments.ToDictionary(d => d, d => Snapshot.OfficersOf(d).ToList());
+        var due = open.Where(a => sentBy.TryGetValue(a.TaskId, out var sent)
+                && officers.GetValueOrDefault(a.Department, []).Append(a.EscalatedTo).OfType<string>().Any(u => !sent.Had.Contains(u)))
+            .ToList();
         var written = 0;
-        foreach (var group in open.GroupBy(x => x.Number))
+        foreach (var group in due.GroupBy(x => x.Number))
         {
             var c = await load(group.Key, ct);
             if (c is null || !c.IsOpen) continue;
+            var tasks = group.Select(a => a.TaskId).ToHashSet(StringComparer.Ordinal);
             foreach (var stage in c.Stages.Where(s => s.IsOpen))
             {
                 CardBody? card = null;
-                foreach (var a in stage.Assignments.Where(a => a.IsOpen && a.AssigneeKind == AssigneeKind.Department))
+                foreach (var a in stage.Assignments.Where(a => a.IsOpen && a.AssigneeKind == AssigneeKind.Department && tasks.Contains(a.TaskId)))
                 {
-                    var key = CardRows.DedupeKey(a.TaskId);
-                    var sent = await db.Outbox.AsNoTracking().Where(o => o.Kind == OutboundKind.Card && o.DedupeKey != null && (o.DedupeKey == key || o.DedupeKey.StartsWith(key + "@")))
-                        .Select(o => o.Recipient).ToListAsync(ct);
-                    if (sent.Count == 0) continue;
-                    var had = sent.SelectMany(r => r.Split('|')).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                    var fresh = (await HoldersAsync(a, ct)).Where(u => !had.Contains(u)).ToList();
+                    var sent = sentBy[a.TaskId];
+                    var fresh = (await HoldersAsync(a, ct)).Where(u => !sent.Had.Contains(u)).ToList();
                     if (fresh.Count == 0) continue;
                     card ??= await BuildAsync(c, stage, profileOf(c), ct);
                     messenger.Card(fresh, card with { TaskId = $"{a.TaskId}@{sent.Count + 1}" });

@@ -69,7 +69,6 @@ public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? option
     private readonly IReadOnlyDictionary<RateScope, RateWindow[]> _windows = Configured(options?.Value.RateLimits);
     private readonly object _gate = new();
     private readonly Dictionary<(RateScope, string), SendLog> _sent = [];
-    private readonly Dictionary<string, (DateTimeOffset LastUserMessage, int Replies)> _kf = new(StringComparer.Ordinal);
 
     /// <summary>The windows in force for <paramref name="scope"/>: configured, else documented.</summary>
     public IReadOnlyList<RateWindow> WindowsFor(RateScope scope) => _windows[scope];
@@ -104,16 +103,6 @@ public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? option
         }
 
         return windows.Count == 0 ? null : [.. windows];
-    }
-
-    /// <summary>The earliest instant a send to <paramref name="key"/> keeps every window within its limit; now if already allowed.</summary>
-    public DateTimeOffset NextAllowedAt(RateScope scope, string key)
-    {
-        var now = time.GetUtcNow();
-        lock (_gate)
-        {
-            return _sent.TryGetValue((scope, key), out var sent) ? sent.NextAllowedAt(_windows[scope], now) : now;
-        }
     }
 
     /// <summary>The longest window of <paramref name="scope"/> in force: sends older than this no longer count.</summary>
@@ -155,16 +144,6 @@ public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? option
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Records a send that happened now.</summary>
-    public void Record(RateScope scope, string key)
-    {
-        var now = time.GetUtcNow();
-        lock (_gate)
-        {
-            Log(scope, key).Add(now, LongestFor(scope));
-        }
-    }
-
     private SendLog Log(RateScope scope, string key)
     {
         if (!_sent.TryGetValue((scope, key), out var sent))
@@ -173,64 +152,6 @@ public sealed class RateLimits(TimeProvider time, IOptions<WeComOptions>? option
         }
 
         return sent;
-    }
-
-    /// <summary>Records the send if allowed now; otherwise returns false and when to try again.</summary>
-    public bool TryAcquire(RateScope scope, string key, out DateTimeOffset retryAt)
-    {
-        lock (_gate)
-        {
-            retryAt = NextAllowedAt(scope, key);
-            if (retryAt > time.GetUtcNow())
-            {
-                return false;
-            }
-
-            Record(scope, key);
-            return true;
-        }
-    }
-
-    /// <summary>A 微信客服 user wrote to us: the 48 h window restarts and the reply counter resets.</summary>
-    public void RecordKfUserMessage(string externalUserId)
-    {
-        lock (_gate)
-        {
-            _kf[externalUserId] = (time.GetUtcNow(), 0);
-        }
-    }
-
-    /// <summary>
-    /// When a kf reply to the user may be sent: now, or null if impossible until the user writes again
-    /// (5 replies used, or 48 h passed, or the user never wrote).
-    /// </summary>
-    public DateTimeOffset? NextKfReplyAt(string externalUserId)
-    {
-        var now = time.GetUtcNow();
-        lock (_gate)
-        {
-            return _kf.TryGetValue(externalUserId, out var s)
-                && s.Replies < KfRepliesPerUserMessage
-                && now - s.LastUserMessage < KfReplyWindow
-                    ? now
-                    : null;
-        }
-    }
-
-    /// <summary>Records a kf reply; returns false (and records nothing) when <see cref="NextKfReplyAt"/> says it is not allowed.</summary>
-    public bool TryAcquireKfReply(string externalUserId)
-    {
-        lock (_gate)
-        {
-            if (NextKfReplyAt(externalUserId) is null)
-            {
-                return false;
-            }
-
-            var s = _kf[externalUserId];
-            _kf[externalUserId] = (s.LastUserMessage, s.Replies + 1);
-            return true;
-        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using RapidResponse.Domain.Messaging;
 
 namespace RapidResponse.Bot.WeCom.Simulator;
 
@@ -7,8 +8,8 @@ namespace RapidResponse.Bot.WeCom.Simulator;
 public sealed partial class WeComSimulator
 {
     public const int WebhookPerMinute = 20;
-    public const int WebhookMarkdownBytes = 4096;
-    public const int WebhookTextBytes = 2048;
+    public const int WebhookMarkdownBytes = MessageLimits.WebhookMarkdownBytes;
+    public const int WebhookTextBytes = MessageLimits.WebhookTextBytes;
 
     private readonly Dictionary<string, SimChat> _chats = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<DateTimeOffset>> _robotHits = new(StringComparer.Ordinal);
@@ -112,7 +113,7 @@ public sealed partial class WeComSimulator
         var payload = c.Body[type] as JsonObject ?? throw Refuse(40008, $"invalid message type: no '{type}' object");
         switch (type)
         {
-            case "text" or "markdown": CheckBytes(payload["content"]?.GetValue<string>(), AppTextBytes, type); break;
+            case "text" or "markdown": CheckBytes(payload["content"]?.GetValue<string>(), type == "text" ? AppTextBytes : AppMarkdownBytes, type); break;
             case "image" or "file" or "voice" or "video":
                 if (string.IsNullOrEmpty(payload["media_id"]?.GetValue<string>())) throw Refuse(40007, "invalid media_id");
                 CheckMedia(payload["media_id"]!.GetValue<string>(), type);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using RapidResponse.Domain.Messaging;
 
 namespace RapidResponse.Bot.WeCom.Simulator;
 
@@ -13,7 +14,8 @@ public sealed record SimClick(string UserId, string TaskId, string Key, string R
 /// <summary>App messages (§4.2), template cards (§4.3), card updates (§4.4), recall (§4.5), clicks and passive replies.</summary>
 public sealed partial class WeComSimulator
 {
-    public const int AppTextBytes = 2048;
+    public const int AppTextBytes = MessageLimits.AppTextBytes;
+    public const int AppMarkdownBytes = MessageLimits.AppMarkdownBytes;
     public const int PerMemberPerMinute = 30;
     public const int PerMemberPerHour = 1000;
     public static readonly TimeSpan ResponseCodeLifetime = TimeSpan.FromHours(72);
@@ -108,7 +110,7 @@ public sealed partial class WeComSimulator
         {
             case "text":
             case "markdown":
-                CheckBytes(payload["content"]?.GetValue<string>(), AppTextBytes, type);
+                CheckBytes(payload["content"]?.GetValue<string>(), type == "text" ? AppTextBytes : AppMarkdownBytes, type);
                 break;
             case "template_card":
                 (taskId, keys) = CheckCard(payload);

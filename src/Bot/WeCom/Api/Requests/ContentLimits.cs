@@ -1,13 +1,15 @@
 using System.Text;
+using RapidResponse.Domain.Messaging;
 
 namespace RapidResponse.Bot.WeCom.Api.Requests;
 
-/// <summary>WeCom measures content limits in UTF-8 bytes, not characters (§7): 2048 for app text/markdown, 4096 for webhook markdown.</summary>
+/// <summary>WeCom measures content limits in UTF-8 bytes, not characters (§7); the numbers live in <see cref="MessageLimits"/>.</summary>
 internal static class ContentLimits
 {
-    public const int AppText = 2048;
-    public const int WebhookText = 2048;
-    public const int WebhookMarkdown = 4096;
+    public const int AppText = MessageLimits.AppTextBytes;
+    public const int AppMarkdown = MessageLimits.AppMarkdownBytes;
+    public const int WebhookText = MessageLimits.WebhookTextBytes;
+    public const int WebhookMarkdown = MessageLimits.WebhookMarkdownBytes;
 
     public static IEnumerable<string> Check(string field, string? content, int maxBytes)
     {

@@ -89,4 +89,10 @@ public sealed record KfMessage
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Payload { get; init; }
+
+    /// <summary>A field of the type-specific object (<c>text.content</c>, <c>event.event_type</c>…) as a string; null when absent.</summary>
+    public string? Field(string obj, string name) =>
+        Payload is not null && Payload.TryGetValue(obj, out var o) && o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v)
+            ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString()
+            : null;
 }

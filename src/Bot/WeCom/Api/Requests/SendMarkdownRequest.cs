@@ -14,5 +14,5 @@ public sealed record SendMarkdownRequest : AppMessageRequest
     public required ContentPayload Markdown { get; init; }
 
     public override IEnumerable<string> Validate() =>
-        base.Validate().Concat(ContentLimits.Check("markdown.content", Markdown.Content, ContentLimits.AppText));
+        base.Validate().Concat(ContentLimits.Check("markdown.content", Markdown.Content, ContentLimits.AppMarkdown));
 }

@@ -1,8 +1,6 @@
 using System.Text.Json.Serialization;
-using RapidResponse.Bot.WeCom.Api;
-using RapidResponse.Bot.WeCom.Api.Requests;
 
-namespace RapidResponse.Bot.WeCom.Kf;
+namespace RapidResponse.Bot.WeCom.Api.Requests;
 
 /// <summary><c>POST /cgi-bin/kf/service_state/get</c> (§5.5): who handles a 微信客服 session now.</summary>
 public sealed record KfServiceStateGetRequest : WeComRequest<KfServiceStateGetResponse>

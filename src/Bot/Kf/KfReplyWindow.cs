@@ -4,12 +4,12 @@ using RapidResponse.Bot.WeCom.Api;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 
-namespace RapidResponse.Bot.WeCom.Kf;
+namespace RapidResponse.Bot.Kf;
 
 /// <summary>
 /// 微信客服 reply window (§5.4): replies only within 48 h of the user's last message, at most 5 per user message.
-/// Counted from the database (the user's messages in the inbox, our sent replies in the outbox) rather than from
-/// <see cref="RateLimits"/>' in-memory counters, so a restart or a second instance neither loses a window nor breaches it.
+/// Counted from the database (the user's messages in the inbox, our sent replies in the outbox), so a restart or a second
+/// instance neither loses a window nor breaches it.
 /// </summary>
 public sealed class KfReplyWindow(IServiceScopeFactory scopes, TimeProvider time)
 {

@@ -4,7 +4,7 @@ using RapidResponse.Bot.WeCom.Api.Requests;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 
-namespace RapidResponse.Bot.WeCom.Kf;
+namespace RapidResponse.Bot.Kf;
 
 /// <summary>
 /// Moves a 微信客服 session the bot answers to service_state 1 (由智能助手接待, §5.5) once. A session known to be in state 1 is

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Bot.Conversations;
@@ -6,30 +5,27 @@ using RapidResponse.Bot.Inbox;
 using RapidResponse.Bot.WeCom.Api;
 using RapidResponse.Bot.WeCom.Api.Requests;
 using RapidResponse.Bot.WeCom.Callbacks;
+using RapidResponse.Bot.WeCom.Kf;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 
-namespace RapidResponse.Bot.WeCom.Kf;
+namespace RapidResponse.Bot.Kf;
 
 /// <summary>
-/// Pulls 微信客服 messages after a notification (§5.3): kf/sync_msg with the callback Token, page after page while
-/// has_more = 1 (also on an empty page), next_cursor persisted after every page ("kf:cursor:{open_kfid}"), each customer
+/// Pulls 微信客服 messages after a notification (§5.3) through <see cref="KfSyncClient"/> (kf/sync_msg with the callback
+/// Token, page after page while has_more = 1), next_cursor persisted after every page ("kf:cursor:{open_kfid}"), each customer
 /// message stored once in the inbox under "kfmsg|{msgid}". Notifications arrive through <see cref="Enqueue(KfMsgOrEvent)"/>;
 /// one reader works them in order, so pulls of one account never overlap. On start it catches up every known account
 /// (without a token, which WeCom rate-limits strictly, once).
 /// </summary>
 public sealed class KfPuller(
     IServiceScopeFactory scopes,
-    WeComApiClient client,
+    KfSyncClient sync,
     InboxWriter inbox,
     KfSessions sessions,
-    RateLimits limits,
     TimeProvider time,
     ILogger<KfPuller> log) : BackgroundService
 {
-    /// <summary>Guard against a platform that keeps saying has_more without moving the cursor.</summary>
-    public const int MaxPagesPerPull = 200;
-
     public const string CursorPrefix = "kf:cursor:";
 
     private readonly Channel<(string OpenKfId, string? Token)> _queue =
@@ -83,38 +79,11 @@ public sealed class KfPuller(
     {
         var cursor = await LoadCursorAsync(openKfId, ct);
         var stored = 0;
-        for (var page = 0; page < MaxPagesPerPull; page++)
+        await sync.ReadAsync(openKfId, cursor, token, async (page, c) =>
         {
-            KfSyncMsgResponse response;
-            try
-            {
-                response = await client.SendAsync(new KfSyncMsgRequest { Cursor = cursor, Token = token, Limit = 1000, OpenKfId = openKfId }, ct);
-            }
-            catch (WeComApiException e) when (e.ErrCode == 95007 && token is not null)
-            {
-                // The callback Token expired (10 min): WeCom still answers without one, only more slowly.
-                token = null;
-                continue;
-            }
-
-            foreach (var m in response.MsgList) stored += await HandleAsync(m, openKfId, ct) ? 1 : 0;
-
-            var moved = !string.IsNullOrEmpty(response.NextCursor) && response.NextCursor != cursor;
-            if (moved)
-            {
-                cursor = response.NextCursor;
-                await SaveCursorAsync(openKfId, cursor!, ct);
-            }
-
-            // Doc 94670: has_more may be 1 on an empty page, so keep going — unless nothing moved at all.
-            if (response.HasMore != 1) break;
-            if (!moved && response.MsgList.Count == 0)
-            {
-                log.LogWarning("微信客服 sync_msg for {OpenKfId} said has_more on an empty page without a new cursor; stopping", LogMask.Id(openKfId));
-                break;
-            }
-        }
-
+            foreach (var m in page.Messages) stored += await HandleAsync(m, openKfId, c) ? 1 : 0;
+            if (page.NewCursor is not null) await SaveCursorAsync(openKfId, page.NewCursor, c);
+        }, ct);
         return stored;
     }
 
@@ -125,9 +94,9 @@ public sealed class KfPuller(
         switch (m.Origin)
         {
             case 3 when !string.IsNullOrEmpty(m.ExternalUserId):
-                var text = m.MsgType == "text" ? Field(m, "text", "content") : null;
+                var text = m.MsgType == "text" ? m.Field("text", "content") : null;
                 var kind = text is null ? InboundKind.Other : InboundKind.Text;
-                var inbound = new Inbound(InboundChannel.Kf, m.ExternalUserId, m.MsgId, kind, at, Text: text, Key: Field(m, "text", "menu_id"), OpenKfId: kfId);
+                var inbound = new Inbound(InboundChannel.Kf, m.ExternalUserId, m.MsgId, kind, at, Text: text, Key: m.Field("text", "menu_id"), OpenKfId: kfId);
                 if (!await inbox.AcceptAsync(inbound, DedupeKey(m.MsgId), ct)) return false;
                 await UserWroteAsync(kfId, m.ExternalUserId, ct);
                 return true;
@@ -141,15 +110,15 @@ public sealed class KfPuller(
 
     private async Task<bool> HandleEventAsync(KfMessage m, string kfId, DateTimeOffset at, CancellationToken ct)
     {
-        var type = Field(m, "event", "event_type");
-        var user = Field(m, "event", "external_userid") ?? m.ExternalUserId;
-        kfId = Field(m, "event", "open_kfid") ?? kfId;
+        var type = m.Field("event", "event_type");
+        var user = m.Field("event", "external_userid") ?? m.ExternalUserId;
+        kfId = m.Field("event", "open_kfid") ?? kfId;
         if (user is null) return false;
         switch (type)
         {
             case "enter_session":
-                var enter = new Inbound(InboundChannel.Kf, user, m.MsgId, InboundKind.Enter, at, Key: Field(m, "event", "scene_param"), OpenKfId: kfId,
-                    WelcomeCode: Field(m, "event", "welcome_code"));
+                var enter = new Inbound(InboundChannel.Kf, user, m.MsgId, InboundKind.Enter, at, Key: m.Field("event", "scene_param"), OpenKfId: kfId,
+                    WelcomeCode: m.Field("event", "welcome_code"));
                 if (!await inbox.AcceptAsync(enter, DedupeKey(m.MsgId), ct)) return false;
                 await sessions.EnsureBotHandlesAsync(kfId, user, ct);
                 return true;
@@ -157,7 +126,7 @@ public sealed class KfPuller(
                 await sessions.ForgetAsync(kfId, user, ct);
                 return false;
             case "msg_send_fail":
-                await MarkReplyFailedAsync(Field(m, "event", "fail_msgid"), Field(m, "event", "fail_type"), ct);
+                await MarkReplyFailedAsync(m.Field("event", "fail_msgid"), m.Field("event", "fail_type"), ct);
                 return false;
             default:
                 return false;
@@ -169,7 +138,6 @@ public sealed class KfPuller(
     /// <summary>The 48 h window reopens and the 5-reply count resets: replies waiting for this user become due now.</summary>
     private async Task UserWroteAsync(string kfId, string user, CancellationToken ct)
     {
-        limits.RecordKfUserMessage(user);
         var now = time.GetUtcNow();
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -186,24 +154,12 @@ public sealed class KfPuller(
     {
         const string prefix = "rrb-outbox-";
         if (failMsgId is null || !failMsgId.StartsWith(prefix, StringComparison.Ordinal) || !long.TryParse(failMsgId[prefix.Length..], out var id)) return;
-        var reason = $"微信客服投递失败（fail_type {failType}：{FailType(failType)}）";
+        var reason = $"微信客服投递失败（fail_type {failType}：{KfSyncClient.FailType(failType)}）";
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<BotDb>().Outbox.Where(x => x.Id == id && x.Channel == OutboundChannel.Kf)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, OutboxStatus.Dead).SetProperty(x => x.LastError, reason), ct);
         log.LogWarning("微信客服 reply {Id} failed after sending: {Reason}", id, reason);
     }
-
-    private static string FailType(string? t) => t switch
-    {
-        "1" => "帐号已删除", "2" => "应用已关闭", "4" => "会话已过期，超过48小时", "5" => "会话已关闭", "6" => "超过5条限制",
-        "8" => "主体未验证", "10" => "用户拒收", "11" => "企业未有成员登录企业微信App", "12" => "发送的消息为客服组件禁发的消息类型",
-        _ => "未知原因",
-    };
-
-    private static string? Field(KfMessage m, string obj, string name) =>
-        m.Payload is not null && m.Payload.TryGetValue(obj, out var o) && o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v)
-            ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString()
-            : null;
 
     private async Task<string?> LoadCursorAsync(string openKfId, CancellationToken ct)
     {
