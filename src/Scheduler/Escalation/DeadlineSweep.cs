@@ -145,7 +145,7 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
     public async Task WarmUpAsync(DateTimeOffset before, DateTimeOffset now, CancellationToken ct = default)
     {
         _ = await BatchAsync(before, DateTimeOffset.MinValue, 0, 1, ct);
-        var groups = await Outbound.GroupsAsync(db, ct);
+        var groups = await GroupBindings.ByRegionAsync(db, ct);
         var profile = profiles.Current;
         var kind = profile.Stages[0].Kind;
         var c = new Case { Number = "WARMUP", VillageCode = "", ProfileName = profile.Name, ProfileVersion = profile.Version, State = (CaseState)(int)kind };
