@@ -52,10 +52,6 @@ public static class SweepBench
         double? warmUpSeconds = null, warmUpCpu = null;
         if (warmUp)
         {
-            // EF Core's runtime model, built at the first use of a context (part of the warm-up; a compiled model would save it).
-            t.Restart();
-            await using (var first = host.Scope()) _ = first.ServiceProvider.GetRequiredService<RapidResponse.Domain.Persistence.BotDb>().Model;
-            Console.Error.WriteLine($"EF model: {t.Elapsed.TotalMilliseconds:F0} ms");
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             t.Restart();
             await host.Services.GetRequiredService<SweepWarmUp>().RunAsync();
