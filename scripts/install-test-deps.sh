@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the browser tests need from Debian's packages, only when missing:
 # chromium (driven by Microsoft.Playwright with ExecutablePath=/usr/bin/chromium; never `playwright install`)
-# and fonts-wqy-zenhei (CJK glyphs, so screenshots show Chinese instead of boxes).
+# and fonts-wqy-zenhei (CJK glyphs, so screenshots show Chinese instead of boxes, and the bulletin chart tests can paint
+# the township names: src/Bot/Charts finds it at /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)

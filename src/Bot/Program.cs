@@ -1,5 +1,6 @@
 using RapidResponse.Bot.Admin;
 using RapidResponse.Bot.Cases;
+using RapidResponse.Bot.Charts;
 using RapidResponse.Bot.CountyConsole;
 using RapidResponse.Bot.Conversations;
 using RapidResponse.Bot.GoLive;
@@ -25,6 +26,7 @@ builder.AddHealth();
 builder.AddMetrics();
 builder.Services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
 builder.AddConsole();
+builder.AddCharts(); // before AddScheduler: the bulletins paint their pictures with it
 builder.AddSandbox(); // after AddCases: in sandbox mode it replaces the clock with the movable sandbox clock
 if (args is not ["import", ..] and not ["bulletin", ..] and not ["wecom", ..]) builder.AddScheduler();
 
@@ -41,7 +43,7 @@ app.MapChannels();
 app.MapSandbox();
 app.MapConsole();
 if (AdminAuth.IsEnabled(app.Configuration))
-    app.MapAdminGroup("/api").MapCaseEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapInterviewEndpoints().MapOutboxEndpoints().MapInboxEndpoints().MapStaffEndpoints();
+    app.MapAdminGroup("/api").MapCaseEndpoints().MapEvidenceEndpoints().MapDepartmentListEndpoints().MapImportEndpoints().MapScoreEventEndpoints().MapInterviewEndpoints().MapOutboxEndpoints().MapInboxEndpoints().MapStaffEndpoints();
 await app.RunAsync();
 return 0;
 

@@ -36,6 +36,7 @@ public static class SchedulerExtensions
         s.AddSingleton<SendWindow>();
         s.AddSingleton<LadderTexts>();
         s.AddSingleton<BulletinViews>();
+        s.TryAddSingleton<IChartPainter, NoChartPainter>();
         s.AddScoped<Scoring.ScoreSweep>();
         s.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section);
         s.AddScoped<DeadlineSweep>();

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using RapidResponse.Domain.Audit;
 using RapidResponse.Domain.Bulletins;
 using RapidResponse.Domain.Persistence;
-using RapidResponse.Domain.Privacy;
 
 namespace RapidResponse.Bot.Admin;
 
@@ -38,21 +36,10 @@ public static class InterviewEndpoints
         var l = await db.InterviewListings.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (l is null) return TypedResults.NotFound($"没有编号为{id}的约谈名单记录，请先用 GET /api/interviews 查看");
         var now = time.GetUtcNow();
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(req.HeldBy)) errors["heldBy"] = ["请填写约谈人（heldBy），例如：县政府副县长李四"];
-        if (string.IsNullOrWhiteSpace(req.RecordedBy)) errors["recordedBy"] = ["请填写登记人（recordedBy），例如：县乡村振兴局张三"];
-        if (req.HeldAt is { } at && (at > now || at < l.ListedAt)) errors["heldAt"] = ["约谈时间应在列入名单之后、不晚于现在，例如：2026-11-05T15:00:00+08:00"];
-        if (l.HeldAt is not null) errors["id"] = [$"这次约谈已于{Domain.Calendar.ChinaTime.ToLocal(l.HeldAt.Value):yyyy-MM-dd HH:mm}登记"];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "约谈登记有误，请按提示修改后重新提交");
-        l.HeldAt = req.HeldAt ?? now;
-        l.HeldBy = req.HeldBy!.Trim();
-        l.HeldNote = string.IsNullOrWhiteSpace(req.Note) ? null : Mask.Text(req.Note.Trim());
-        l.RecordedAt = now;
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = now, Actor = req.RecordedBy!.Trim(), ActorRole = "admin", Action = "interview.held",
-            Detail = $"{l.Period} {l.UnitName}（{(l.Level == InterviewLevel.Principal ? "主要领导" : "分管领导")}）已约谈，约谈人：{l.HeldBy}{(l.HeldNote is null ? "" : "；" + l.HeldNote)}",
-        });
+        var problems = InterviewRecords.Problems(l, req.HeldBy, req.HeldAt, req.RecordedBy, now);
+        if (problems.Count > 0)
+            return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key, p => new[] { p.Key == "heldAt" ? p.Value + "，例如：2026-11-05T15:00:00+08:00" : p.Value }), title: "约谈登记有误，请按提示修改后重新提交");
+        InterviewRecords.Record(db, l, req.HeldBy!, req.HeldAt ?? now, req.Note, req.RecordedBy!, "admin", null, now);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(View(l));
     }

@@ -58,6 +58,11 @@ public static class BoardPages
         var draft = await publisher.DraftMonthlyAsync(period, ctx.RequestAborted);
         b.Append("<h2>").Append(period.Year).Append("年").Append(period.Month).Append("月通报（预览，下月第一个工作日发布）</h2><pre data-testid=\"bulletin-preview\">")
             .Append(Html.E(Mask.Text(draft.Markdown))).Append("</pre>");
+        // The picture that follows the text in the county groups, drawn from the same layout as the PNG.
+        if (draft.Layout is { } chart)
+            b.Append("<h2>随通报发送的图表</h2>")
+                .Append(draft.Chart is null ? "<p class=\"late\" data-testid=\"bulletin-chart-off\">图表不会随通报发送：" + Html.E(draft.ChartProblem ?? "") + "</p>" : "")
+                .Append("<div data-testid=\"bulletin-chart\" style=\"overflow-x:auto\">").Append(chart.ToSvg()).Append("</div>");
         var posted = await db.KeyValues.AsNoTracking().Where(k => k.Key.StartsWith("bulletin:")).Select(k => k.Key).ToListAsync(ctx.RequestAborted);
         b.Append("<h2>已发布</h2><ul data-testid=\"bulletins-posted\">");
         foreach (var k in posted.Order()) b.Append("<li>").Append(Html.E(k)).Append("</li>");

@@ -88,6 +88,7 @@ public static class CaseDetailPage
         }
 
         b.Append("</tbody></table></div></div>");
+        await EvidenceAsync(ctx, db, b, c);
         if (!user.IsDepartment)
         {
             var audit = await db.AuditEvents.AsNoTracking().Where(a => a.CaseId == c.Id).OrderBy(a => a.At).ThenBy(a => a.Id).ToListAsync(ctx.RequestAborted);
@@ -107,6 +108,42 @@ public static class CaseDetailPage
         }
 
         return Html.Page(ctx, user, "案件 " + c.Number, b.ToString());
+    }
+
+    /// <summary>The case's evidence (材料): photos shown small, voice and files as links, each with who sent it and when.</summary>
+    private static async Task EvidenceAsync(HttpContext ctx, BotDb db, StringBuilder b, Case c)
+    {
+        var items = await db.Evidence.AsNoTracking().Where(e => e.CaseId == c.Id && e.Status == Domain.Evidence.EvidenceStatus.Stored).OrderBy(e => e.Id).ToListAsync(ctx.RequestAborted);
+        if (items.Count == 0) return;
+        b.Append("<h2>材料</h2><div class=\"panel\" data-testid=\"evidence\"><table><tbody>");
+        foreach (var e in items)
+        {
+            var url = $"/console/cases/{Html.Q(c.Number)}/evidence/{e.Id}";
+            b.Append("<tr><td>").Append(Html.Time(e.ReceivedAt)).Append("</td><td>").Append(Domain.Evidence.EvidenceItem.Name(e.Kind)).Append("</td><td>");
+            if (e.Kind == Domain.Evidence.EvidenceKind.Image)
+                b.Append("<a href=\"").Append(url).Append("\"><img src=\"").Append(url).Append("\" alt=\"照片").Append(e.Id).Append("\" loading=\"lazy\" style=\"max-width:160px;max-height:120px\"></a>");
+            else
+                b.Append("<a href=\"").Append(url).Append("\">").Append(Html.E(Admin.EvidenceEndpoints.FileName(e))).Append("</a>");
+            b.Append("</td><td style=\"white-space:normal\">").Append(Html.E(e.Note is null ? "" : Mask.Text(e.Note))).Append("</td></tr>");
+        }
+
+        b.Append("</tbody></table></div>");
+    }
+
+    /// <summary><c>GET /console/cases/{number}/evidence/{id}</c>: the file, to those who may see the case.</summary>
+    public static async Task<IResult> EvidenceFileAsync(HttpContext ctx, BotDb db, Evidence.MediaStore store, string number, long id)
+    {
+        var user = ctx.User();
+        var e = await (from x in db.Evidence.AsNoTracking()
+                       join k in db.Cases.AsNoTracking() on x.CaseId equals k.Id
+                       where x.Id == id && k.Number == number && x.Status == Domain.Evidence.EvidenceStatus.Stored
+                       select new { Item = x, CaseId = k.Id }).FirstOrDefaultAsync(ctx.RequestAborted);
+        if (e is null) return NotFound(ctx, number);
+        if (!await user.Cases(db).AnyAsync(x => x.Id == e.CaseId, ctx.RequestAborted))
+            return Html.Page(ctx, user, "无权查看", $"<p class=\"err\" data-testid=\"forbidden\">案件 {Html.E(number)} 不在你的管辖范围内。</p>", 403);
+        var bytes = await store.ReadAsync(db, e.Item.Sha256!, ctx.RequestAborted);
+        if (bytes is null) return Html.Page(ctx, user, "文件不在了", "<p class=\"err\">这份材料的文件不在存储里了，请联系县级办公室的信息员检查 Media:Directory。</p>", 404);
+        return Results.File(bytes, e.Item.ContentType ?? "application/octet-stream", Admin.EvidenceEndpoints.FileName(e.Item));
     }
 
     private static void Row(StringBuilder b, string k, string? v, string? testId = null) =>

@@ -44,6 +44,7 @@ public static class ConsoleExtensions
         pages.MapGet("/", OverviewPage.RenderAsync);
         pages.MapGet("/cases", CaseListPage.RenderAsync);
         pages.MapGet("/cases/{number}", CaseDetailPage.RenderAsync);
+        pages.MapGet("/cases/{number}/evidence/{id:long}", CaseDetailPage.EvidenceFileAsync);
         pages.MapPost("/cases/{number}/reveal", CaseDetailPage.RevealAsync).DisableAntiforgery();
         pages.MapGet("/ledger.xlsx", LedgerExport.ExportAsync);
         pages.MapGet("/overdue", BoardPages.OverdueAsync);

@@ -17,7 +17,7 @@ namespace RapidResponse.Bot.Conversations;
 /// Changes and replies are saved together by the caller.
 /// </summary>
 public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger messenger, ReportFlow reports, AlertFlow alerts,
-    TaskActions actions, StaffCommands commands, ProgressQuery progress, TimeProvider time, EliminationFlow eliminations)
+    TaskActions actions, StaffCommands commands, ProgressQuery progress, TimeProvider time, EliminationFlow eliminations, Evidence.EvidenceIntake evidence)
 {
     /// <summary>Handles one message; returns the label for a clicked card (passive reply), if any.</summary>
     public async Task<string?> HandleAsync(Inbound m, CancellationToken ct)
@@ -37,8 +37,11 @@ public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger mess
             if (await FirstEnterTodayAsync(m, ct)) messenger.Reply(m, "staff.help", new { Role = Access.Jurisdiction.RoleName(s.Role) });
             return null;
         }
+        if (m.Kind == InboundKind.Media) { await MediaAsync(m, s, ct); return null; }
         var text = (m.Kind == InboundKind.MenuClick ? MenuText(m.Key) : m.Text)?.Trim() ?? "";
         var state = await forms.FindAsync(m, ct);
+        if (state is null && m.Kind == InboundKind.Text && await evidence.TryTakeNoteAsync(m, text, StaffCommands.IsCommand(text) || AlertFlow.IsStart(text) || AlertFlow.IsOneShot(text), ct))
+            return null;
         if (state is not null)
         {
             switch (state.Form)
@@ -65,13 +68,28 @@ public sealed class ConversationEngine(BotDb db, FormStore forms, Messenger mess
             await db.Outbox.Where(x => x.Channel == OutboundChannel.Kf && x.Recipient == m.SenderId && x.Status == OutboxStatus.Pending && x.NotBefore > now)
                 .ExecuteUpdateAsync(x => x.SetProperty(r => r.NotBefore, now), ct);
         }
+        if (m.Kind == InboundKind.Media) { await MediaAsync(m, null, ct); return; }
         var text = (m.Kind == InboundKind.MenuClick ? MenuText(m.Key) : m.Text)?.Trim() ?? "";
         var state = await forms.FindAsync(m, ct);
+        if (state is null && m.Kind == InboundKind.Text
+            && await evidence.TryTakeNoteAsync(m, text, ReportFlow.IsOneShot(text) || ReportFlow.IsStart(text) || text is "进度" or "查询" or "查进度" or "帮助", ct))
+            return;
         if (ReportFlow.IsOneShot(text)) { await reports.OneShotAsync(m with { Text = text }, ct); return; }
         if (state is { Form: ReportFlow.FormName }) { await reports.ContinueAsync(m with { Text = text }, FormStore.Read<ReportDraft>(state), ct); return; }
         if (ReportFlow.IsStart(text)) { await reports.StartAsync(m, ct); return; }
         if (text is "进度" or "查询" or "查进度") { await progress.ReplyAsync(m, ct); return; }
         messenger.Reply(m, unregisteredAppUser ? "app.unregistered" : "farmer.welcome");
+    }
+
+    /// <summary>
+    /// A photo, voice message or file: queued as evidence of the open form or the latest open case (the answer follows the
+    /// download). A report form waiting at its photo step goes on to the next question.
+    /// </summary>
+    private async Task MediaAsync(Inbound m, Staff? s, CancellationToken ct)
+    {
+        if (!await evidence.ReceiveAsync(m, s, ct)) return;
+        if (s is null && await forms.FindAsync(m, ct) is { Form: ReportFlow.FormName } state)
+            await reports.PhotoReceivedAsync(m, FormStore.Read<ReportDraft>(state), ct);
     }
 
     /// <summary>The menu a 微信客服 welcome offers: each item comes back as the word typed.</summary>

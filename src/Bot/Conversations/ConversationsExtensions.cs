@@ -5,6 +5,7 @@ using RapidResponse.Bot.Conversations.Alerts;
 using RapidResponse.Bot.Conversations.Cards;
 using RapidResponse.Bot.Conversations.Commands;
 using RapidResponse.Bot.Conversations.Reports;
+using RapidResponse.Bot.Evidence;
 using RapidResponse.Bot.Inbox;
 
 namespace RapidResponse.Bot.Conversations;
@@ -32,6 +33,7 @@ public static class ConversationsExtensions
         s.AddScoped<StaffCommands>();
         s.AddScoped<ProgressQuery>();
         s.AddScoped<ConversationEngine>();
+        builder.AddEvidence(); // photos, voice and files the conversations receive
         s.AddSingleton<CardReplies>();
         s.AddScoped<InboxFailures>();
         // Replaces the outbox's no-op, whichever of AddOutbox / AddConversations runs first.

@@ -19,6 +19,8 @@ public sealed class ConversationOptions
     public int MaxReportsPerDay { get; set; } = 3;
     /// <summary>Failed identity checks (ID number, name, phone against the roster) one sender gets per Beijing day; after that none is tried.</summary>
     public int MaxIdentityChecksPerDay { get; set; } = 3;
+    /// <summary>The report form asks for a photo (bills, the house) after the description; optional, 跳过 skips it.</summary>
+    public bool AskPhoto { get; set; }
 }
 
 /// <summary>Persists a person's form in progress (survives restarts) as JSON in <see cref="ConversationState"/>.</summary>

@@ -12,8 +12,10 @@ public enum InboundKind
     MenuClick = 3,
     /// <summary>The person opened the app or the 微信客服 session.</summary>
     Enter = 4,
-    /// <summary>Anything else (image, location …): answered with help.</summary>
+    /// <summary>Anything else (location, video …): answered with help.</summary>
     Other = 5,
+    /// <summary>A photo, voice message or file (<see cref="Inbound.MediaType"/> image / voice / file, <see cref="Inbound.MediaId"/>): evidence.</summary>
+    Media = 6,
 }
 
 /// <summary>One inbound message or event, channel-neutral.</summary>
@@ -28,4 +30,7 @@ public sealed record Inbound(
     string? Key = null,
     string? ResponseCode = null,
     string? OpenKfId = null,
-    string? WelcomeCode = null);
+    string? WelcomeCode = null,
+    string? MediaId = null,
+    string? MediaType = null,
+    string? FileName = null);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RapidResponse.Bot.WeCom;
 using RapidResponse.Bot.WeCom.Api;
 using RapidResponse.Bot.WeCom.Api.Requests;
+using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Roster;
 
@@ -17,7 +18,8 @@ public sealed record VillageLink(string Code, string Village, string Township, s
 /// <c>wecom kf-links --out DIR</c>: one contact way per village (<c>kf/add_contact_way</c>, <c>scene</c> = the village code)
 /// into the first configured 微信客服 account; the link carries the code as <c>scene_param</c> too, which the
 /// enter_session event hands back, so a farmer who scans a village's poster has the village filled in. Writes a printable
-/// poster PNG per village (<c>{code}.png</c>) and one <c>index.html</c> sheet of all of them.
+/// poster PNG per village (<c>{code}.png</c>) and one <c>index.html</c> sheet of all of them. A village's link is kept
+/// (<see cref="LinkKey"/>): running the command again creates no second contact way and reprints the same QR codes.
 /// </summary>
 public static class KfLinks
 {
@@ -45,22 +47,34 @@ public static class KfLinks
         if (font is null)
             await output.WriteLineAsync("提示：没有找到中文字体（Debian/Ubuntu：apt-get install fonts-wqy-zenhei）：海报只印二维码和村代码；装好字体后重新运行即可。");
         var api = sp.GetRequiredService<WeComApiClient>();
+        var time = sp.GetRequiredService<TimeProvider>();
         var links = new List<VillageLink>();
         var failed = 0;
+        var reused = 0;
         foreach (var v in villages)
         {
             var township = v.ParentCode is { } p && byCode.TryGetValue(p, out var t) ? t.Name : "";
             string url;
-            try
+            var key = LinkKey(kf, v.Code);
+            var known = await db.KeyValues.FirstOrDefaultAsync(x => x.Key == key, ct);
+            if (known is not null) { url = known.Value; reused++; }
+            else
             {
-                var r = await api.SendAsync(new KfAddContactWayRequest { OpenKfId = kf, Scene = v.Code }, ct);
-                url = WithSceneParam(r.Url ?? throw new WeComApiException(-1, "no url in the answer", "/cgi-bin/kf/add_contact_way"), v.Code);
-            }
-            catch (WeComApiException e)
-            {
-                failed++;
-                await output.WriteLineAsync($"  未生成：{township}{v.Name}（{v.Code}）：{WeComProblems.Explain(e.ErrCode)}");
-                continue;
+                try
+                {
+                    var r = await api.SendAsync(new KfAddContactWayRequest { OpenKfId = kf, Scene = v.Code }, ct);
+                    url = WithSceneParam(r.Url ?? throw new WeComApiException(-1, "no url in the answer", "/cgi-bin/kf/add_contact_way"), v.Code);
+                }
+                catch (WeComApiException e)
+                {
+                    failed++;
+                    await output.WriteLineAsync($"  未生成：{township}{v.Name}（{v.Code}）：{WeComProblems.Explain(e.ErrCode)}");
+                    continue;
+                }
+
+                // Kept at once: WeCom has no call that lists contact ways, and a poster already printed must keep working.
+                db.KeyValues.Add(new KeyValueEntry { Key = key, Value = url, UpdatedAt = time.GetUtcNow() });
+                await db.SaveChangesAsync(ct);
             }
 
             var poster = v.Code + ".png";
@@ -70,9 +84,13 @@ public static class KfLinks
 
         var county = regions.FirstOrDefault(r => r.Level == RegionLevel.County)?.Name ?? "";
         await File.WriteAllTextAsync(Path.Combine(dir, "index.html"), IndexHtml(county, links), new UTF8Encoding(false), ct);
-        await output.WriteLineAsync($"已为 {links.Count} 个村生成微信客服入口和海报：{Path.Combine(dir, "index.html")}" + (failed > 0 ? $"；{failed} 个村未生成" : ""));
+        await output.WriteLineAsync($"已为 {links.Count} 个村生成微信客服入口和海报：{Path.Combine(dir, "index.html")}"
+                                    + (reused > 0 ? $"（其中 {reused} 个村沿用已有入口，海报上的二维码不变）" : "") + (failed > 0 ? $"；{failed} 个村未生成" : ""));
         return failed == 0 ? 0 : 1;
     }
+
+    /// <summary>Where a village's link into a 微信客服 account is kept, so running the command again reuses it.</summary>
+    public static string LinkKey(string openKfId, string villageCode) => $"kf:link:{openKfId}:{villageCode}";
 
     /// <summary>WeCom hands a link's <c>scene_param</c> (URL-encoded, ≤ 128 bytes) back in the enter_session event.</summary>
     public static string WithSceneParam(string url, string sceneParam) =>

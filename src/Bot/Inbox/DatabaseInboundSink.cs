@@ -33,6 +33,9 @@ public sealed class DatabaseInboundSink(InboxWriter inbox, KfPuller kf, IService
             TemplateCardEvent c => new(InboundChannel.App, c.FromUserName, c.ResponseCode, InboundKind.CardClick, at, TaskId: c.TaskId, Key: c.EventKey, ResponseCode: c.ResponseCode),
             ClickEvent c => new(InboundChannel.App, c.FromUserName, e.DedupeKey, InboundKind.MenuClick, at, Key: c.EventKey),
             EnterAgentEvent c => new(InboundChannel.App, c.FromUserName, e.DedupeKey, InboundKind.Enter, at),
+            ImageMessage i => Media(i, at, "image", i.MediaId, null),
+            VoiceMessage v => Media(v, at, "voice", v.MediaId, null),
+            FileMessage f => Media(f, at, "file", f.MediaId, f.FileName),
             InboundChatMessage c => new(InboundChannel.App, c.FromUserName, c.MsgId.ToString(CultureInfo.InvariantCulture), InboundKind.Other, at),
             _ => null,
         };
@@ -52,6 +55,10 @@ public sealed class DatabaseInboundSink(InboxWriter inbox, KfPuller kf, IService
         }
         return await inbox.AcceptAsync(m, $"app|{e.DedupeKey}", ct);
     }
+
+    /// <summary>A photo, voice message or file: evidence, fetched later by its media id (3 days).</summary>
+    private static Inbound Media(InboundChatMessage c, DateTimeOffset at, string type, string mediaId, string? fileName) =>
+        new(InboundChannel.App, c.FromUserName, c.MsgId.ToString(CultureInfo.InvariantCulture), InboundKind.Media, at, MediaId: mediaId, MediaType: type, FileName: fileName);
 }
 
 /// <summary>Answers a card click passively with its real outcome when processing finishes in time (WeCom waits 5 s).</summary>

@@ -95,8 +95,11 @@ public sealed class KfPuller(
         {
             case 3 when !string.IsNullOrEmpty(m.ExternalUserId):
                 var text = m.MsgType == "text" ? m.Field("text", "content") : null;
-                var kind = text is null ? InboundKind.Other : InboundKind.Text;
-                var inbound = new Inbound(InboundChannel.Kf, m.ExternalUserId, m.MsgId, kind, at, Text: text, Key: m.Field("text", "menu_id"), OpenKfId: kfId);
+                // Photos, voice and files carry a media_id (3 days) for media/get: evidence.
+                var mediaId = m.MsgType is "image" or "voice" or "file" ? m.Field(m.MsgType, "media_id") : null;
+                var kind = text is not null ? InboundKind.Text : mediaId is not null ? InboundKind.Media : InboundKind.Other;
+                var inbound = new Inbound(InboundChannel.Kf, m.ExternalUserId, m.MsgId, kind, at, Text: text, Key: m.Field("text", "menu_id"), OpenKfId: kfId,
+                    MediaId: mediaId, MediaType: mediaId is null ? null : m.MsgType, FileName: m.MsgType == "file" ? m.Field("file", "file_name") : null);
                 if (!await inbox.AcceptAsync(inbound, DedupeKey(m.MsgId), ct)) return false;
                 await UserWroteAsync(kfId, m.ExternalUserId, ct);
                 return true;

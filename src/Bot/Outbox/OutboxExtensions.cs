@@ -18,6 +18,7 @@ public static class OutboxExtensions
         s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>());
         s.TryAddSingleton(TimeProvider.System);
         s.TryAddSingleton<KfReplyWindow>();
+        s.TryAddSingleton<MediaUploads>();
         s.TryAddSingleton<IOutboundTransport, WeComTransport>();
         s.TryAddSingleton<OutboxAlerts>();
         s.TryAddSingleton<OutboxCircuits>();

@@ -11,7 +11,8 @@ namespace RapidResponse.Bot.Outbox;
 /// The production <see cref="IOutboundTransport"/>: keeps WeCom's limits by deferring (never by dropping), sends through
 /// <see cref="WeComApiClient"/>, and turns errors into outcomes with <see cref="WeComRetryPolicy"/>.
 /// </summary>
-public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate limits, KfReplyWindow kf, TimeProvider time, ILogger<WeComTransport> log)
+public sealed partial class WeComTransport(
+    WeComApiClient client, ISendRateGate limits, KfReplyWindow kf, MediaUploads media, TimeProvider time, ILogger<WeComTransport> log)
     : IOutboundTransport
 {
     /// <summary>45009 blocks by <see cref="OutboundCall.BlockKey"/> and their level (60 s, then 60 min, then the day); removed on a success.</summary>
@@ -22,7 +23,7 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
         OutboundCall call;
         try
         {
-            call = WeComOutbound.Build(row);
+            call = row.Kind is OutboundKind.Image or OutboundKind.File ? await MediaCallAsync(row, cancellationToken) : WeComOutbound.Build(row);
         }
         catch (UndeliverableException e)
         {
@@ -58,6 +59,14 @@ public sealed partial class WeComTransport(WeComApiClient client, ISendRateGate 
             // Over, whatever the outcome: the gate counts it from now (it reached WeCom before now, if at all).
             await limits.SentAsync(call.Limits, CancellationToken.None);
         }
+    }
+
+    /// <summary>An image or file row with its stored bytes; a row whose bytes are gone can never be sent.</summary>
+    private async Task<OutboundCall> MediaCallAsync(OutboxMessage row, CancellationToken ct)
+    {
+        var stored = row.MediaId is { } id ? await media.LoadAsync(id, ct) : null;
+        if (stored is null) throw new UndeliverableException($"图片或文件（{OutboundPayload.Deserialize<MediaBody>(row.Payload).FileName}）的内容已不在数据库中");
+        return WeComMediaOutbound.Build(row, stored, media);
     }
 
     private TransportResult Classify(OutboxMessage row, OutboundCall call, Exception e)

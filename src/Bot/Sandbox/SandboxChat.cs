@@ -31,6 +31,56 @@ public sealed class SandboxChat(InboxWriter inbox, CardReplies replies, SandboxT
     }
 
     /// <summary>
+    /// A photo (<c>image</c>), voice message (<c>voice</c>) or file (<c>file</c>) sent from the page: WeCom (the rule-keeper)
+    /// holds the bytes under a media_id for 3 days, the bot gets the message with it and downloads it with media/get. Waits
+    /// for the download too, so the answer ("已收到照片…") comes back with the call.
+    /// </summary>
+    public async Task<SendOutcome> SendMediaAsync(string from, string type, byte[] bytes, string contentType, string fileName, CancellationToken ct = default)
+    {
+        var staff = await IsStaffAsync(from, ct);
+        string id, mediaId;
+        if (staff) { mediaId = weCom.AddInboundMedia(bytes, contentType, fileName); id = "sbx" + Guid.NewGuid().ToString("N"); }
+        else (id, _, mediaId) = weCom.CustomerSendsMedia(options.KfAccount, from, type, bytes, contentType, fileName);
+        var m = new Inbound(staff ? InboundChannel.App : InboundChannel.Kf, from, id, InboundKind.Media, time.GetUtcNow(), OpenKfId: staff ? null : options.KfAccount,
+            MediaId: mediaId, MediaType: type, FileName: type == "file" ? fileName : null);
+        var started = Stopwatch.GetTimestamp();
+        var before = await LastMailboxIdAsync(ct);
+        var outcome = await DeliverAsync(m, $"sandbox|{id}", null, ct);
+        var settled = await UntilAsync(async db =>
+        {
+            var now = time.GetUtcNow();
+            return !await db.Evidence.AnyAsync(e => e.SourceMessageId == id && e.Status == Domain.Evidence.EvidenceStatus.Pending && e.NextAttemptAt <= now, ct)
+                   && !await db.Outbox.AnyAsync(o => (o.Status == OutboxStatus.Pending && o.NotBefore <= now) || o.Status == OutboxStatus.Sending, ct);
+        }, started, ct);
+        await using var scope = scopes.CreateAsyncScope();
+        var answers = await new SandboxMailbox(scope.ServiceProvider.GetRequiredService<BotDb>()).ListAsync(from, before, ct);
+        return new SendOutcome(outcome.Processed && settled, null, answers);
+    }
+
+    /// <summary>Where a farmer who came in through a village's link is remembered, so the page can play them (value: the village code).</summary>
+    public const string EntryPrefix = "sandbox:entry:";
+
+    /// <summary>
+    /// A village's 微信客服 link (<c>wecom kf-links</c>) scanned: a new farmer opens the chat with the village code as the
+    /// entry's scene_param (enter_session, with WeCom's welcome code), exactly as a farmer scanning the poster would.
+    /// </summary>
+    public async Task<(string FarmerId, SendOutcome Outcome)> EnterAsync(string villageCode, CancellationToken ct = default)
+    {
+        var id = $"wm_entry_{villageCode}_{Guid.NewGuid():N}"[..^24];
+        var (enter, _) = weCom.CustomerEnters(options.KfAccount, id, "qr", villageCode);
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+            db.KeyValues.Add(new KeyValueEntry { Key = EntryPrefix + id, Value = villageCode, UpdatedAt = time.GetUtcNow() });
+            await db.SaveChangesAsync(ct);
+        }
+
+        var m = new Inbound(InboundChannel.Kf, id, enter.MsgId, InboundKind.Enter, time.GetUtcNow(), Key: villageCode, OpenKfId: options.KfAccount,
+            WelcomeCode: enter.WelcomeCode);
+        return (id, await DeliverAsync(m, $"sandbox|{enter.MsgId}", null, ct));
+    }
+
+    /// <summary>
     /// A card button click (template_card_event) with the response code WeCom issues for it. Null when WeCom would not
     /// let that person click it: not a holder of the card, no such button, or the card is already greyed.
     /// </summary>

@@ -17,6 +17,18 @@ public sealed record ClickRequest(string? From, string? TaskId, string? Key);
 
 public sealed record ClockRequest(string? Advance, string? Now);
 
+/// <summary>A photo, voice message or file from a person: <c>type</c> image / voice / file, the bytes as base64.</summary>
+public sealed record SendMediaRequest(string? From, string? Type, string? FileName, string? Base64);
+
+/// <summary>Opens the 微信客服 chat through a village's link, as a new farmer of that village.</summary>
+public sealed record EnterRequest(string? Village);
+
+/// <summary>The new farmer and what the bot answered (the welcome).</summary>
+public sealed record EnterResponse(string From, string Village, bool Processed, IReadOnlyList<MailboxItem> Replies);
+
+/// <summary>A village's entry link as the page lists it.</summary>
+public sealed record VillageEntry(string Code, string Name, string Township);
+
 /// <summary>The answer to /sandbox/send and /sandbox/click: processed in time, the clicked button's new label, what the sender got back.</summary>
 public sealed record SendResponse(bool Processed, string? Label, IReadOnlyList<MailboxItem> Replies);
 
@@ -39,7 +51,20 @@ public static class SandboxEndpoints
         g.MapPost("/clock", MoveClockAsync);
         g.MapGet("/personas", async (SandboxRoster roster, CancellationToken ct) => Ok(await roster.PersonasAsync(ct)));
         g.MapGet("/groups", async (SandboxRoster roster, CancellationToken ct) => Ok(await roster.GroupsAsync(ct)));
+        g.MapGet("/villages", async (SandboxRoster roster, CancellationToken ct) => Ok(await roster.VillagesAsync(ct)));
+        g.MapPost("/enter", EnterAsync);
+        g.MapPost("/send-media", SendMediaAsync);
+        g.MapGet("/media/{mediaId}", Media);
         return g;
+    }
+
+    /// <summary>An uploaded image or file as the rule-keeper keeps it (media/upload), so the page shows the picture a group got.</summary>
+    private static Results<FileContentHttpResult, NotFound<SandboxError>> Media(string mediaId, RapidResponse.Bot.WeCom.Simulator.WeComSimulator weCom)
+    {
+        if (weCom.MediaOf(mediaId) is not { } m)
+            return TypedResults.NotFound(new SandboxError($"没有 media_id 为“{mediaId}”的素材：只有机器人上传过（media/upload）的图片和文件能在这里查看。"));
+        var type = m.Type == "image" ? (RapidResponse.Bot.WeCom.Api.Requests.MediaLimits.IsPng(m.Content) ? "image/png" : "image/jpeg") : "application/octet-stream";
+        return TypedResults.File(m.Content, type, m.Type == "image" ? null : m.FileName);
     }
 
     private static async Task<Results<JsonHttpResult<SendResponse>, JsonHttpResult<SandboxError>>> SendAsync(HttpRequest http, SandboxChat chat, SandboxRoster roster, CancellationToken ct)
@@ -59,6 +84,39 @@ public static class SandboxEndpoints
         if (text.Length == 0) return Bad("缺少 text：请填写要发送的文字，例如 {\"from\":\"wm_demo_farmer_1\",\"text\":\"申报\"}");
         if (text.Length > MaxText) return Bad($"text 太长（{text.Length} 字）：一条消息最多 {MaxText} 字，请分几条发送。");
         return Done(await chat.SendAsync(body.From!.Trim(), text, ct));
+    }
+
+    private static async Task<Results<JsonHttpResult<SendResponse>, JsonHttpResult<SandboxError>>> SendMediaAsync(HttpRequest http, SandboxChat chat, CancellationToken ct)
+    {
+        const string example = """{"from":"wm_demo_farmer_1","type":"image","fileName":"票据.jpg","base64":"/9j/4AAQ…"}""";
+        var (body, error) = await ReadAsync<SendMediaRequest>(http, example, ct);
+        if (error is not null) return error;
+        if (CheckSender(body!.From, example) is { } bad) return bad;
+        var type = body.Type?.Trim() ?? "";
+        if (type is not ("image" or "voice" or "file")) return Bad($"type 应为 image（照片）、voice（语音）或 file（文件），例如 {example}");
+        byte[] bytes;
+        try { bytes = Convert.FromBase64String(body.Base64 ?? ""); }
+        catch (FormatException) { return Bad($"base64 不是有效的 Base64 文本：请把文件内容编码后发送，例如 {example}"); }
+        if (bytes.Length == 0) return Bad($"文件是空的：请附上文件内容（base64），例如 {example}");
+        var name = string.IsNullOrWhiteSpace(body.FileName) ? type switch { "image" => "photo.jpg", "voice" => "voice.amr", _ => "file.pdf" } : Path.GetFileName(body.FileName.Trim());
+        var contentType = Path.GetExtension(name).ToLowerInvariant() switch
+        {
+            ".jpg" or ".jpeg" => "image/jpeg", ".png" => "image/png", ".amr" => "audio/amr", ".mp3" => "audio/mpeg", ".pdf" => "application/pdf",
+            _ => "application/octet-stream",
+        };
+        return Done(await chat.SendMediaAsync(body.From!.Trim(), type, bytes, contentType, name, ct));
+    }
+
+    private static async Task<Results<JsonHttpResult<EnterResponse>, JsonHttpResult<SandboxError>>> EnterAsync(HttpRequest http, SandboxChat chat, SandboxRoster roster, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync<EnterRequest>(http, """{"village":"990101001001"}""", ct);
+        if (error is not null) return error;
+        var code = body!.Village?.Trim() ?? "";
+        var villages = await roster.VillagesAsync(ct);
+        if (villages.FirstOrDefault(v => v.Code == code) is not { } village)
+            return Bad($"没有代码为“{code}”的村：village 应是村的代码（/sandbox/villages 列出各村），例如 {{\"village\":\"{villages.FirstOrDefault()?.Code ?? "990101001001"}\"}}");
+        var (from, outcome) = await chat.EnterAsync(village.Code, ct);
+        return Ok(new EnterResponse(from, village.Name, outcome.Processed, outcome.Replies));
     }
 
     private static async Task<Results<JsonHttpResult<SendResponse>, JsonHttpResult<SandboxError>>> ClickAsync(HttpRequest http, SandboxChat chat, CancellationToken ct)

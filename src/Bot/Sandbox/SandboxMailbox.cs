@@ -21,7 +21,8 @@ public sealed record Rendered(
     IReadOnlyList<RenderedButton>? Buttons = null,
     string? TaskId = null,
     string? ReplacedBy = null,
-    IReadOnlyList<string>? Mentions = null);
+    IReadOnlyList<string>? Mentions = null,
+    string? ImageUrl = null);
 
 /// <summary>A message the bot sent, with the exact WeCom request body.</summary>
 /// <param name="Error">WeCom's refusal (errcode and what it means) or a silent drop; null when it arrived.</param>
@@ -113,6 +114,13 @@ public sealed class SandboxMailbox(BotDb db)
                 : [];
             return new Rendered("text", string.Join("\n", new[] { Str(menu, "head_content"), string.Join(" ", items), Str(menu, "tail_content") }.Where(x => !string.IsNullOrEmpty(x))));
         }
+        // An image: by the media_id it was uploaded as (served by /sandbox/media/{id}), or a robot's inline base64.
+        if (type == "image")
+            return Str(root, "image", "media_id") is { } mediaId
+                ? new Rendered("image", ImageUrl: "/sandbox/media/" + Uri.EscapeDataString(mediaId))
+                : new Rendered("image", ImageUrl: "data:image/png;base64," + (Str(root, "image", "base64") ?? ""));
+        if (type is "file" or "voice")
+            return new Rendered("file", type == "file" ? "［文件］" : "［语音］", ImageUrl: Str(root, type, "media_id") is { } fileId ? "/sandbox/media/" + Uri.EscapeDataString(fileId) : null);
         var content = Str(root, type, "content") ?? "";
         var mentions = root.TryGetProperty(type, out var body) && body.ValueKind == JsonValueKind.Object && body.TryGetProperty("mentioned_list", out var ml)
             ? ml.EnumerateArray().Select(x => x.GetString() ?? "").ToList()

@@ -38,6 +38,14 @@ public sealed class SandboxRoster(BotDb db)
                 new("进度", "进度"),
             ]));
         }
+        // Farmers who came in through a village's link (/sandbox/enter): new to the bot, their village known from the link.
+        var entries = await db.KeyValues.AsNoTracking().Where(x => x.Key.StartsWith(SandboxChat.EntryPrefix)).OrderBy(x => x.UpdatedAt).ToListAsync(ct);
+        foreach (var e in entries)
+        {
+            var village = regions.GetValueOrDefault(e.Value, e.Value);
+            list.Add(new Persona(e.Key[SandboxChat.EntryPrefix.Length..], $"扫码农户（{village}）", "farmer", "农户", "kf", village,
+                [new("申报", "申报"), new("确认", "确认"), new("进度", "进度")]));
+        }
         var staff = await db.Staff.AsNoTracking().Where(s => s.Active).ToListAsync(ct);
         foreach (var s in staff.OrderBy(s => Rank(s.Role)).ThenBy(s => s.RegionCode).ThenBy(s => s.UserId))
         {
@@ -46,6 +54,15 @@ public sealed class SandboxRoster(BotDb db)
             list.Add(new Persona(s.UserId, s.Name, s.Role.ToString(), Jurisdiction.RoleName(s.Role), "app", regions.GetValueOrDefault(s.RegionCode, s.RegionCode), quick));
         }
         return list;
+    }
+
+    /// <summary>The villages whose 微信客服 link the page offers (/sandbox/enter), with their township.</summary>
+    public async Task<List<VillageEntry>> VillagesAsync(CancellationToken ct = default)
+    {
+        var regions = await db.Regions.AsNoTracking().ToListAsync(ct);
+        var names = regions.ToDictionary(r => r.Code, r => r.Name);
+        return [.. regions.Where(r => r.Level == RegionLevel.Village).OrderBy(r => r.Code, StringComparer.Ordinal)
+            .Select(r => new VillageEntry(r.Code, r.Name, r.ParentCode is { } p ? names.GetValueOrDefault(p, p) : ""))];
     }
 
     public async Task<List<SandboxGroup>> GroupsAsync(CancellationToken ct = default)

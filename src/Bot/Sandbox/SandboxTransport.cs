@@ -71,7 +71,11 @@ public sealed class SandboxTransport(IServiceScopeFactory scopes, TimeProvider t
             _ => OutboundChannel.AppUser,
         },
         Kind = path == "/cgi-bin/message/update_template_card" ? OutboundKind.CardUpdate
-            : msgType switch { "template_card" => OutboundKind.Card, "markdown" => OutboundKind.Markdown, _ => OutboundKind.Text },
+            : msgType switch
+            {
+                "template_card" => OutboundKind.Card, "markdown" => OutboundKind.Markdown, "image" => OutboundKind.Image,
+                "file" or "voice" => OutboundKind.File, _ => OutboundKind.Text,
+            },
         WeComJson = json,
         At = time.GetUtcNow(),
         TaskId = taskId,

@@ -64,7 +64,9 @@ public static class InterviewQuery
             if (!problems.TryGetValue((kind, code), out var set)) problems[(kind, code)] = set = [];
             set[key] = set.GetValueOrDefault(key) || open;
         }
-        foreach (var s in stages.Where(s => !deptKinds.Contains(s.Kind))) Add(Township, s.ParentCode, $"stage:{s.Id}", s.Open);
+        // The county office's own stages (丰都 FD-5 清单反馈, 县级确认) are no township's problem: the county interviews, it is not listed.
+        StageKind[] countyKinds = [.. profile.Stages.Where(s => s.Actor == StageActor.County).Select(s => s.Kind)];
+        foreach (var s in stages.Where(s => !deptKinds.Contains(s.Kind) && !countyKinds.Contains(s.Kind))) Add(Township, s.ParentCode, $"stage:{s.Id}", s.Open);
         foreach (var a in deptTasks)
         {
             // The department's own answer: still open at the cut-off, or given after the deadline.

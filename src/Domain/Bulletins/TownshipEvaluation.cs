@@ -55,12 +55,13 @@ public static class TownshipEvaluations
     /// <summary>
     /// Stages of the township's cases with a deadline: completed in [<paramref name="start"/>, <paramref name="end"/>), or open past
     /// due at <paramref name="asOf"/>. Stages the profile gives to the county departments (信息比对) do not count against the
-    /// township: they are the departments' work and are scored in the department ranking.
+    /// township: they are the departments' work and are scored in the department ranking; nor do the county office's own stages.
     /// </summary>
     public static async Task<TownshipEvaluation> ComputeAsync(BotDb db, TimelineProfile profile, DateTimeOffset start, DateTimeOffset end, DateTimeOffset asOf,
         CancellationToken ct = default)
     {
-        StageKind[] departments = [.. profile.Stages.Where(s => s.Actor == StageActor.Departments).Select(s => s.Kind)];
+        // The county's own steps (丰都 FD-5 清单反馈, 县级确认) are not the township's work either.
+        StageKind[] departments = [.. profile.Stages.Where(s => s.Actor is StageActor.Departments or StageActor.County).Select(s => s.Kind)];
         var done = await (
             from s in db.Stages
             where s.CompletedAt >= start && s.CompletedAt < end && s.DueAt != null && !departments.Contains(s.Kind)

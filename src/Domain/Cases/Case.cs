@@ -14,6 +14,8 @@ public partial class Case
     public List<string> RiskTypes { get; set; } = [];
     public string Description { get; set; } = "";
     public Severity Severity { get; set; } = Severity.General;
+    /// <summary>The problem's class, chosen when it is reported (丰都 第五步 限时清零); 一般性问题 unless the reporter chose another.</summary>
+    public ProblemClass ProblemClass { get; set; } = ProblemClass.General;
 
     /// <summary>The household on the roster, when known.</summary>
     public long? HouseholdId { get; set; }
@@ -74,6 +76,12 @@ public partial class Case
     public List<AuditEvent> Audit { get; set; } = [];
 
     public bool IsOpen => State != CaseState.Closed;
+
+    /// <summary>
+    /// A warning the county found itself (丰都 第二步 “县级通过系统信息比对或信访、舆情及市级反馈等渠道发现的各类预警信息”): a
+    /// department's list, a petition, public opinion. A profile may send these to the township as a list first (FD-5).
+    /// </summary>
+    public bool FoundByCounty => Channel is Channel.DepartmentList or Channel.Petition or Channel.PublicOpinion;
 
     /// <summary>The stage being worked, if any.</summary>
     public CaseStage? CurrentStage => Stages.Where(s => s.CompletedAt is null).OrderByDescending(s => s.Sequence).FirstOrDefault();

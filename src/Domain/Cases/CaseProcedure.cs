@@ -80,14 +80,19 @@ public partial class Case
             throw new DomainException($"风险消除在{w.Describe()}集中办理，今天（{today:M月d日}）不在办理时间内。下一次从{w.NextOpening(today):yyyy年M月d日}开始，届时请再申请");
     }
 
-    /// <summary>The township's review or the county's confirmation of a proposal; a refusal (with its reason) goes back to tracking.</summary>
+    /// <summary>
+    /// One level of a proposal: the village's appraisal and notice, the township's review (and notice), the county's confirmation;
+    /// a refusal (with its reason: 评议不通过, 公示有异议, 不同意) goes back to tracking. The profile's last level eliminates the risk.
+    /// </summary>
     public void ReviewElimination(bool approve, string? reason, Actor actor, CaseClock clock)
     {
         var stage = CurrentStage;
-        if (State is not (CaseState.EliminationReview or CaseState.EliminationConfirmation) || stage is null)
+        if (stage is null || !TimelineProfile.EliminationKinds.Contains(stage.Kind) || State == CaseState.Closed)
             throw new DomainException($"案件{Number}没有待审核的风险消除申请");
         var name = clock.Profile.Stage(stage.Kind).Name;
         if (!approve && string.IsNullOrWhiteSpace(reason)) throw new DomainException("不同意风险消除时需要写明理由");
+        // 云龙 预警机制 二(九) 经民主评议、逐级审定 (as 二(八) 公示5天,公示结束上报): a notice is passed on only once it has run.
+        if (approve) RequireNoticeEnded(stage, clock);
         foreach (var t in stage.Assignments.Where(a => a.IsOpen))
         {
             t.CompletedAt = clock.Now; t.CompletedBy = actor.Id; t.Result = approve ? TaskResult.Done : TaskResult.DoesNotQualify; t.Note = reason;
@@ -101,7 +106,7 @@ public partial class Case
         }
         Record(actor, clock.Now, "elimination.approved", name + (reason is null ? "" : $"：{Mask.Text(reason)}"));
         CompleteStage(stage, actor, clock);
-        if (stage.Kind == StageKind.EliminationConfirmation || !clock.Profile.Has(StageKind.EliminationConfirmation)) Eliminate(actor, clock);
+        if (clock.Profile.EliminationOrder[^1] == stage.Kind) Eliminate(actor, clock);
     }
 
     /// <summary>Confirmed: the risk is marked eliminated, tracking stops and the case closes.</summary>
@@ -114,7 +119,5 @@ public partial class Case
     }
 
     private static StageKind? FirstEliminationStage(TimelineProfile profile) =>
-        profile.Has(StageKind.EliminationReview) ? StageKind.EliminationReview
-        : profile.Has(StageKind.EliminationConfirmation) ? StageKind.EliminationConfirmation
-        : null;
+        profile.EliminationOrder is [var first, ..] ? first : null;
 }

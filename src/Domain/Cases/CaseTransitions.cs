@@ -39,7 +39,9 @@ public partial class Case
 
     /// <summary>Starts a stage with its assignees; the deadline and ladder come from the profile.</summary>
     /// <param name="deadline">The rule to use instead of the profile's (tracking visits by household category).</param>
-    public CaseStage StartStage(StageKind kind, IReadOnlyList<Assignee> assignees, Actor actor, CaseClock clock, DeadlineRule? deadline = null)
+    /// <param name="countFrom">The instant the deadline counts from instead of the stage's start (a problem's clearance counts from its report).</param>
+    public CaseStage StartStage(StageKind kind, IReadOnlyList<Assignee> assignees, Actor actor, CaseClock clock, DeadlineRule? deadline = null,
+        DateTimeOffset? countFrom = null)
     {
         if (State == CaseState.Closed) throw new DomainException($"案件{Number}已办结，不能再开始新环节");
         if (Stages.Any(s => s.IsOpen)) throw new DomainException($"案件{Number}的“{clock.Profile.Stage(CurrentStage!.Kind).Name}”环节尚未完成");
@@ -53,7 +55,8 @@ public partial class Case
         var rule = deadline ?? clock.Profile.DeadlineFor(kind, ActiveScreening);
         // A public notice (公示) runs its days first; the stage's own deadline, if the profile sets one, counts from its end.
         var noticeEnds = def.NoticeEndsFrom(clock.Now, clock.Calendar, clock.Profile.OfficeClosing);
-        var clockFrom = noticeEnds ?? clock.Now;
+        var clockFrom = noticeEnds ?? countFrom ?? clock.Now;
+        var planFrom = noticeEnds ?? clock.Now;   // nags share out the time that is left, from now
         var stage = new CaseStage
         {
             Kind = kind,
@@ -66,7 +69,7 @@ public partial class Case
         if (noticeEnds is { } ends)
             stage.Steps.Add(new LadderStep { Kind = LadderStepKind.NoticeEnded, FireAt = LadderPlanner.NextOpening(ends.AddTicks(1), clock.Profile.Hours, clock.Calendar) });
         if (stage.DueAt is { } due)
-            foreach (var (k, at) in LadderPlanner.Plan(clockFrom, due, def.Ladder, clock.Profile.Hours, clock.Calendar))
+            foreach (var (k, at) in LadderPlanner.Plan(planFrom, due, def.Ladder, clock.Profile.Hours, clock.Calendar))
                 stage.Steps.Add(new LadderStep { Kind = k, FireAt = at });
         Stages.Add(stage);
         State = (CaseState)(int)kind;
@@ -96,7 +99,7 @@ public partial class Case
         if (result == TaskResult.Referred && string.IsNullOrWhiteSpace(note))
             throw new DomainException("请写明上报县级部门审批的事项，例如：临时救助申请，材料已备齐报县民政局");
         if (result == TaskResult.DoesNotQualify && string.IsNullOrWhiteSpace(note))
-            throw new DomainException(stage.Kind is StageKind.EliminationReview or StageKind.EliminationConfirmation
+            throw new DomainException(TimelineProfile.EliminationKinds.Contains(stage.Kind)
                 ? "不同意风险消除时需要写明理由" : $"“{name}”认为不符合时需要写明理由");
         // These stages carry case facts (decision, plan, visit): one path for each, whether from a card or a command.
         switch (stage.Kind)
@@ -104,7 +107,7 @@ public partial class Case
             case StageKind.Decision: Decide(result == TaskResult.Qualifies, note, actor, clock); return true;
             case StageKind.AssistanceStart: StartAssistance(note ?? "", actor, clock); return true;
             case StageKind.Tracking: RecordVisit(note ?? "", actor, clock); return true;
-            case StageKind.EliminationReview or StageKind.EliminationConfirmation:
+            case StageKind.EliminationAppraisal or StageKind.EliminationVillageNotice or StageKind.EliminationReview or StageKind.EliminationConfirmation:
                 ReviewElimination(result != TaskResult.DoesNotQualify, note, actor, clock); return true;
             case StageKind.Appraisal or StageKind.VillageNotice or StageKind.TownshipNotice when result == TaskResult.DoesNotQualify:
                 RejectInProcedure(stage, note!, actor, clock); return true;
@@ -207,20 +210,27 @@ public partial class Case
     {
         if (State == CaseState.Closed || Stages.Any(s => s.IsOpen)) return null;
         var last = Stages.OrderBy(s => s.Sequence).LastOrDefault();
-        if (last is null || IntakeToRedo(last)) return StageKind.Intake;
+        var serious = Severity == Severity.Serious;
+        if (last is null) return profile.OrderFor(ActiveScreening, serious, FoundByCounty).FirstOrDefault(StageKind.Intake);
+        if (IntakeToRedo(last)) return StageKind.Intake;
         var proposed = EliminationProposedAt is not null;
+        if (TimelineProfile.EliminationKinds.Contains(last.Kind))
+        {
+            // A proposal passes each elimination stage of the profile in turn; a refusal at any of them goes back to tracking.
+            var order = profile.EliminationOrder.ToList();
+            var i = order.IndexOf(last.Kind);
+            return proposed && i >= 0 && i + 1 < order.Count ? order[i + 1] : StageKind.Tracking;
+        }
         switch (last.Kind)
         {
             // Tracking repeats until a risk-elimination proposal; a declined proposal goes back to tracking.
             case StageKind.Tracking: return proposed ? FirstEliminationStage(profile) ?? StageKind.Tracking : StageKind.Tracking;
-            case StageKind.EliminationReview when proposed && profile.Has(StageKind.EliminationConfirmation): return StageKind.EliminationConfirmation;
-            case StageKind.EliminationReview or StageKind.EliminationConfirmation: return StageKind.Tracking;
             // 丰都 第三步: 应由县级行业部门审批的……县级行业部门在收到申报材料后，原则上在5个工作日作出结论性答复.
             case StageKind.Implementation when last.Assignments.Any(a => a.Result == TaskResult.Referred) && profile.Has(StageKind.DepartmentReply):
                 return StageKind.DepartmentReply;
-            case StageKind.DepartmentReply: return profile.Next(StageKind.Implementation, ActiveScreening, Severity == Severity.Serious);
+            case StageKind.DepartmentReply: return profile.Next(StageKind.Implementation, ActiveScreening, serious, FoundByCounty);
         }
-        return profile.Next(last.Kind, ActiveScreening, Severity == Severity.Serious);
+        return profile.Next(last.Kind, ActiveScreening, serious, FoundByCounty);
     }
 
     /// <summary>Results an assignee may record at each stage.</summary>
@@ -230,7 +240,8 @@ public partial class Case
         StageKind.HouseholdCheck => [TaskResult.Qualifies, TaskResult.DoesNotQualify],
         StageKind.Decision or StageKind.Appraisal => [TaskResult.Qualifies, TaskResult.DoesNotQualify],
         StageKind.VillageNotice or StageKind.TownshipNotice => [TaskResult.Done, TaskResult.DoesNotQualify],
-        StageKind.EliminationReview or StageKind.EliminationConfirmation => [TaskResult.Done, TaskResult.DoesNotQualify],
+        StageKind.EliminationAppraisal or StageKind.EliminationVillageNotice or StageKind.EliminationReview or StageKind.EliminationConfirmation =>
+            [TaskResult.Done, TaskResult.DoesNotQualify],
         StageKind.Implementation => [TaskResult.Done, TaskResult.Referred],
         _ => [TaskResult.Done],
     };

@@ -58,7 +58,10 @@ public sealed class CaseWorkflow(BotDb db, StageRouter router, ProfileRegistry p
         DeadlineRule? rule = null;
         if (next == StageKind.Tracking && clock.Profile.TrackingByCategory is { Count: > 0 } && c.HouseholdId is { } hid)
             rule = clock.Profile.TrackingFor(await db.Households.Where(h => h.Id == hid).Select(h => (Roster.HouseholdCategory?)h.Category).FirstOrDefaultAsync(ct));
-        var stage = c.StartStage(next, assignees, actor, clock, rule);
+        // 丰都 第五步 限时清零: 一般性问题15日内、疑难问题半年内、特殊问题一年内完成销号 — by the class chosen at the report, counted from it.
+        DateTimeOffset? from = null;
+        if (next == StageKind.ProblemClearance) { rule = clock.Profile.Stage(next).DeadlineFor(c.ProblemClass); from = c.CreatedAt; }
+        var stage = c.StartStage(next, assignees, actor, clock, rule, from);
         // The county office holds what the roster could not staff; the audit says what is missing (the card shows it too).
         if (gaps.Count > 0) c.RecordEvent(Actor.System(), clock.Now, UnroutedAction, string.Join("；", gaps));
         return stage;

@@ -31,6 +31,10 @@ public static class ChineseNames
         StageKind.SeriousRiskReport => "严重风险告知县级",
         StageKind.Implementation => "落实帮扶",
         StageKind.DepartmentReply => "部门答复",
+        StageKind.EliminationAppraisal => "风险消除民主评议",
+        StageKind.EliminationVillageNotice => "风险消除村级公示",
+        StageKind.CountyForward => "县级清单反馈乡镇",
+        StageKind.ProblemClearance => "问题限时清零",
         _ => k.ToString(),
     };
 
@@ -55,6 +59,13 @@ public static class ChineseNames
         CaseOutcome.Duplicate => "重复线索，已办结",
         CaseOutcome.Invalid => "无效或重复线索，已办结",
         _ => o.ToString(),
+    };
+
+    public static string ToChinese(this ProblemClass p) => p switch
+    {
+        ProblemClass.Difficult => "疑难问题",
+        ProblemClass.Special => "特殊问题",
+        _ => "一般性问题",
     };
 
     public static string ToChinese(this Severity s) => s == Severity.Serious ? "严重" : "一般";

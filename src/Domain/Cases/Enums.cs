@@ -50,6 +50,14 @@ public enum StageKind
     Implementation = 14,
     /// <summary>部门答复: the county departments' conclusive reply to the township's application (丰都 第三步)</summary>
     DepartmentReply = 15,
+    /// <summary>风险消除 民主评议 of the proposed list (云龙 预警机制 二(九) 经民主评议、逐级审定)</summary>
+    EliminationAppraisal = 16,
+    /// <summary>风险消除 村级公示 (云龙 预警机制 二(九) 逐级审定, as 二(八))</summary>
+    EliminationVillageNotice = 17,
+    /// <summary>县级清单反馈乡镇: the county's own warnings sent to the township as a list (丰都 第二步)</summary>
+    CountyForward = 18,
+    /// <summary>问题限时清零: the problem 销号 within the limit of its class (丰都 第五步)</summary>
+    ProblemClearance = 19,
 }
 
 /// <summary>Where a case stands. Open states name the stage being worked.</summary>
@@ -70,6 +78,10 @@ public enum CaseState
     SeriousRiskReport = 13,
     Implementation = 14,
     DepartmentReply = 15,
+    EliminationAppraisal = 16,
+    EliminationVillageNotice = 17,
+    CountyForward = 18,
+    ProblemClearance = 19,
     /// <summary>Finished: see <see cref="CaseOutcome"/>.</summary>
     Closed = 100,
 }
@@ -86,6 +98,19 @@ public enum CaseOutcome
     Duplicate = 3,
     /// <summary>无效或重复线索，受理时搁置（理由必填，县级办公室可以重开）</summary>
     Invalid = 4,
+}
+
+/// <summary>
+/// The class of a 两不愁三保障 / 饮水安全 problem, chosen when it is reported (丰都 第五步: 一般性问题在15日内、疑难问题半年内、特殊问题一年内完成销号).
+/// </summary>
+public enum ProblemClass
+{
+    /// <summary>一般性问题 (the default)</summary>
+    General = 1,
+    /// <summary>疑难问题</summary>
+    Difficult = 2,
+    /// <summary>特殊问题</summary>
+    Special = 3,
 }
 
 /// <summary>一般 / 严重</summary>

@@ -115,6 +115,17 @@ public static class Outbound
     public static OutboxMessage Welcome(Target to, WelcomeBody welcome, DateTimeOffset now) =>
         Row(to, OutboundKind.Welcome, OutboundPayload.Serialize(welcome with { Text = MessageLimits.Fit(welcome.Text, MessageLimits.AppTextBytes) }), null, now);
 
+    /// <summary>
+    /// An image (or file) message whose bytes are <paramref name="media"/> (<see cref="OutboundMedia.StoreAsync"/>), saved with
+    /// the row; the platform's media id is fetched when the row is sent (it expires).
+    /// </summary>
+    public static OutboxMessage Media(Target to, OutboundMedia media, string? dedupeKey, DateTimeOffset now)
+    {
+        var row = Row(to, media.Kind == MediaKind.Image ? OutboundKind.Image : OutboundKind.File, OutboundPayload.Serialize(new MediaBody(media.FileName)), dedupeKey, now);
+        row.Media = media;
+        return row;
+    }
+
     /// <summary>Room for the mentions a group channel writes into the content (<c>\n&lt;@a&gt; &lt;@b&gt;</c>), then the channel's limit.</summary>
     private static string Fit(Target to, OutboundKind kind, string content, IReadOnlyList<string>? mentions)
     {

@@ -48,3 +48,9 @@ public sealed record CardButton(string Key, string Text, int Style = 1);
 
 /// <summary>Replace the buttons of a sent card with a finished label, for every holder or by response code.</summary>
 public sealed record CardUpdateBody(string TaskId, string ReplaceText, IReadOnlyList<string> UserIds, string? ResponseCode = null);
+
+/// <summary>
+/// An image or file message. The bytes are the row's <see cref="OutboxMessage.Media"/> (not a platform id: that one is fetched
+/// when the row is sent, because it expires); <paramref name="FileName"/> is for people reading the row.
+/// </summary>
+public sealed record MediaBody(string FileName);

@@ -13,8 +13,9 @@ public enum OutboundChannel
     Webhook = 4,
 }
 
-/// <summary>The shape of an outbound message; the payload JSON is channel-neutral (see <see cref="OutboundPayload"/>).</summary>
-public enum OutboundKind { Text = 1, Markdown = 2, Card = 3, CardUpdate = 4, Welcome = 5 }
+/// <summary>The shape of an outbound message; the payload JSON is channel-neutral (see <see cref="OutboundPayload"/>).
+/// <see cref="Image"/> and <see cref="File"/> carry a <see cref="MediaBody"/> naming an <see cref="OutboundMedia"/>.</summary>
+public enum OutboundKind { Text = 1, Markdown = 2, Card = 3, CardUpdate = 4, Welcome = 5, Image = 6, File = 7 }
 
 public enum OutboxStatus { Pending = 0, Sending = 1, Sent = 2, Dead = 3 }
 
@@ -50,6 +51,9 @@ public class OutboxMessage
     /// when no click code is at hand (another card of the same task, a holder who never clicked).
     /// </summary>
     public string? ResponseCode { get; set; }
+    /// <summary>The bytes an <see cref="OutboundKind.Image"/> or <see cref="OutboundKind.File"/> row sends; null for other kinds.</summary>
+    public long? MediaId { get; set; }
+    public OutboundMedia? Media { get; set; }
     /// <summary>Claim token of the dispatcher instance that holds the row while sending.</summary>
     public string? ClaimedBy { get; set; }
     public DateTimeOffset? ClaimedUntil { get; set; }

@@ -28,6 +28,7 @@ public partial class BotDb : DbContext
     public DbSet<Visit> Visits => Set<Visit>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<OutboundMedia> OutboundMedia => Set<OutboundMedia>();
     public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
     public DbSet<ConversationState> Conversations => Set<ConversationState>();
     public DbSet<KeyValueEntry> KeyValues => Set<KeyValueEntry>();
@@ -106,9 +107,11 @@ public partial class BotDb : DbContext
         m.Entity<KeyValueEntry>(e => { e.HasKey(x => x.Key); e.Property(x => x.Version).IsConcurrencyToken(); });
         m.Entity<DeferralRequest>(e => { e.HasIndex(x => x.TaskId).IsUnique(); e.HasIndex(x => x.CaseNumber); });
         m.Entity<FarmerNotice>(e => { e.HasIndex(x => x.TaskId).IsUnique(); e.HasIndex(x => new { x.ToldAt, x.DueAt }); e.HasIndex(x => x.CaseId); });
+        m.Entity<OutboundMedia>(e => e.HasIndex(x => x.Sha256).IsUnique());
         m.Entity<SandboxMessage>(e => { e.HasIndex(x => new { x.To, x.Id }); e.HasIndex(x => x.OutboxId).IsUnique(); });
         m.Entity<CaseCounter>(e => { e.HasKey(x => new { x.Prefix, x.Year }); e.Property(x => x.Version).IsConcurrencyToken(); });
         ConfigureBulletins(m);
+        ConfigureEvidence(m);
     }
 
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -84,11 +84,13 @@ public static class ProfileLoader
                 var notice = s.ContainsKey("notice") ? Deadline(s, "notice", p, where) : null;
                 if (notice is { Kind: DeadlineKind.None }) notice = null;
                 var when = Str(s, "when", p, prefix: where + ".");
-                if (when is not null and not "serious") p.Add($"{where}.when: '{when}' is not known (the only condition is \"serious\": the stage is kept only for cases marked 严重)");
+                if (when is not null and not ("serious" or "countyFound"))
+                    p.Add($"{where}.when: '{when}' is not known (\"serious\": kept only for cases marked 严重; \"countyFound\": only for warnings the county found itself — department lists, 信访, 舆情 — and in place of intake)");
                 if (i == 0 && kind is { } first && first != StageKind.Intake) p.Add("the first stage must be 'intake'");
+                var byClass = Obj(s, "byProblemClass", p, where + ".") is { } bc ? ByProblemClass(bc, where, p) : null;
                 if (kind is { } k && actor is { } a)
                     stages.Add(new StageDefinition(k, stageName, a, deadline, ladder, assignees, Str(s, "action", p, prefix: where + "."), active,
-                        Str(s, "source", p, prefix: where + "."), notice, when == "serious"));
+                        Str(s, "source", p, prefix: where + "."), notice, when == "serious", when == "countyFound", byClass));
             }
             foreach (var dup in stages.GroupBy(s => s.Kind).Where(g => g.Count() > 1))
                 p.Add($"stage '{Camel(dup.Key)}' appears {dup.Count()} times");
@@ -145,6 +147,19 @@ public static class ProfileLoader
         var last = Int(o, "lastDays", p, "eliminationWindow.");
         if (last is < 1 or > 28) p.Add("eliminationWindow.lastDays must be 1–28");
         return new EliminationWindow(months, last, Str(o, "source", p, prefix: "eliminationWindow."));
+    }
+
+    // 丰都 第五步: “一般性问题在15日内、疑难问题半年内、特殊问题一年内” — e.g. { "difficult": "6m", "special": "12m" }; 一般 is the stage's deadline.
+    private static Dictionary<ProblemClass, DeadlineRule> ByProblemClass(JsonObject o, string where, List<string> p)
+    {
+        var map = new Dictionary<ProblemClass, DeadlineRule>();
+        foreach (var (key, _) in o)
+        {
+            if (!TryEnum<ProblemClass>(key, out var cls))
+            { p.Add($"{where}.byProblemClass: '{key}' is not one of general, difficult, special"); continue; }
+            if (Deadline(o, key, p, where + ".byProblemClass") is { Kind: not DeadlineKind.None } r) map[cls] = r;
+        }
+        return map;
     }
 
     private static Dictionary<Roster.HouseholdCategory, DeadlineRule> TrackingByCategory(JsonObject o, List<string> p)
@@ -230,7 +245,7 @@ public static class ProfileLoader
          "eliminationWindow", "trackingByCategory", "measuresWithin", "bulletinCadence", "interviewThreshold"];
     private static readonly string[] WindowKeys = ["months", "lastDays", "source"];
     private static readonly string[] HoursKeys = ["start", "end", "dueMorningNagAt"];
-    private static readonly string[] StageKeys = ["kind", "name", "actor", "assignees", "deadline", "activeScreeningDeadline", "ladder", "action", "source", "notice", "when"];
+    private static readonly string[] StageKeys = ["kind", "name", "actor", "assignees", "deadline", "activeScreeningDeadline", "ladder", "action", "source", "notice", "when", "byProblemClass"];
     private static readonly string[] LadderKeys = ["nagAt", "nagOnDueMorning", "levels"];
     private static readonly string[] LevelKeys = ["level", "afterWorkingDays", "target"];
 

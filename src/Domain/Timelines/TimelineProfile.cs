@@ -56,8 +56,14 @@ public sealed record StageDefinition(
     DeadlineRule? ActiveScreeningDeadline = null,
     string? Source = null,
     DeadlineRule? Notice = null,
-    bool SeriousOnly = false)
+    bool SeriousOnly = false,
+    bool CountyFoundOnly = false,
+    IReadOnlyDictionary<ProblemClass, DeadlineRule>? ByProblemClass = null)
 {
+    /// <summary>The deadline for a case whose problem is of this class (丰都 第五步), else the stage's own.</summary>
+    public DeadlineRule DeadlineFor(ProblemClass problem) =>
+        ByProblemClass is not null && ByProblemClass.TryGetValue(problem, out var r) ? r : Deadline;
+
     /// <summary>
     /// 公示期: when the stage is a public notice, the instant the notice has run its course (counted like a deadline from the
     /// stage's start); the stage cannot complete before it, and its own deadline (if any) counts from it.
@@ -134,23 +140,40 @@ public sealed record TimelineProfile(
     public string NameOf(StageKind kind) => Has(kind) ? Stage(kind).Name : kind.ToString();
 
     /// <summary>
-    /// Stage order for a case: the active-screening order for cadre-found cases when the profile has one; a stage kept only for
-    /// serious risks (丰都 第二步) is left out of a general case. The elimination stages follow tracking only on a proposal, the
-    /// departments' reply follows implementation only when the township referred the case to them.
+    /// The risk-elimination stages in the order a proposal passes them (云龙 预警机制 二(九) 经民主评议、逐级审定: appraisal,
+    /// village notice, township review and notice, county confirmation); a profile keeps the ones its seed names.
     /// </summary>
-    public IReadOnlyList<StageKind> OrderFor(bool activeScreening, bool serious = false) =>
-        [.. (activeScreening && ActiveScreeningOrder.Count > 0 ? ActiveScreeningOrder : Stages.Select(s => s.Kind))
+    public static readonly IReadOnlyList<StageKind> EliminationKinds =
+        [StageKind.EliminationAppraisal, StageKind.EliminationVillageNotice, StageKind.EliminationReview, StageKind.EliminationConfirmation];
+
+    /// <summary>This profile's elimination stages, in order (empty: a proposal eliminates the risk at once).</summary>
+    public IReadOnlyList<StageKind> EliminationOrder => [.. EliminationKinds.Where(Has)];
+
+    /// <summary>
+    /// Stage order for a case: the active-screening order for cadre-found cases when the profile has one; a stage kept only for
+    /// serious risks (丰都 第二步) is left out of a general case, one kept only for warnings the county found itself (丰都 第二步
+    /// 县级通过系统信息比对或信访、舆情……发现的) out of the others — and for those it takes the place of the village's intake. The
+    /// elimination stages follow tracking only on a proposal, the departments' reply follows implementation only when the
+    /// township referred the case to them.
+    /// </summary>
+    public IReadOnlyList<StageKind> OrderFor(bool activeScreening, bool serious = false, bool countyFound = false)
+    {
+        var kinds = (activeScreening && ActiveScreeningOrder.Count > 0 ? ActiveScreeningOrder : Stages.Select(s => s.Kind))
             .Where(k => serious || !Stage(k).SeriousOnly)
-            .Where(k => k is not (StageKind.EliminationReview or StageKind.EliminationConfirmation or StageKind.DepartmentReply))];
+            .Where(k => countyFound || !Stage(k).CountyFoundOnly)
+            .Where(k => !EliminationKinds.Contains(k) && k != StageKind.DepartmentReply).ToList();
+        if (countyFound && kinds.Any(k => Stage(k).CountyFoundOnly)) kinds.Remove(StageKind.Intake);
+        return kinds;
+    }
 
     /// <summary>The deadline of tracking visits for a household of this category (湘阴: 未脱贫 monthly, 已脱贫 quarterly).</summary>
     public DeadlineRule TrackingFor(HouseholdCategory? category) =>
         category is { } c && TrackingByCategory?.TryGetValue(c, out var r) == true ? r! : Stage(StageKind.Tracking).Deadline;
 
     /// <summary>The stage after <paramref name="kind"/> in the case's order, or null at the end.</summary>
-    public StageKind? Next(StageKind kind, bool activeScreening, bool serious = false)
+    public StageKind? Next(StageKind kind, bool activeScreening, bool serious = false, bool countyFound = false)
     {
-        var order = OrderFor(activeScreening, serious);
+        var order = OrderFor(activeScreening, serious, countyFound);
         var i = order.ToList().IndexOf(kind);
         return i >= 0 && i + 1 < order.Count ? order[i + 1] : null;
     }

@@ -46,7 +46,8 @@ public static class BulletinCommand
         await stdout.WriteLineAsync(draft.Markdown);
         if (draft.Posts.Count == 0) await stdout.WriteLineAsync("\n（没有绑定通报群或县领导群：正式发布时不会发送。）");
         foreach (var (to, parts) in draft.Posts)
-            await stdout.WriteLineAsync($"\n— 将发往 {to.Channel} {to.Recipient[..Math.Min(6, to.Recipient.Length)]}…：{parts.Count}条（每条不超过{to.MarkdownLimitBytes}字节）");
+            await stdout.WriteLineAsync($"\n— 将发往 {to.Channel} {to.Recipient[..Math.Min(6, to.Recipient.Length)]}…：{parts.Count}条（每条不超过{to.MarkdownLimitBytes}字节）{(draft.ChartTargets.Contains(to) ? "，文字后附图表" : "")}");
+        await stdout.WriteLineAsync(draft.Chart is { } png ? $"\n图表：{draft.Layout?.Title}（PNG，{png.Length / 1024 + 1} KB）" : $"\n图表：不发送（{draft.ChartProblem}）");
         return 0;
     }
 }

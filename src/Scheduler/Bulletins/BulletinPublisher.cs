@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RapidResponse.Domain.Bulletins;
+using RapidResponse.Domain.Bulletins.Charts;
 using RapidResponse.Domain.Calendar;
 using RapidResponse.Domain.Messaging;
 using RapidResponse.Domain.Persistence;
@@ -12,8 +13,17 @@ using RapidResponse.Domain.Timelines;
 
 namespace RapidResponse.Scheduler.Bulletins;
 
-/// <summary>A rendered bulletin: its ledger key and the parts each target gets.</summary>
-public sealed record BulletinDraft(string LedgerKey, string Markdown, IReadOnlyList<(Target To, IReadOnlyList<string> Parts)> Posts);
+/// <summary>
+/// A rendered bulletin: its ledger key and the parts each target gets; <see cref="Chart"/> is the picture that follows the
+/// text in the county-wide groups (<see cref="ChartTargets"/>), null when no picture goes (why: <see cref="ChartProblem"/>).
+/// </summary>
+public sealed record BulletinDraft(string LedgerKey, string Markdown, IReadOnlyList<(Target To, IReadOnlyList<string> Parts)> Posts)
+{
+    public ChartLayout? Layout { get; init; }
+    public byte[]? Chart { get; init; }
+    public string? ChartProblem { get; init; }
+    public IReadOnlyList<Target> ChartTargets { get; init; } = [];
+}
 
 /// <summary>
 /// Posts the 通报 on the first working day of the month after its period (monthly: the month before; bimonthly, 云龙 双月一通报:
@@ -23,7 +33,8 @@ public sealed record BulletinDraft(string LedgerKey, string Markdown, IReadOnlyL
 /// inside working hours on a working day, never in quiet hours: a host started at 03:40 posts at the next bulletin time.
 /// </summary>
 public sealed class BulletinPublisher(BotDb db, MonthlyBulletinQuery monthly, QuarterlyBulletinQuery quarterly, BulletinViews views,
-    WorkingCalendar calendar, ProfileRegistry profiles, SendWindow window, IOptions<SchedulerOptions> options, ILogger<BulletinPublisher> log)
+    WorkingCalendar calendar, ProfileRegistry profiles, SendWindow window, IOptions<SchedulerOptions> options, IChartPainter painter,
+    ILogger<BulletinPublisher> log)
 {
     public static string MonthlyKey(BulletinPeriod p) => $"bulletin:{p.Name}:{p}";
 
@@ -61,7 +72,7 @@ public sealed class BulletinPublisher(BotDb db, MonthlyBulletinQuery monthly, Qu
     /// </summary>
     private async Task<BulletinDraft> DraftMonthlyAsync(BulletinPeriod period, MonthlyFigures f, CancellationToken ct)
     {
-        var draft = await DraftAsync(MonthlyKey(period), views.Monthly(f), ct);
+        var draft = WithChart(await DraftAsync(MonthlyKey(period), views.Monthly(f), ct), BulletinCharts.Monthly(f));
         var townshipGroups = (await db.Groups.AsNoTracking().Where(g => g.Purpose == GroupPurpose.TownshipWork).OrderBy(g => g.Id).ToListAsync(ct))
             .GroupBy(g => g.RegionCode).ToDictionary(g => g.Key, g => g.First());
         var posts = draft.Posts.ToList();
@@ -76,7 +87,26 @@ public sealed class BulletinPublisher(BotDb db, MonthlyBulletinQuery monthly, Qu
     public async Task<BulletinDraft> DraftQuarterlyAsync(QuarterPeriod quarter, CancellationToken ct = default)
     {
         var f = await quarterly.ComputeAsync(quarter, profiles.Current.ShowRankings, ct);
-        return await DraftAsync(QuarterlyKey(quarter), views.Quarterly(f), ct);
+        return WithChart(await DraftAsync(QuarterlyKey(quarter), views.Quarterly(f), ct), BulletinCharts.Quarterly(f));
+    }
+
+    /// <summary>
+    /// The chart painted for the county-wide targets. A picture that cannot be painted never holds the bulletin back: the
+    /// text goes alone, and the reason is logged (and shown by /health/ready when it is the font).
+    /// </summary>
+    private BulletinDraft WithChart(BulletinDraft draft, ChartLayout layout)
+    {
+        var targets = draft.Posts.Select(p => p.To).ToList();
+        if (painter.Problem is { } problem) return draft with { Layout = layout, ChartProblem = problem };
+        try
+        {
+            return draft with { Layout = layout, Chart = painter.Png(layout), ChartTargets = targets };
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Bulletin {Key}: the chart could not be painted; the text goes alone", draft.LedgerKey);
+            return draft with { Layout = layout, ChartProblem = "图表绘制失败：" + e.Message };
+        }
     }
 
     /// <summary>Posts the 通报 of <paramref name="period"/> unless its ledger entry exists. True when posted now.</summary>
@@ -107,10 +137,22 @@ public sealed class BulletinPublisher(BotDb db, MonthlyBulletinQuery monthly, Qu
         foreach (var (to, parts) in draft.Posts)
             for (var i = 0; i < parts.Count; i++)
                 db.Outbox.Add(Outbound.Markdown(to, parts[i], $"{draft.LedgerKey}:{to.Channel}:{to.Recipient}:{i + 1}", now));
+        // After the text: a recipient's rows leave in id order. One stored picture for every group (one upload while it lives).
+        if (draft.Chart is { } png && draft.ChartTargets.Count > 0)
+        {
+            var media = await OutboundMedia.StoreAsync(db, MediaKind.Image, draft.LedgerKey.Replace(':', '-') + ".png", png, now, ct);
+            foreach (var to in draft.ChartTargets)
+                db.Outbox.Add(Outbound.Media(to, media, $"{draft.LedgerKey}:{to.Channel}:{to.Recipient}:chart", now));
+        }
+        else if (draft.ChartProblem is { } why)
+        {
+            log.LogWarning("Bulletin {Key} goes without its chart: {Why}", draft.LedgerKey, why);
+        }
+
         db.KeyValues.Add(new KeyValueEntry
         {
             Key = draft.LedgerKey, UpdatedAt = now,
-            Value = JsonSerializer.Serialize(new { postedAt = now, groups = draft.Posts.Count, parts = draft.Posts.Sum(p => p.Parts.Count) }),
+            Value = JsonSerializer.Serialize(new { postedAt = now, groups = draft.Posts.Count, parts = draft.Posts.Sum(p => p.Parts.Count), chart = draft.Chart is not null ? "sent" : draft.ChartProblem }),
         });
         try
         {

@@ -23,6 +23,7 @@ public sealed class LadderTexts(TemplateRenderer templates, WorkingCalendar cale
                 ["action"] = profile.Has(stage.Kind) ? profile.Stage(stage.Kind).Action ?? "" : "",
                 ["ended"] = profile.Has(stage.Kind) && profile.Stage(stage.Kind).NoticeEndsFrom(stage.StartedAt, calendar, profile.OfficeClosing) is { } e ? DueText.Of(e).Replace("前", "") : "",
                 ["assignee"] = ctx.NameOf(to),
+                ["elimination"] = Domain.Timelines.TimelineProfile.EliminationKinds.Contains(stage.Kind),
             }));
         var due = stage.DueAt!.Value;
         var today = ChinaTime.DateOf(now);

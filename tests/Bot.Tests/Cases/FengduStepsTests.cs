@@ -92,7 +92,7 @@ public sealed class FengduStepsTests
         var done = c.Stages.Single(s => s.Id == reply.Id);
         Assert.NotNull(done.CompletedAt);
         Assert.Equal(ticks > 0, done.CompletedLate);
-        Assert.Equal(StageKind.Tracking, c.CurrentStage!.Kind);
+        Assert.Equal(StageKind.ProblemClearance, c.CurrentStage!.Kind);   // then the problem's 销号 (第五步), then tracking
     }
 
     [Fact]
@@ -131,5 +131,56 @@ public sealed class FengduStepsTests
         var serious = await CaseWalker.LoadAsync(f, await CaseWalker.OpenAtAsync(f, StageKind.HouseholdCheck, householdNo: "H-A1-002", severity: Severity.Serious));
         Assert.Equal([StageKind.Intake, StageKind.SeriousRiskReport, StageKind.HouseholdCheck], serious.Stages.OrderBy(s => s.Sequence).Select(s => s.Kind));
         Assert.Equal("to_a", serious.Stages.Single(s => s.Kind == StageKind.SeriousRiskReport).Assignments.Single().AssigneeId);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task CountyForward_ShouldBeTheCountysOwnStepDueInOneWorkingDay_ForADepartmentList_FD第二步(long ticks)
+    {
+        // FD-5 “对县级通过系统信息比对或信访、舆情及市级反馈等渠道发现的各类预警信息，县乡村振兴局必须在1天内以清单化方式向相关乡镇（街道）反馈；
+        // 接收到反馈信息后，乡镇（街道）……在１天内开展入户现场核实”: a department's list, imported on Friday 10-16, is the county
+        // office's to send on by the end of Monday 10-19 (1 day read as a working day, as FD-6); the village's grid summary does not apply.
+        var friday = new DateTimeOffset(2026, 10, 16, 15, 0, 0, TimeSpan.FromHours(8));
+        var (f, http) = Start();
+        using var _ = f;
+        f.Time.SetUtcNow(friday);
+        var csv = $"department_code,id_number,household_no,warning_type,date,note\nYB,{TestRoster.IdZhang},,自付医疗费超标,2026-10-15,住院自付3.2万元\n";
+        var import = await f.AdminClient().PostAsync("/api/import/department-list", new System.Net.Http.StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, import.StatusCode);
+        var number = "FD-2026-000001";
+        var c = await CaseWalker.LoadAsync(f, number);
+        var forward = Assert.Single(c.Stages);
+        Assert.Equal((StageKind.CountyForward, CaseState.CountyForward), (forward.Kind, c.State));
+        Assert.Equal("co_1", forward.Assignments.Single().AssigneeId);
+        var due = ChinaTime.EndOfDay(new DateOnly(2026, 10, 19));
+        Assert.Equal(due, forward.DueAt);
+        Assert.Contains(forward.Steps, s => s.Kind == LadderStepKind.Overdue1);
+        var chat = new ChatDriver(f);
+        var card = Assert.Single(chat.CardsTo("co_1"));
+        Assert.StartsWith("县级清单反馈乡镇任务", card.Title);
+        Assert.Equal(["已反馈乡镇", "申请延期"], card.Buttons.Select(b => b.Text));
+        Assert.Empty(chat.CardsTo("vc_a1"));   // nothing for the village before the county has sent the list on
+
+        f.Time.SetUtcNow(due.AddTicks(ticks));
+        Assert.Equal("已反馈乡镇", await new WeComUser(f, http, "co_1").ClickAsync(card.TaskId, CardKeys.Forward));
+        c = await CaseWalker.LoadAsync(f, number);
+        Assert.Equal(ticks > 0, c.Stages.Single(s => s.Id == forward.Id).CompletedLate);
+        // Then the two-person check, due one working day after the list reached the township.
+        var check = c.CurrentStage!;
+        Assert.Equal(StageKind.HouseholdCheck, check.Kind);
+        Assert.Equal(ChinaTime.EndOfDay(new DateOnly(2026, 10, ticks > 0 ? 21 : 20)), check.DueAt);
+        Assert.Equal([StageKind.CountyForward, StageKind.HouseholdCheck], c.Stages.OrderBy(s => s.Sequence).Select(s => s.Kind));
+    }
+
+    [Fact]
+    public async Task CountyForward_ShouldNotBeAStepOfAVillagesOwnCase_FD第二步()
+    {
+        // FD-5 is for the county's own channels only; a farmer's report or a cadre's alert starts at the village's grid summary (FD-1).
+        var (f, _) = Start();
+        using var __ = f;
+        var own = await CaseWalker.LoadAsync(f, await CaseWalker.OpenAtAsync(f, StageKind.HouseholdCheck));
+        Assert.Equal([StageKind.Intake, StageKind.HouseholdCheck], own.Stages.OrderBy(s => s.Sequence).Select(s => s.Kind));
     }
 }

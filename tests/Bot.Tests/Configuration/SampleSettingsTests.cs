@@ -32,6 +32,7 @@ public sealed class SampleSettingsTests
         { "Scheduler", typeof(SchedulerOptions) },
         { ScreeningOptions.Section, typeof(ScreeningOptions) },
         { "Conversations", typeof(ConversationOptions) },
+        { RapidResponse.Bot.Evidence.MediaOptions.Section, typeof(RapidResponse.Bot.Evidence.MediaOptions) },
         { SandboxOptions.Section, typeof(SandboxOptions) },
         { RapidResponse.Bot.Metrics.MetricsOptions.Section, typeof(RapidResponse.Bot.Metrics.MetricsOptions) },
         { RapidResponse.Bot.Cases.TimelineOptions.Section, typeof(RapidResponse.Bot.Cases.TimelineOptions) },
@@ -41,6 +42,7 @@ public sealed class SampleSettingsTests
         { RapidResponse.Bot.Persistence.DatabaseOptions.Section, typeof(RapidResponse.Bot.Persistence.DatabaseOptions) },
         { RapidResponse.Bot.Admin.AdminOptions.Section, typeof(RapidResponse.Bot.Admin.AdminOptions) },
         { RapidResponse.Bot.CountyConsole.ConsoleOptions.Section, typeof(RapidResponse.Bot.CountyConsole.ConsoleOptions) },
+        { RapidResponse.Bot.Charts.ChartsOptions.Section, typeof(RapidResponse.Bot.Charts.ChartsOptions) },
     };
 
     [Theory]
@@ -75,6 +77,7 @@ public sealed class SampleSettingsTests
             new RapidResponse.Bot.Persistence.DatabaseOptionsValidator(c).Validate(null, c.GetSection("Database").Get<RapidResponse.Bot.Persistence.DatabaseOptions>()!),
             new SandboxOptionsValidator().Validate(null, c.GetSection(SandboxOptions.Section).Get<SandboxOptions>()!),
             new RapidResponse.Bot.CountyConsole.ConsoleOptionsValidator().Validate(null, c.GetSection("Console").Get<RapidResponse.Bot.CountyConsole.ConsoleOptions>()!),
+            new RapidResponse.Bot.Charts.ChartsOptionsValidator().Validate(null, c.GetSection("Charts").Get<RapidResponse.Bot.Charts.ChartsOptions>()!),
         })
             Assert.True(r.Succeeded, r.FailureMessage);
     }

@@ -111,6 +111,42 @@ public sealed partial class ConsoleAccessTests : IDisposable
     }
 
     [Fact]
+    public async Task CaseDetail_ShouldShowTheCasesEvidence_AndServeItsFileOnlyWithinTheJurisdiction()
+    {
+        var photo = RapidResponse.Bot.Tests.Evidence.Media.Png(11);
+        long id;
+        using (var scope = _h.F.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RapidResponse.Domain.Persistence.BotDb>();
+            var store = scope.ServiceProvider.GetRequiredService<RapidResponse.Bot.Evidence.MediaStore>();
+            var now = _h.F.Time.GetUtcNow();
+            var item = new RapidResponse.Domain.Evidence.EvidenceItem
+            {
+                CaseId = db.Cases.Single(c => c.Number == _h.A1).Id, Kind = RapidResponse.Domain.Evidence.EvidenceKind.Image, Channel = InboundChannel.Kf,
+                SenderId = "farmer", MediaId = "m1", ContentType = "image/png", Size = photo.Length, Status = RapidResponse.Domain.Evidence.EvidenceStatus.Stored,
+                Sha256 = await store.PutAsync(db, photo, now, CancellationToken.None), ReceivedAt = now, StoredAt = now, Note = "医院票据",
+            };
+            db.Evidence.Add(item);
+            await db.SaveChangesAsync();
+            id = item.Id;
+        }
+
+        var c = await _h.SignInAsync("to_a");
+        var detail = await c.GetStringAsync("/console/cases/" + _h.A1);
+        Assert.Contains("data-testid=\"evidence\"", detail);
+        Assert.Contains($"/console/cases/{_h.A1}/evidence/{id}", detail);
+        Assert.Contains("医院票据", detail);
+        var file = await c.GetAsync($"/console/cases/{_h.A1}/evidence/{id}");
+        Assert.Equal("image/png", file.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(photo, await file.Content.ReadAsByteArrayAsync());
+        Assert.DoesNotContain("data-testid=\"evidence\"", await c.GetStringAsync("/console/cases/" + _h.Closed)); // none there
+
+        var other = await _h.SignInAsync("to_b");
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/console/cases/{_h.A1}/evidence/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/console/cases/{_h.B1}/evidence/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Department_ShouldSeeOnlyCasesWithItsTasks_AndOnlyItsOwnTasks()
     {
         var jt = await _h.SignInAsync("d_jt");

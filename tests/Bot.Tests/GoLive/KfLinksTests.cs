@@ -42,6 +42,23 @@ public sealed partial class KfLinksTests
     }
 
     [Fact]
+    public async Task KfLinks_ShouldReuseEachVillagesContactWay_WhenRunAgain()
+    {
+        using var f = GoLiveHost.Start();
+        var dir = Path.Combine(f.Directory, "posters");
+        Assert.Equal(0, (await GoLiveHost.RunAsync(f, "wecom", "kf-links", "--out", dir)).Item1);
+        var first = await File.ReadAllTextAsync(Path.Combine(dir, "index.html"));
+
+        var (code, output, _) = await GoLiveHost.RunAsync(f, "wecom", "kf-links", "--out", dir);
+
+        Assert.True(code == 0, output);
+        Assert.Contains("其中 3 个村沿用已有入口", output);
+        Assert.Equal(3, f.WeCom!.Simulator.ContactWays.Count); // no second contact way per village
+        Assert.Equal(3, f.WeCom.Simulator.CallsTo("/cgi-bin/kf/add_contact_way").Count);
+        Assert.Equal(first, await File.ReadAllTextAsync(Path.Combine(dir, "index.html")));
+    }
+
+    [Fact]
     public async Task KfLinks_ShouldExit2WithWhatToSet_WhenNoKfAccountIsConfigured()
     {
         using var f = GoLiveHost.Start(f => f.Settings["WeCom:Kf:OpenKfIds:0"] = "");

@@ -21,7 +21,6 @@ public static class CaseWalker
         var db = scope.ServiceProvider.GetRequiredService<BotDb>();
         var wf = scope.ServiceProvider.GetRequiredService<CaseWorkflow>();
         long? household = householdNo is null ? null : (await db.Households.SingleAsync(h => h.HouseholdNo == householdNo)).Id;
-        var actor = new Actor("setup", "setup");
         var c = await wf.OpenAsync(Channel.SelfReport, TestRoster.VillageA1, ["因病"], "户主住院，自付费用大", severity, new Actor(reporter, "farmer"), x =>
         {
             x.HouseholdId = household;
@@ -30,6 +29,22 @@ public static class CaseWalker
             x.ReporterId = reporter;
             x.ReporterVerified = true;   // a reporter who proved the household is theirs hears progress and outcomes
         });
+        return await WalkAsync(scope, c, stage);
+    }
+
+    /// <summary>Walks a case opened through the chat (or an import) with the real transitions until <paramref name="stage"/> is open, and cards it.</summary>
+    public static async Task<string> WalkToAsync(BotFactory f, string number, StageKind stage)
+    {
+        using var scope = f.Services.CreateScope();
+        var c = await scope.ServiceProvider.GetRequiredService<CaseWorkflow>().LoadAsync(number) ?? throw new InvalidOperationException($"no case {number}");
+        return await WalkAsync(scope, c, stage);
+    }
+
+    private static async Task<string> WalkAsync(IServiceScope scope, Case c, StageKind stage)
+    {
+        var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+        var wf = scope.ServiceProvider.GetRequiredService<CaseWorkflow>();
+        var actor = new Actor("setup", "setup");
         while (c.CurrentStage?.Kind != stage)
         {
             var s = c.CurrentStage ?? throw new InvalidOperationException($"{c.Number} never reached {stage}");

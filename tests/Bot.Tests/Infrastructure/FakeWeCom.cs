@@ -32,13 +32,7 @@ public sealed class FakeWeCom : IDisposable
         Server.Given(Request.Create().WithPath(new WildcardMatcher("/cgi-bin/*"))).AtPriority(SimulatorPriority)
             .RespondWith(Response.Create().WithCallback(req =>
             {
-                var answer = Simulator.Handle(req.Method, new Uri(req.Url).PathAndQuery, req.Body);
-                return new ResponseMessage
-                {
-                    StatusCode = answer.StatusCode,
-                    Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new(answer.ContentType) },
-                    BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = answer.Body },
-                };
+                return ToResponse(Simulator.HandleRaw(req.Method, new Uri(req.Url).PathAndQuery, req.BodyAsBytes, ContentType(req)));
             }));
         // WeCom's sign-in pages (web OAuth and the desktop QR login): the member in SignedInUser has signed in on the device,
         // so the page redirects straight back to the app with a code the simulator issued (auth/getuserinfo then answers it).
@@ -62,6 +56,25 @@ public sealed class FakeWeCom : IDisposable
                     }
                 }));
     }
+
+    /// <summary>The simulator's answer as WireMock's: JSON, or a file's bytes with its headers (media/get).</summary>
+    public static ResponseMessage ToResponse(SimResponse answer)
+    {
+        var headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new(answer.ContentType) };
+        foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>()) headers[name] = new(value);
+        return new ResponseMessage
+        {
+            StatusCode = answer.StatusCode,
+            Headers = headers,
+            BodyData = answer.Bytes is { } bytes
+                ? new BodyData { DetectedBodyType = BodyType.Bytes, BodyAsBytes = bytes }
+                : new BodyData { DetectedBodyType = BodyType.String, BodyAsString = answer.Body },
+        };
+    }
+
+    /// <summary>The request's Content-Type (a multipart upload's boundary is in it).</summary>
+    public static string? ContentType(WireMock.IRequestMessage req) =>
+        req.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
 
     /// <summary>Who is signed in to WeCom on the "device" that opens the sign-in pages (null: the pages refuse).</summary>
     public string? SignedInUser { get; set; }

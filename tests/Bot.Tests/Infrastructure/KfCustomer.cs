@@ -23,6 +23,14 @@ public sealed class KfCustomer(BotFactory f, HttpClient http, string externalUse
         await NotifyAsync(token, $"kfmsg|{msgId}");
     }
 
+    /// <summary>Sends a photo (<c>image</c>), voice (<c>voice</c>) or file (<c>file</c>): WeCom holds the bytes under a media_id; returns it.</summary>
+    public async Task<string> SendMediaAsync(string msgType, byte[] bytes, string contentType, string fileName)
+    {
+        var (msgId, token, mediaId) = Sim.CustomerSendsMedia(openKfId, externalUserId, msgType, bytes, contentType, fileName);
+        await NotifyAsync(token, $"kfmsg|{msgId}");
+        return mediaId;
+    }
+
     /// <summary>Opens the chat (enter_session) through a link with <paramref name="sceneParam"/>; returns the welcome code WeCom issued.</summary>
     public async Task<string?> EnterAsync(string? sceneParam = null, TimeSpan? notificationDelay = null)
     {

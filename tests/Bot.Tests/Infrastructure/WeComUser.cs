@@ -60,6 +60,26 @@ public sealed class WeComUser(BotFactory f, HttpClient http, string userId)
         return label;
     }
 
+    /// <summary>Sends a photo, voice message or file the app received: WeCom holds the bytes under a media_id (3 days).</summary>
+    public async Task<string> SendMediaAsync(string msgType, byte[] bytes, string contentType, string fileName)
+    {
+        var mediaId = f.WeCom!.Simulator.AddInboundMedia(bytes, contentType, fileName);
+        var id = Interlocked.Increment(ref _msgId);
+        var extra = msgType switch
+        {
+            "image" => $"<PicUrl><![CDATA[https://wework.qpic.cn/{mediaId}]]></PicUrl><MediaId><![CDATA[{mediaId}]]></MediaId>",
+            "voice" => $"<MediaId><![CDATA[{mediaId}]]></MediaId><Format><![CDATA[amr]]></Format>",
+            _ => $"<MediaId><![CDATA[{mediaId}]]></MediaId><FileName><![CDATA[{fileName}]]></FileName>",
+        };
+        var xml = $"<xml><ToUserName><![CDATA[{Vectors.CorpId}]]></ToUserName><FromUserName><![CDATA[{userId}]]></FromUserName>"
+                  + $"<CreateTime>{f.Time.GetUtcNow().ToUnixTimeSeconds()}</CreateTime><MsgType><![CDATA[{msgType}]]></MsgType>"
+                  + $"{extra}<MsgId>{id}</MsgId><AgentID>1000002</AgentID></xml>";
+        var r = await PostAsync(xml);
+        Assert.True(r.IsSuccessStatusCode);
+        await new ChatDriver(f).WaitIdleAsync();
+        return mediaId;
+    }
+
     /// <summary>Clicks an item of the app's menu (a click event with its key, e.g. my_tasks).</summary>
     public async Task<HttpResponseMessage> MenuAsync(string key)
     {

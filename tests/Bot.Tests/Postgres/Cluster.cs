@@ -50,13 +50,8 @@ internal sealed class Cluster : IAsyncDisposable
         RapidResponse.Bot.Sandbox.SandboxWeCom.UseRoster(sim, () => cluster.Nodes[0].Services.CreateScope());
         WireMock.ResponseMessage Answer(WireMock.IRequestMessage req)
         {
-            var a = sim.Handle(req.Method, new Uri(req.Url).PathAndQuery, req.Body);
-            return new WireMock.ResponseMessage
-            {
-                StatusCode = a.StatusCode,
-                Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new(a.ContentType) },
-                BodyData = new WireMock.Util.BodyData { DetectedBodyType = WireMock.Types.BodyType.String, BodyAsString = a.Body },
-            };
+            return RapidResponse.Bot.Tests.Infrastructure.FakeWeCom.ToResponse(
+                sim.HandleRaw(req.Method, new Uri(req.Url).PathAndQuery, req.BodyAsBytes, RapidResponse.Bot.Tests.Infrastructure.FakeWeCom.ContentType(req)));
         }
         var token = Response.Create().WithCallback(Answer);
         weCom.Given(Request.Create().WithPath(TokenPath).UsingGet()).RespondWith(tokenDelayMs > 0 ? token.WithDelay(tokenDelayMs) : token);

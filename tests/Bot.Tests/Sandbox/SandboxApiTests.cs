@@ -19,6 +19,36 @@ public sealed class SandboxApiTests
             && m.GetProperty("rendered").GetProperty("title").GetString()!.StartsWith(titleStart, StringComparison.Ordinal));
 
     [Fact]
+    public async Task VillageLink_ShouldOpenTheChatAsANewFarmerOfThatVillage_WhoIsNotAskedTheVillage()
+    {
+        await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);
+        var villages = await host.GetAsync("/sandbox/villages");
+        Assert.Contains(villages.EnumerateArray(), v => v.GetProperty("code").GetString() == "990101001003" && v.GetProperty("name").GetString() == "柳溪村");
+
+        var entered = await host.PostAsync("/sandbox/enter", new { village = "990101001003" });
+
+        var from = entered.GetProperty("from").GetString()!;
+        Assert.StartsWith("wm_entry_990101001003_", from);
+        Assert.True(entered.GetProperty("processed").GetBoolean());
+        Assert.NotEmpty(entered.GetProperty("replies").EnumerateArray()); // the welcome, through the entry's welcome code
+        var personas = await host.GetAsync("/sandbox/personas");
+        Assert.Contains(personas.EnumerateArray(), p => p.GetProperty("id").GetString() == from && p.GetProperty("region").GetString() == "柳溪村");
+        var asked = new List<string>();
+        foreach (var text in new[] { "申报", "110101199003077774", "刘一", "13800009999" })
+            asked.Add(Texts(await host.PostAsync("/sandbox/send", new { from, text })));
+        Assert.Contains("哪种困难", asked[^1]);
+        Assert.DoesNotContain(asked, t => t.Contains("所在的村"));
+        foreach (var text in new[] { "1", "家里老人住院，花了很多钱", "确认" }) await host.PostAsync("/sandbox/send", new { from, text });
+
+        // A photo from the page: WeCom holds it, the bot fetches it with media/get and attaches it to the new case.
+        var photo = await host.PostAsync("/sandbox/send-media", new { from, type = "image", fileName = "票据.png", base64 = Convert.ToBase64String(RapidResponse.Bot.Tests.Evidence.Media.Png(12)) });
+        Assert.True(photo.GetProperty("processed").GetBoolean());
+        Assert.Contains("已收到照片，已附在 YL-2026-", Texts(photo));
+        var bad = await host.PostAsync("/sandbox/enter", new { village = "123" }, 400);
+        Assert.Contains("没有代码为“123”的村", bad.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task FarmerReport_ShouldReachCadreCardAndMoveClock_WhenPlayedOverHttp()
     {
         await using var host = await SandboxHost.StartAsync(SandboxHost.Monday);

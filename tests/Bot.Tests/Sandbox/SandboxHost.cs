@@ -92,6 +92,7 @@ public sealed class SandboxHost : IAsyncDisposable
         builder.AddChannels();
         builder.AddHealth();
         builder.AddConsole();
+        RapidResponse.Bot.Charts.ChartsExtensions.AddCharts(builder);
         builder.AddSandbox();
         builder.AddScheduler();
     }

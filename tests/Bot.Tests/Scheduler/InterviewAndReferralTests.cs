@@ -45,6 +45,17 @@ public sealed class InterviewAndReferralTests
         // 诺邓镇: three intake stages overdue since July, never rectified. 功果桥镇: two — under the threshold of 3.
         for (var i = 1; i <= 3; i++) await OpenOverdueAsync(h, V1, $"YL-2026-00010{i}", ChinaTime.EndOfDay(new DateOnly(2026, 7, 10 + i)));
         for (var i = 4; i <= 5; i++) await OpenOverdueAsync(h, V2, $"YL-2026-00010{i}", ChinaTime.EndOfDay(new DateOnly(2026, 7, 10 + i)));
+        // The county office's own step overdue in 功果桥镇 (县级确定) is not the township's problem: still under the threshold.
+        await using (var scope = h.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BotDb>();
+            var c = new Case { Number = "YL-2026-000107", VillageCode = V2, Channel = Channel.SelfReport, CreatedAt = Bj(7, 20, 9), RiskTypes = ["因学"], ProfileName = "yunlong", ProfileVersion = 1 };
+            var s = new CaseStage { Kind = StageKind.Decision, Sequence = 1, StartedAt = Bj(7, 20, 9), DueAt = ChinaTime.EndOfDay(new DateOnly(2026, 7, 22)) };
+            s.Assignments.Add(new StageAssignment { AssigneeKind = AssigneeKind.Staff, AssigneeId = "co1", TaskId = Guid.NewGuid().ToString("N") });
+            c.Stages.Add(s);
+            db.Cases.Add(c);
+            await db.SaveChangesAsync();
+        }
         // No department sends its monthly reports: two missed reports per 通报 each (under the threshold). 教体 also leaves a
         // comparison answer open since July: three problems → listed too.
         await using (var scope = h.Scope())

@@ -75,9 +75,10 @@ public sealed class TownshipEvaluationTests
                 Work(V2, StageKind.Intake, due, Bj(10, 19, 9)), Work(V2, StageKind.HouseholdCheck, due, null),
                 // 长新乡: two on time → 2/2.
                 Work(V3, StageKind.Intake, due, Bj(10, 19, 9)), Work(V3, StageKind.ForwardToVillage, due, Bj(10, 20, 9)),
-                // 白石镇: one on time, two open past due → 1/3; a department's overdue comparison does not count against it.
-                Work(V4, StageKind.Intake, due, Bj(10, 19, 9)), Work(V4, StageKind.HouseholdCheck, due, null), Work(V4, StageKind.Decision, due, null),
-                Work(V4, StageKind.Comparison, due, null),
+                // 白石镇: one on time, two open past due → 1/3; a department's overdue comparison does not count against it, nor does
+                // the county office's own overdue step (云龙 县级确定 is the county's).
+                Work(V4, StageKind.Intake, due, Bj(10, 19, 9)), Work(V4, StageKind.HouseholdCheck, due, null), Work(V4, StageKind.ForwardToVillage, due, null),
+                Work(V4, StageKind.Comparison, due, null), Work(V4, StageKind.Decision, due, null),
                 // 检槽乡: only a stage not yet due at the month's end.
                 Work(V5, StageKind.Intake, ChinaTime.EndOfDay(new DateOnly(2026, 11, 3)), null));
             await db.SaveChangesAsync();

@@ -82,10 +82,20 @@ public class InboundMessageParserTests
     [Fact]
     public void TryParse_ShouldKeepUnknownMessageKeyedByMsgId_WhenMsgTypeIsNotModelled()
     {
-        var m = Assert.IsType<UnknownMessage>(InboundMessageParser.TryParse(Xml("<MsgType>voice</MsgType><MediaId>v1</MediaId><Format>amr</Format><MsgId>99</MsgId>")));
+        var m = Assert.IsType<UnknownMessage>(InboundMessageParser.TryParse(Xml("<MsgType>video</MsgType><MediaId>v1</MediaId><ThumbMediaId>t1</ThumbMediaId><MsgId>99</MsgId>")));
 
         Assert.Equal("msg|99", m.DedupeKey);
-        Assert.Equal("amr", m.Fields["Format"]);
+        Assert.Equal("t1", m.Fields["ThumbMediaId"]);
+    }
+
+    [Fact]
+    public void TryParse_ShouldReadVoiceAndFile_WithTheirMediaIds()
+    {
+        var v = Assert.IsType<VoiceMessage>(InboundMessageParser.TryParse(Xml("<MsgType>voice</MsgType><MediaId>v1</MediaId><Format>amr</Format><MsgId>99</MsgId>")));
+        var f = Assert.IsType<FileMessage>(InboundMessageParser.TryParse(Xml("<MsgType>file</MsgType><MediaId>f1</MediaId><FileName>病历.pdf</FileName><MsgId>100</MsgId>")));
+
+        Assert.Equal(("v1", "amr", "msg|99"), (v.MediaId, v.Format, v.DedupeKey));
+        Assert.Equal(("f1", "病历.pdf"), (f.MediaId, f.FileName));
     }
 
     [Fact]

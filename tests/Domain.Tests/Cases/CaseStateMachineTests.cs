@@ -61,7 +61,7 @@ public partial class CaseStateMachineTests
     {
         var c = NewCase();
         Assert.Equal(CaseState.Intake, c.State);
-        Assert.Equal(("yunlong", 2), (c.ProfileName, c.ProfileVersion));
+        Assert.Equal(("yunlong", 3), (c.ProfileName, c.ProfileVersion));
         Assert.Equal(StageKind.Intake, c.NextStage(Yunlong));
         Assert.DoesNotContain("13812345678", c.Audit[0].Detail);   // masked in the audit trail
 
@@ -125,15 +125,23 @@ public partial class CaseStateMachineTests
 
         // 云龙 预警机制 二(九): proposed in the quarter's first month with the household's consent; township reviews, county confirms.
         c.ProposeElimination("收入稳定，医疗支出已解决", new Consent("户主", L("2026-07-01 09:00"), "当面签字确认"), false, Cadre, Clock("2026-07-01 10:00"));
-        Assert.Equal(StageKind.EliminationReview, c.NextStage(Yunlong));
-        var rev = Start(c, StageKind.EliminationReview, "2026-07-01 10:05", "yunlong", Staff("twp1"));
-        Assert.Equal(Eod("2026-07-31"), rev.DueAt);
-        Assert.True(c.CompleteTask(rev.Assignments[0].TaskId, TaskResult.Done, null, Township, Clock("2026-07-02 10:00")));
-        var cnf = Start(c, StageKind.EliminationConfirmation, "2026-07-02 10:05", "yunlong", Staff("co1"));
-        Assert.True(c.CompleteTask(cnf.Assignments[0].TaskId, TaskResult.Done, null, County, Clock("2026-07-03 10:00")));
+        // … through 民主评议、逐级审定 as in 二(七)(八): appraisal, the village's notice, the township's review and notice, the county.
+        Assert.Equal(StageKind.EliminationAppraisal, c.NextStage(Yunlong));
+        var eap = Start(c, StageKind.EliminationAppraisal, "2026-07-01 10:05", "yunlong", Staff("vc1"));
+        Assert.Equal(Eod("2026-07-31"), eap.DueAt);
+        Assert.True(c.CompleteTask(eap.Assignments[0].TaskId, TaskResult.Done, null, Cadre, Clock("2026-07-02 10:00")));
+        var evn = Start(c, StageKind.EliminationVillageNotice, "2026-07-02 10:05", "yunlong", Staff("vc1"));
+        Assert.Equal(Eod("2026-07-07"), c.NoticeEndsAt(evn, Clock("2026-07-02 10:05")));
+        Assert.True(c.CompleteTask(evn.Assignments[0].TaskId, TaskResult.Done, null, Cadre, Clock("2026-07-08 10:00")));
+        var rev = Start(c, StageKind.EliminationReview, "2026-07-08 10:05", "yunlong", Staff("twp1"));
+        Assert.Null(rev.DueAt);
+        Assert.True(c.CompleteTask(rev.Assignments[0].TaskId, TaskResult.Done, null, Township, Clock("2026-07-14 10:00")));
+        var cnf = Start(c, StageKind.EliminationConfirmation, "2026-07-14 10:05", "yunlong", Staff("co1"));
+        Assert.Equal(Eod("2026-07-31"), cnf.DueAt);
+        Assert.True(c.CompleteTask(cnf.Assignments[0].TaskId, TaskResult.Done, null, County, Clock("2026-07-15 10:00")));
         Assert.Equal((CaseState.Closed, CaseOutcome.RiskEliminated), (c.State, c.Outcome));
-        Assert.Equal(L("2026-07-03 10:00"), c.ClosedAt);
-        Assert.Equal(L("2026-07-03 10:00"), c.RiskEliminatedAt);
+        Assert.Equal(L("2026-07-15 10:00"), c.ClosedAt);
+        Assert.Equal(L("2026-07-15 10:00"), c.RiskEliminatedAt);
         Assert.All(c.Stages, s => Assert.False(s.IsOpen));
         Assert.All(c.Stages.SelectMany(s => s.Steps), s => Assert.NotNull(s.DoneAt));
         Assert.Null(c.NextStage(Yunlong));
@@ -152,7 +160,9 @@ public partial class CaseStateMachineTests
             "stage.started", "assistance.started", "stage.completed",                                      // assistance
             "stage.started", "visit.recorded", "stage.completed",                                          // tracking
             "stage.started", "elimination.proposed", "elimination.consent", "stage.completed",             // proposal ends the visit
-            "stage.started", "elimination.approved", "stage.completed",                                    // township review
+            "stage.started", "elimination.approved", "stage.completed",                                    // elimination appraisal
+            "stage.started", "elimination.approved", "stage.completed",                                    // elimination village notice
+            "stage.started", "elimination.approved", "stage.completed",                                    // township review and notice
             "stage.started", "elimination.approved", "stage.completed", "risk.eliminated", "case.closed",  // county confirmation
         ], c.Audit.Select(a => a.Action));
         Assert.All(c.Audit, a => Assert.False(string.IsNullOrEmpty(a.ActorRole)));
@@ -374,17 +384,17 @@ public partial class CaseStateMachineTests
     }
 
     [Fact]
-    public void ReviewElimination_ShouldGoBackToTracking_WhenTheTownshipDeclines()
+    public void ReviewElimination_ShouldGoBackToTracking_WhenTheAppraisalDeclines()
     {
         var c = At(StageKind.Tracking);
         c.RecordVisit("走访，收入稳定", Cadre, Clock("2026-04-01 10:00"));
         Assert.Null(c.CurrentStage);
         c.ProposeElimination("收入稳定超过监测标准", Agreed, false, Cadre, Clock("2026-04-02 10:00"));
         Assert.Equal(("户主", "当面签字确认"), (c.ConsentBy, c.ConsentHow));
-        var rev = Start(c, StageKind.EliminationReview, "2026-04-02 10:05", "yunlong", Staff("twp1"));
-        var e = Assert.Throws<DomainException>(() => c.CompleteTask(rev.Assignments[0].TaskId, TaskResult.DoesNotQualify, null, Township, Clock("2026-04-03 10:00")));
+        var rev = Start(c, StageKind.EliminationAppraisal, "2026-04-02 10:05", "yunlong", Staff("vc1"));
+        var e = Assert.Throws<DomainException>(() => c.CompleteTask(rev.Assignments[0].TaskId, TaskResult.DoesNotQualify, null, Cadre, Clock("2026-04-03 10:00")));
         Assert.Contains("理由", e.Message);
-        c.CompleteTask(rev.Assignments[0].TaskId, TaskResult.DoesNotQualify, "务工收入不稳定", Township, Clock("2026-04-03 10:00"));
+        c.CompleteTask(rev.Assignments[0].TaskId, TaskResult.DoesNotQualify, "务工收入不稳定", Cadre, Clock("2026-04-03 10:00"));
         Assert.Null(c.EliminationProposedAt);
         Assert.Equal(StageKind.Tracking, c.NextStage(Yunlong));
         Assert.Equal(CaseOutcome.None, c.Outcome);

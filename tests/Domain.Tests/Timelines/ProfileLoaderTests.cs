@@ -10,16 +10,19 @@ public class ProfileLoaderTests
     {
         var p = ProfileLoader.Load("yunlong");
 
-        Assert.Equal(("yunlong", 2, "YL"), (p.Name, p.Version, p.CasePrefix));
+        Assert.Equal(("yunlong", 3, "YL"), (p.Name, p.Version, p.CasePrefix));
         Assert.Equal(new TimeOnly(17, 30), p.OfficeClosing);
         Assert.Equal(new WorkingHours(new(8, 30), new(17, 30), new(8, 30)), p.Hours);
         Assert.Equal(
             [StageKind.Intake, StageKind.Comparison, StageKind.ForwardToVillage, StageKind.HouseholdCheck, StageKind.Appraisal, StageKind.VillageNotice,
-             StageKind.TownshipNotice, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking, StageKind.EliminationReview, StageKind.EliminationConfirmation],
+             StageKind.TownshipNotice, StageKind.Decision, StageKind.AssistanceStart, StageKind.Tracking,
+             StageKind.EliminationAppraisal, StageKind.EliminationVillageNotice, StageKind.EliminationReview, StageKind.EliminationConfirmation],
             p.Stages.Select(s => s.Kind));
-        // 云龙 预警机制 二(七)(八): no invented 研判认定 limit; the two notices run 5 calendar days (公示5天).
-        Assert.Equal(["sameDay", "2wd", "2wd", "3wd", "monthEnd", "none", "none", "none", "1m", "1m", "monthEnd", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
-        Assert.Equal([null, null, null, null, null, "5d", "5d", null, null, null, null, null], p.Stages.Select(s => s.Notice is { } n ? Syntax(n) : null));
+        // 云龙 预警机制 二(七)(八): no invented 研判认定 limit; the two notices run 5 calendar days (公示5天). 二(九): elimination passes
+        // the same 民主评议、逐级审定.
+        Assert.Equal(["sameDay", "2wd", "2wd", "3wd", "monthEnd", "none", "none", "none", "1m", "1m", "monthEnd", "none", "none", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
+        Assert.Equal([null, null, null, null, null, "5d", "5d", null, null, null, null, "5d", "5d", null], p.Stages.Select(s => s.Notice is { } n ? Syntax(n) : null));
+        Assert.Equal([StageKind.EliminationAppraisal, StageKind.EliminationVillageNotice, StageKind.EliminationReview, StageKind.EliminationConfirmation], p.EliminationOrder);
         Assert.Equal(StageActor.County, p.Stage(StageKind.Decision).Actor);
         Assert.Null(p.Elimination!.LastDays);
         Assert.Equal([1, 4, 7, 10], p.Elimination!.Months);
@@ -58,14 +61,21 @@ public class ProfileLoaderTests
     {
         var p = ProfileLoader.Load("FengDu");
 
-        Assert.Equal(("fengdu", 2, "FD"), (p.Name, p.Version, p.CasePrefix));
+        Assert.Equal(("fengdu", 3, "FD"), (p.Name, p.Version, p.CasePrefix));
         Assert.Equal(new TimeOnly(9, 0), p.Hours.Start);
         Assert.Equal(
-            [StageKind.Intake, StageKind.SeriousRiskReport, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Implementation,
-             StageKind.DepartmentReply, StageKind.Tracking, StageKind.EliminationReview, StageKind.EliminationConfirmation],
+            [StageKind.Intake, StageKind.CountyForward, StageKind.SeriousRiskReport, StageKind.HouseholdCheck, StageKind.Decision, StageKind.AssistanceStart, StageKind.Implementation,
+             StageKind.DepartmentReply, StageKind.ProblemClearance, StageKind.Tracking, StageKind.EliminationReview, StageKind.EliminationConfirmation],
             p.Stages.Select(s => s.Kind));
-        Assert.Equal(["sameDay", "3wd", "1wd", "1wd", "5wd", "5wd", "5wd", "1m", "monthEnd", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
-        Assert.Equal(StageKind.Tracking, p.Next(StageKind.Implementation, activeScreening: false));   // the reply only on a referral
+        Assert.Equal(["sameDay", "1wd", "3wd", "1wd", "1wd", "5wd", "5wd", "5wd", "15d", "1m", "monthEnd", "monthEnd"], p.Stages.Select(s => Syntax(s.Deadline)));
+        // FD-19: 一般性问题15日内、疑难问题半年内、特殊问题一年内.
+        Assert.Equal(["15d", "6m", "12m"], Enum.GetValues<ProblemClass>().Select(c => Syntax(p.Stage(StageKind.ProblemClearance).DeadlineFor(c))));
+        // FD-5: a warning the county found itself goes to the township as a list, in place of the village's grid summary.
+        Assert.True(p.Stage(StageKind.CountyForward).CountyFoundOnly);
+        Assert.Equal(StageActor.County, p.Stage(StageKind.CountyForward).Actor);
+        Assert.Equal([StageKind.CountyForward, StageKind.HouseholdCheck], p.OrderFor(activeScreening: false, countyFound: true).Take(2));
+        Assert.Equal([StageKind.Intake, StageKind.HouseholdCheck], p.OrderFor(activeScreening: false).Take(2));
+        Assert.Equal(StageKind.ProblemClearance, p.Next(StageKind.Implementation, activeScreening: false));   // the reply only on a referral
         Assert.True(p.Stage(StageKind.SeriousRiskReport).SeriousOnly);
         Assert.DoesNotContain(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: false));
         Assert.Contains(StageKind.SeriousRiskReport, p.OrderFor(activeScreening: false, serious: true));

@@ -6,7 +6,7 @@ namespace RapidResponse.Bot.Conversations.Alerts;
 public sealed class AlertDraft
 {
     public const string HouseholdStep = "household", ConfirmHouseholdStep = "confirm_household", RiskStep = "risk",
-        DescriptionStep = "description", SeverityStep = "severity", ConfirmStep = "confirm";
+        DescriptionStep = "description", SeverityStep = "severity", ProblemClassStep = "problem_class", ConfirmStep = "confirm";
 
     public long? HouseholdId { get; set; }
     public string? HouseholdLabel { get; set; }
@@ -14,6 +14,9 @@ public sealed class AlertDraft
     public List<string>? RiskTypes { get; set; }
     public string? Description { get; set; }
     public Severity? Severity { get; set; }
+    /// <summary>Asked only where the profile clears problems by class (丰都 第五步); null until answered.</summary>
+    public bool AskProblemClass { get; set; }
+    public ProblemClass? ProblemClass { get; set; }
     public List<string> Answered { get; set; } = [];
 
     public string Step =>
@@ -22,6 +25,7 @@ public sealed class AlertDraft
         : RiskTypes is null ? RiskStep
         : Description is null ? DescriptionStep
         : Severity is null ? SeverityStep
+        : AskProblemClass && ProblemClass is null ? ProblemClassStep
         : ConfirmStep;
 
     public bool Back()
@@ -36,6 +40,7 @@ public sealed class AlertDraft
             case RiskStep: RiskTypes = null; break;
             case DescriptionStep: Description = null; break;
             case SeverityStep: Severity = null; break;
+            case ProblemClassStep: ProblemClass = null; break;
         }
         return true;
     }

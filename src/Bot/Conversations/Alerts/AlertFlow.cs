@@ -7,6 +7,7 @@ using RapidResponse.Domain.Cases;
 using RapidResponse.Domain.Persistence;
 using RapidResponse.Domain.Privacy;
 using RapidResponse.Domain.Roster;
+using RapidResponse.Domain.Timelines;
 
 namespace RapidResponse.Bot.Conversations.Alerts;
 
@@ -14,7 +15,8 @@ namespace RapidResponse.Bot.Conversations.Alerts;
 /// A cadre's alert (预警) from a visit: the household by number, ID number or name + village, shown prefilled to confirm
 /// (最多报一次), then risk types, description and severity. Found by the cadre, so the household check is due the same day.
 /// </summary>
-public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, VillageMatcher villages, CaseWorkflow workflow, TaskCards cards, Jurisdiction jurisdiction)
+public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, VillageMatcher villages, CaseWorkflow workflow, TaskCards cards, Jurisdiction jurisdiction,
+    ProfileRegistry profiles)
 {
     public const string FormName = "alert";
 
@@ -25,16 +27,20 @@ public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, Vi
     public async Task StartAsync(Inbound m, Staff s, CancellationToken ct)
     {
         if (!Jurisdiction.CanFileAlerts(s)) { messenger.Reply(m, "alert.not_allowed"); return; }
-        var d = new AlertDraft();
+        var d = NewDraft();
+        await Evidence.EvidenceIntake.ForgetFormAsync(db, m, ct);
         await forms.SaveAsync(m, FormName, d, ct);
         Ask(m, d);
     }
+
+    // 丰都 第五步: where the profile clears problems by class, the reporter chooses it (一般性问题 unless they say otherwise).
+    private AlertDraft NewDraft() => new() { AskProblemClass = profiles.Current.Has(StageKind.ProblemClearance) };
 
     public async Task OneShotAsync(Inbound m, Staff s, CancellationToken ct)
     {
         if (!Jurisdiction.CanFileAlerts(s)) { messenger.Reply(m, "alert.not_allowed"); return; }
         var f = FieldParsers.Fields(m.Text!)!;
-        var d = new AlertDraft();
+        var d = NewDraft();
         var problems = new List<string>();
         var who = FieldParsers.Get(f, "户编号", "户号", "身份证号", "身份证", "农户", "户主");
         var village = FieldParsers.Get(f, "村", "所在村");
@@ -43,6 +49,8 @@ public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, Vi
         { var rt = FieldParsers.RiskTypes(r, out var u); if (rt is null) problems.Add($"没有看懂困难类型“{u}”"); else d.RiskTypes = rt; }
         if (FieldParsers.Get(f, "情况说明", "说明", "情况") is { } desc && desc.Length >= 4) d.Description = desc;
         if (FieldParsers.Get(f, "程度", "严重程度") is { } sev) { d.Severity = FieldParsers.SeverityOf(sev); if (d.Severity is null) problems.Add("程度请填“一般”或“严重”"); }
+        if (d.AskProblemClass && FieldParsers.Get(f, "问题类别", "问题类型", "类别") is { } pc)
+        { d.ProblemClass = ProblemClassOf(pc); if (d.ProblemClass is null) problems.Add("问题类别请填“一般”“疑难”或“特殊”"); }
         await forms.SaveAsync(m, FormName, d, ct);
         if (problems.Count > 0) messenger.Reply(m, "report.oneshot_problems", new { Problems = problems });
         Ask(m, d);
@@ -75,6 +83,10 @@ public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, Vi
                 d.Severity = FieldParsers.SeverityOf(text);
                 if (d.Severity is null) problem = "请回复“一般”或“严重”";
                 break;
+            case AlertDraft.ProblemClassStep:
+                d.ProblemClass = ProblemClassOf(text);
+                if (d.ProblemClass is null) problem = $"没有看懂“{text}”是哪一类问题，请回复序号1、2或3，例如：1（不清楚的也回复1，按一般性问题办理）";
+                break;
             default:
                 if (text is "确认" or "提交" or "是") { await SubmitAsync(m, s, d, ct); return; }
                 problem = "请回复“确认”提交预警，或“返回”修改";
@@ -92,8 +104,26 @@ public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, Vi
         RiskTypes = d.RiskTypes is null ? "" : string.Join("、", d.RiskTypes),
         d.Description,
         Severity = d.Severity?.ToChinese(),
+        ProblemClass = d.AskProblemClass ? (d.ProblemClass ?? ProblemClass.General).ToChinese() : null,
+        Limits = d.AskProblemClass ? Limits() : null,
         Options = RiskTypes.All.Select((t, i) => $"{i + 1}.{t}").ToList(),
     });
+
+    /// <summary>"1"/"一般"/"不清楚" → 一般性问题 (the default), "2"/"疑难", "3"/"特殊"; null when not understood.</summary>
+    public static ProblemClass? ProblemClassOf(string text) => text.Trim().TrimEnd('。', '.') switch
+    {
+        "1" or "一般" or "一般性" or "一般问题" or "一般性问题" or "不清楚" or "不知道" or "默认" => ProblemClass.General,
+        "2" or "疑难" or "疑难问题" => ProblemClass.Difficult,
+        "3" or "特殊" or "特殊问题" => ProblemClass.Special,
+        _ => null,
+    };
+
+    /// <summary>"一般性问题15天、疑难问题6个月、特殊问题12个月" from the profile.</summary>
+    private string Limits()
+    {
+        var stage = profiles.Current.Stage(StageKind.ProblemClearance);
+        return string.Join("、", Enum.GetValues<ProblemClass>().Select(p => $"{p.ToChinese()}{stage.DeadlineFor(p).Describe()}内"));
+    }
 
     /// <summary>Finds the household within the cadre's jurisdiction by number, ID number, or name + village.</summary>
     private async Task<string?> TakeHousehold(AlertDraft d, Staff s, string text, CancellationToken ct)
@@ -132,7 +162,9 @@ public sealed class AlertFlow(BotDb db, FormStore forms, Messenger messenger, Vi
             x.ApplicantIdNumber = h.IdNumber;
             x.ApplicantPhone = h.Phone;
             x.ReporterChannel = m.Channel;
+            x.ProblemClass = d.ProblemClass ?? ProblemClass.General;
         }, activeScreening: true, ct: ct);
+        await Evidence.EvidenceIntake.AdoptAsync(db, m, c, c.CreatedAt, ct);
         await forms.ClearAsync(m, ct);
         var clock = workflow.ClockFor(c);
         if (c.CurrentStage is { } stage) await cards.SendAsync(c, stage, clock.Profile, ct);

@@ -129,9 +129,17 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                     c.RecordVisit(note!, actor, clock);
                     label = "已记录走访";
                     break;
-                case (StageKind.EliminationReview or StageKind.EliminationConfirmation, CardKeys.ApproveElimination or CardKeys.DeclineElimination):
+                case (StageKind.EliminationAppraisal or StageKind.EliminationVillageNotice or StageKind.EliminationReview or StageKind.EliminationConfirmation,
+                    CardKeys.ApproveElimination or CardKeys.DeclineElimination):
                     c.ReviewElimination(key == CardKeys.ApproveElimination, note, actor, clock);
-                    label = key == CardKeys.ApproveElimination ? "已同意风险消除" : "已退回继续帮扶";
+                    label = key == CardKeys.DeclineElimination ? "已退回继续帮扶"
+                        : stage.Kind switch
+                        {
+                            StageKind.EliminationAppraisal => "评议通过",
+                            StageKind.EliminationVillageNotice => "公示期满，已上报乡镇",
+                            StageKind.EliminationReview when def.Notice is not null => "审定通过，公示期满，已报县级",
+                            _ => "已同意风险消除",
+                        };
                     if (c.Outcome == CaseOutcome.RiskEliminated) farmer = EliminationNotice(c);
                     break;
                 default:
@@ -140,7 +148,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                     label = key switch
                     {
                         CardKeys.Accept => "已受理",
-                        CardKeys.Forward => "已反馈到村",
+                        CardKeys.Forward => stage.Kind == StageKind.CountyForward ? "已反馈乡镇" : "已反馈到村",
                         CardKeys.Problem => "已报告问题",
                         CardKeys.NoAnomaly => "已比对无异常",
                         CardKeys.NoticeDone => "公示期满，已上报",
@@ -148,6 +156,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
                         CardKeys.Implemented => "已落实",
                         CardKeys.ReferDepartment => "已报县级部门审批",
                         CardKeys.DepartmentReply => "已答复",
+                        CardKeys.Cleared => "已销号",
                         _ => result.ToChinese(),
                     };
                     // The appraisal or a notice may find the household does not qualify: the farmer hears the reason, as at the decision.
@@ -214,7 +223,7 @@ public sealed class TaskActions(CaseWorkflow workflow, Jurisdiction access, Task
 
     private static TaskResult? ResultOf(string key) => key switch
     {
-        CardKeys.Accept or CardKeys.Forward or CardKeys.NoticeDone or CardKeys.Reported or CardKeys.Implemented or CardKeys.DepartmentReply => TaskResult.Done,
+        CardKeys.Accept or CardKeys.Forward or CardKeys.NoticeDone or CardKeys.Reported or CardKeys.Implemented or CardKeys.DepartmentReply or CardKeys.Cleared => TaskResult.Done,
         CardKeys.ReferDepartment => TaskResult.Referred,
         CardKeys.NoAnomaly => TaskResult.NoAnomaly,
         CardKeys.Problem => TaskResult.ProblemFound,

@@ -33,6 +33,8 @@ public static class CardKeys
     public const string Implemented = "implemented";
     public const string ReferDepartment = "refer_department";
     public const string DepartmentReply = "department_reply";
+    /// <summary>问题已销号 (丰都 第五步 限时清零).</summary>
+    public const string Cleared = "cleared";
     public const string ApproveDeferral = "approve_deferral";
     public const string DeclineDeferral = "decline_deferral";
     public const string ConfirmAlert = "confirm_alert";
@@ -53,7 +55,7 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
     public RosterSnapshot? Snapshot { get; set; }
 
     /// <summary>Buttons of a stage: its results, plus a deferral request where the stage has a deadline.</summary>
-    public static IReadOnlyList<CardButton> ButtonsFor(StageKind kind, bool hasDeadline)
+    public static IReadOnlyList<CardButton> ButtonsFor(StageKind kind, bool hasDeadline, bool notice = false)
     {
         List<CardButton> b = kind switch
         {
@@ -67,8 +69,13 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
             StageKind.Appraisal => [new(CardKeys.Qualifies, "评议通过"), new(CardKeys.NotQualifies, "评议不通过", 2)],
             StageKind.VillageNotice => [new(CardKeys.NoticeDone, "公示期满无异议"), new(CardKeys.NotQualifies, "经核实不符合", 2)],
             StageKind.TownshipNotice => [new(CardKeys.NoticeDone, "审定通过，公示期满"), new(CardKeys.NotQualifies, "审定不符合", 2)],
+            StageKind.EliminationAppraisal => [new(CardKeys.ApproveElimination, "评议通过"), new(CardKeys.DeclineElimination, "评议不通过", 2)],
+            StageKind.EliminationVillageNotice => [new(CardKeys.ApproveElimination, "公示期满无异议"), new(CardKeys.DeclineElimination, "有异议，继续帮扶", 2)],
+            StageKind.EliminationReview when notice => [new(CardKeys.ApproveElimination, "审定通过，公示期满"), new(CardKeys.DeclineElimination, "不同意", 2)],
             StageKind.EliminationReview or StageKind.EliminationConfirmation =>
                 [new(CardKeys.ApproveElimination, "同意风险消除"), new(CardKeys.DeclineElimination, "不同意", 2)],
+            StageKind.CountyForward => [new(CardKeys.Forward, "已反馈乡镇")],
+            StageKind.ProblemClearance => [new(CardKeys.Cleared, "问题已解决，销号")],
             StageKind.SeriousRiskReport => [new(CardKeys.Reported, "已告知县级")],
             StageKind.Implementation => [new(CardKeys.Implemented, "乡镇已落实"), new(CardKeys.ReferDepartment, "已报县级部门审批", 2)],
             StageKind.DepartmentReply => [new(CardKeys.DepartmentReply, "作出答复")],
@@ -182,15 +189,18 @@ public sealed class TaskCards(BotDb db, Messenger messenger, TimeProvider time, 
         if (CaseWorkflow.GapsOf(c, stage) is { } gaps) fields.Add(new("待县级办公室处理", $"{gaps}。请补录花名册后转办，或代为办理"));
         if (stage.DueAt is { } due) fields.Add(new("办理期限", $"{DueText.Of(due)}（{Remaining(due, time.GetUtcNow())}）"));
         if (c.Severity == Severity.Serious) fields.Add(new("程度", "严重"));
+        // 丰都 第五步: the class chosen at the report sets the clearance limit; shown wherever the profile keeps that step.
+        if (profile.Has(StageKind.ProblemClearance))
+            fields.Add(new("问题类别", $"{c.ProblemClass.ToChinese()}（{profile.Stage(StageKind.ProblemClearance).DeadlineFor(c.ProblemClass).Describe()}内销号）"));
         // 丰都 第五步: such a household is not marked risk-eliminated; the card says so before anyone proposes it.
         if (household?.NoLabourCapacity == true) fields.Add(new("劳动能力", "整户无劳动能力（含低保、特困），暂不消除风险"));
-        if (stage.Kind is StageKind.EliminationReview or StageKind.EliminationConfirmation)
+        if (TimelineProfile.EliminationKinds.Contains(stage.Kind))
         {
             fields.Add(new("消除依据", Mask.Text(Truncate(c.EliminationReason ?? "", 60))));
             fields.Add(new("知情同意", $"{Mask.Text(c.ConsentBy ?? "")}，{(c.ConsentAt is { } at ? ChinaTime.ToLocal(at).ToString("M月d日") : "")}，{Mask.Text(c.ConsentHow ?? "")}"));
         }
         return new CardBody(stage.Assignments.FirstOrDefault()?.TaskId ?? c.Number, $"{def.Name}任务 · {c.Number}",
-            Mask.Text(Truncate(c.Description, 60)), fields, ButtonsFor(stage.Kind, stage.DueAt is not null),
+            Mask.Text(Truncate(c.Description, 60)), fields, ButtonsFor(stage.Kind, stage.DueAt is not null, def.Notice is not null),
             stage.DueAt is null ? null : Remaining(stage.DueAt.Value, time.GetUtcNow()), "距办理期限");
     }
 

@@ -14,10 +14,11 @@ namespace RapidResponse.Bot.Conversations.Commands;
 
 /// <summary>
 /// Text commands of cadres and officers: 我的任务, 案件 &lt;编号&gt;, 走访 &lt;编号&gt; &lt;情况&gt;, 延期 &lt;编号&gt; [N天] &lt;原因&gt;,
-/// 消除 &lt;编号&gt; &lt;理由&gt; [知情同意：谁 [日期] 方式], 重开 &lt;编号&gt; &lt;理由&gt; (county office), 月报, 急报, 帮助.
+/// 消除 &lt;编号&gt; &lt;理由&gt; [知情同意：谁 [日期] 方式], 重开 &lt;编号&gt; &lt;理由&gt; and 约谈 &lt;编号/单位&gt; 已约谈 … (county office),
+/// 材料 &lt;编号&gt;, 月报, 急报, 帮助.
 /// </summary>
 public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Jurisdiction access, Messenger messenger, DeferralFlow deferrals, TaskCards cards,
-    ProfileRegistry profiles, Domain.Calendar.WorkingCalendar calendar, TimeProvider time, EliminationFlow eliminations)
+    ProfileRegistry profiles, Domain.Calendar.WorkingCalendar calendar, TimeProvider time, EliminationFlow eliminations, Evidence.EvidenceCommand evidence)
 {
     public async Task<bool> TryHandleAsync(Inbound m, Staff s, CancellationToken ct)
     {
@@ -26,6 +27,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
         if (text is "帮助" or "菜单" or "?" or "？") { messenger.Reply(m, "staff.help", new { Role = Jurisdiction.RoleName(s.Role) }); return true; }
         if (text.StartsWith("月报", StringComparison.Ordinal)) { await MonthlyReport(m, s, text[2..].Trim(), ct); return true; }
         if (text.StartsWith("急报", StringComparison.Ordinal)) { await Emergency(m, s, text[2..].Trim(), ct); return true; }
+        if (text.StartsWith("约谈", StringComparison.Ordinal)) { await Interview(m, s, text[2..].Trim(), ct); return true; }
         var match = CommandRe().Match(text);
         if (!match.Success) return false;
         var verb = match.Groups[1].Value;
@@ -34,6 +36,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
         switch (verb)
         {
             case "案件": await ShowCase(m, s, number, ct); return true;
+            case "材料": await evidence.SendAsync(m, s, number, ct); return true;
             case "走访": await Visit(m, s, number, rest, ct); return true;
             case "消除": await eliminations.ProposeAsync(m, s, number, rest, ct); return true;
             case "重开": await Reopen(m, s, number, rest, ct); return true;
@@ -54,7 +57,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
     public static bool IsCommand(string text)
     {
         var t = text.Trim();
-        return t is "我的任务" or "任务" or "待办" or "帮助" or "菜单" or "?" or "？" or "案件" or "走访" or "延期" or "重开" or "月报" or "申报" or "进度"
+        return t is "我的任务" or "任务" or "待办" or "帮助" or "菜单" or "?" or "？" or "案件" or "走访" or "延期" or "重开" or "材料" or "月报" or "约谈" or "申报" or "进度"
                || CommandRe().IsMatch(t) || MonthlyRe().IsMatch(t);
     }
 
@@ -182,7 +185,7 @@ public sealed partial class StaffCommands(BotDb db, CaseWorkflow workflow, Juris
 
     [GeneratedRegex(@"^\d{4}-\d{1,2}")] private static partial Regex PeriodRe();
     [GeneratedRegex(@"^月报(\s|\d)")] private static partial Regex MonthlyRe();
-    [GeneratedRegex(@"^(案件|走访|延期|消除|重开)\s*([A-Za-z]{1,6}-\d{4}-\d{6})\s*(.*)$", RegexOptions.Singleline)] private static partial Regex CommandRe();
-    [GeneratedRegex(@"^(案件|走访|延期|消除|重开)")] private static partial Regex UsageRe();
+    [GeneratedRegex(@"^(案件|材料|走访|延期|消除|重开)\s*([A-Za-z]{1,6}-\d{4}-\d{6})\s*(.*)$", RegexOptions.Singleline)] private static partial Regex CommandRe();
+    [GeneratedRegex(@"^(案件|材料|走访|延期|消除|重开)")] private static partial Regex UsageRe();
     [GeneratedRegex(@"^(\d{1,2})\s*(个工作日|天|日)?")] private static partial Regex DaysRe();
 }

@@ -11,7 +11,7 @@ public static class Receipts
 
     public static ReceiptModel Model(Case c, CaseClock clock)
     {
-        var order = clock.Profile.OrderFor(c.ActiveScreening, c.Severity == Severity.Serious).Where(k => k != StageKind.Tracking);
+        var order = clock.Profile.OrderFor(c.ActiveScreening, c.Severity == Severity.Serious, c.FoundByCounty).Where(k => k != StageKind.Tracking);
         var first = DueText.Of(c.CurrentStage?.DueAt);
         return new ReceiptModel(c.Number, first,
             [.. order.Select(k => new StagePromise(clock.Profile.Stage(k).Name,

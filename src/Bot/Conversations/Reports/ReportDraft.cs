@@ -4,7 +4,7 @@ namespace RapidResponse.Bot.Conversations.Reports;
 public sealed class ReportDraft
 {
     public const string IdStep = "id", NameStep = "name", VillageStep = "village", RiskStep = "risk",
-        DescriptionStep = "description", PhoneStep = "phone", ConfirmStep = "confirm";
+        DescriptionStep = "description", PhoneStep = "phone", PhotoStep = "photo", ConfirmStep = "confirm";
 
     public string? IdNumber { get; set; }
     /// <summary>The roster household, set only once the sender proved they belong to it (<see cref="Verified"/>).</summary>
@@ -21,6 +21,10 @@ public sealed class ReportDraft
     public List<string>? RiskTypes { get; set; }
     public string? Description { get; set; }
     public string? Phone { get; set; }
+    /// <summary>The form asks for a photo (optional) after the description (<c>Conversations:AskPhoto</c>).</summary>
+    public bool AskPhoto { get; set; }
+    /// <summary>The photo step is over: a photo came, or the person answered 跳过.</summary>
+    public bool PhotoDone { get; set; }
     /// <summary>Steps the person answered, in order; "返回" undoes the last.</summary>
     public List<string> Answered { get; set; } = [];
     /// <summary>Villages offered with "是否是…", awaiting a choice.</summary>
@@ -37,6 +41,7 @@ public sealed class ReportDraft
         : VillageCode is null ? VillageStep
         : RiskTypes is null ? RiskStep
         : Description is null ? DescriptionStep
+        : AskPhoto && !PhotoDone ? PhotoStep
         : ConfirmStep;
 
     /// <summary>Ready for the identity check and not checked yet.</summary>
@@ -57,6 +62,7 @@ public sealed class ReportDraft
             case VillageStep: VillageCode = null; VillageName = null; break;
             case RiskStep: RiskTypes = null; break;
             case DescriptionStep: Description = null; break;
+            case PhotoStep: PhotoDone = false; break;
         }
         return true;
     }

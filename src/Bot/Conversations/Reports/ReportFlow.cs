@@ -42,7 +42,8 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
     public async Task StartAsync(Inbound m, CancellationToken ct)
     {
         if (await OverLimitAsync(m, ct)) return;
-        var d = new ReportDraft();
+        var d = new ReportDraft { AskPhoto = options.AskPhoto };
+        await Evidence.EvidenceIntake.ForgetFormAsync(db, m, ct);
         await PrefillVillageAsync(m, d, ct);
         await forms.SaveAsync(m, FormName, d, ct);
         messenger.Reply(m, "report.start");
@@ -54,7 +55,8 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
     {
         if (await OverLimitAsync(m, ct)) return;
         var f = FieldParsers.Fields(m.Text!)!;
-        var d = new ReportDraft();
+        var d = new ReportDraft { AskPhoto = options.AskPhoto };
+        await Evidence.EvidenceIntake.ForgetFormAsync(db, m, ct);
         var problems = new List<string>();
         if (FieldParsers.Get(f, "身份证号", "身份证", "身份证号码") is { } id) problems.AddRange(TakeId(d, id));
         if (FieldParsers.Get(f, "姓名", "申请人", "户主", "户主姓名") is { } name) problems.AddRange(TakeName(d, name));
@@ -94,6 +96,15 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
                 return;
         }
         var step = d.Step;
+        if (step == ReportDraft.PhotoStep)
+        {
+            if (text is not ("跳过" or "没有" or "无" or "不用" or "不发")) { messenger.Reply(m, "report.ask_photo_hint"); return; }
+            d.PhotoDone = true;
+            d.Answered.Add(step);
+            await forms.SaveAsync(m, FormName, d, ct);
+            Ask(m, d);
+            return;
+        }
         if (step == ReportDraft.ConfirmStep)
         {
             if (text is "确认" or "是" or "提交" or "对" or "确定") { await SubmitAsync(m, d, ct); return; }
@@ -113,6 +124,16 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
         if (list.Count == 0 && d.Step != step) d.Answered.Add(step);
         if (list.Count > 0) messenger.Reply(m, "report.invalid", new { Problem = list[0] });
         else if (d.NeedsCheck) await CheckIdentityAsync(m, d, ct);
+        await forms.SaveAsync(m, FormName, d, ct);
+        Ask(m, d);
+    }
+
+    /// <summary>A photo came while the form runs: at the photo step the form goes on; at other steps it just waits with the form.</summary>
+    public async Task PhotoReceivedAsync(Inbound m, ReportDraft d, CancellationToken ct)
+    {
+        if (d.Step != ReportDraft.PhotoStep) return;
+        d.PhotoDone = true;
+        d.Answered.Add(ReportDraft.PhotoStep);
         await forms.SaveAsync(m, FormName, d, ct);
         Ask(m, d);
     }
@@ -242,6 +263,7 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
             x.ReporterChannel = m.Channel;
             x.ReporterKfId = m.OpenKfId;
         }, ct: ct);
+        await Evidence.EvidenceIntake.AdoptAsync(db, m, c, time.GetUtcNow(), ct);
         await forms.ClearAsync(m, ct);
         var clock = workflow.ClockFor(c);
         if (c.CurrentStage is { } stage) await cards.SendAsync(c, stage, clock.Profile, ct);
@@ -256,6 +278,7 @@ public sealed class ReportFlow(BotDb db, FormStore forms, Messenger messenger, V
         // The case's own reporter, now proven, hears its decision from here on.
         if (d.Verified && open.ReporterId == m.SenderId && !open.ReporterVerified && (open.HouseholdId is null || open.HouseholdId == d.HouseholdId))
             open.VerifyReporter(d.HouseholdId!.Value, reporter, clock);
+        await Evidence.EvidenceIntake.AdoptAsync(db, m, open, time.GetUtcNow(), ct);
         await forms.ClearAsync(m, ct);
         if (open.CurrentStage is { } stage)
         {

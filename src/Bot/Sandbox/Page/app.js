@@ -72,6 +72,8 @@
     if (r.type === 'card') return card(r, clickable);
     if (r.type === 'markdown') return '<div class="bubble markdown">' + markdown(r.text) + '</div>';
     if (r.type === 'card_update') return '<div class="bubble">卡片已更新：' + esc(r.text) + '</div>';
+    if (r.type === 'image') return '<div class="bubble image"><img data-testid="chat-image" alt="图片" src="' + esc(r.imageUrl) + '"></div>';
+    if (r.type === 'file') return '<div class="bubble">' + (r.imageUrl ? '<a href="' + esc(r.imageUrl) + '">' + esc(r.text) + '</a>' : esc(r.text)) + '</div>';
     return '<div class="bubble">' + textWithMentions(r) + '</div>';
   }
 
@@ -221,6 +223,39 @@
     });
   }
 
+  // A village's 微信客服 poster (wecom kf-links): scanning it opens the chat as a new farmer of that village.
+  function loadVillages() {
+    return api('GET', '/sandbox/villages').then(function (list) {
+      $('village-entry').innerHTML = list.map(function (v) {
+        return '<option value="' + esc(v.code) + '">' + esc(v.township + v.name) + '</option>';
+      }).join('');
+    });
+  }
+
+  function enterVillage(code) {
+    status('正在扫码进入…');
+    return api('POST', '/sandbox/enter', { village: code }).then(function (r) {
+      return loadPersonas().then(function () { choosePersona(r.from); status('已作为' + r.village + '的新农户进入微信客服'); });
+    }).catch(function (e) { status(e.message, true); });
+  }
+
+  // A photo, voice message or file as evidence: WeCom holds it under a media_id, the bot downloads it with media/get.
+  $('attach').addEventListener('change', function (e) {
+    var file = e.target.files && e.target.files[0];
+    e.target.value = '';
+    if (!file || !state.persona) return;
+    var type = /^image\/(jpeg|png)$/.test(file.type) ? 'image' : /^audio\//.test(file.type) || /\.amr$/i.test(file.name) ? 'voice' : 'file';
+    var reader = new FileReader();
+    reader.onload = function () {
+      var base64 = String(reader.result).replace(/^data:[^,]*,/, '');
+      status('正在发送' + file.name + '…');
+      api('POST', '/sandbox/send-media', { from: state.persona.id, type: type, fileName: file.name, base64: base64 })
+        .then(function () { status(''); refreshChat(); }).catch(function (err) { status(err.message, true); });
+    };
+    reader.readAsDataURL(file);
+  });
+
+  $('enter-village').addEventListener('click', function () { if ($('village-entry').value) enterVillage($('village-entry').value); });
   $('persona').addEventListener('change', function (e) { choosePersona(e.target.value); });
   $('group').addEventListener('change', function (e) { state.group = e.target.value; state.groupSig = ''; state.groupSigSeen = false; refreshGroup(); });
   $('composer').addEventListener('submit', function (e) { e.preventDefault(); send($('text').value); });
@@ -255,5 +290,8 @@
       .then(function () { setTimeout(poll, 1000); });
   }
 
-  Promise.all([loadPersonas(), loadGroups()]).catch(function (e) { status(e.message, true); }).then(poll);
+  var entry = new URLSearchParams(location.search).get('enter');
+  Promise.all([loadPersonas(), loadGroups(), loadVillages()])
+    .then(function () { if (entry) return enterVillage(entry); })
+    .catch(function (e) { status(e.message, true); }).then(poll);
 })();

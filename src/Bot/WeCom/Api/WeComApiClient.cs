@@ -11,7 +11,7 @@ namespace RapidResponse.Bot.WeCom.Api;
 /// The single place that sends WeCom API requests: adds the credential, serializes, calls hooks, maps errcode != 0 to
 /// <see cref="WeComApiException"/>, and refreshes the token and retries once on 40014/42001/40001. Other retries belong to the outbox.
 /// </summary>
-public sealed class WeComApiClient(
+public sealed partial class WeComApiClient(
     IHttpClientFactory httpClientFactory,
     AccessTokenCache tokens,
     IOptions<WeComOptions> options,
@@ -39,7 +39,8 @@ public sealed class WeComApiClient(
             throw new ArgumentException($"{request.GetType().Name} is invalid: {string.Join("; ", problems)}", nameof(request));
         }
 
-        var body = request.Method == HttpMethod.Get ? null : JsonSerializer.Serialize(request, request.GetType(), JsonOptions);
+        var json = request.Method == HttpMethod.Get ? null : JsonSerializer.Serialize(request, request.GetType(), JsonOptions);
+        HttpContent? Body() => request.CreateContent() ?? (json is null ? null : new StringContent(json, new UTF8Encoding(false), "application/json"));
         var (tokenKey, secret) = TokenKey(request.Credential, o);
         for (var attempt = 0; ; attempt++)
         {
@@ -50,7 +51,7 @@ public sealed class WeComApiClient(
                 query = query.Prepend(new("access_token", token));
             }
 
-            var response = await SendRawAsync<TResponse>(request.GetType().Name, request.Method, request.Path, query, body, attempt, cancellationToken);
+            var response = await SendRawAsync<TResponse>(request.GetType().Name, request.Method, request.Path, query, Body, attempt, cancellationToken);
             if (response.ErrCode == 0)
             {
                 return response;
@@ -93,7 +94,7 @@ public sealed class WeComApiClient(
         const string path = "/cgi-bin/gettoken";
         // Not cancellable by any single caller: it is shared by everyone waiting (see AccessTokenCache).
         var response = await SendRawAsync<GetTokenResponse>(
-            "GetTokenRequest", HttpMethod.Get, path, [new("corpid", corpId), new("corpsecret", secret)], null, 0, CancellationToken.None);
+            "GetTokenRequest", HttpMethod.Get, path, [new("corpid", corpId), new("corpsecret", secret)], () => null, 0, CancellationToken.None);
         if (response.ErrCode != 0 || string.IsNullOrEmpty(response.AccessToken))
         {
             throw new WeComApiException(response.ErrCode, response.ErrMsg, path);
@@ -103,17 +104,14 @@ public sealed class WeComApiClient(
     }
 
     private async Task<T> SendRawAsync<T>(
-        string requestType, HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>> query, string? body, int attempt, CancellationToken ct)
+        string requestType, HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>> query, Func<HttpContent?> body, int attempt, CancellationToken ct)
         where T : WeComResponse
     {
         var call = new WeComApiCall(requestType, method.Method, path, attempt);
         // Relative to BaseAddress, so an ApiBaseUrl with a path prefix (a proxy) keeps working.
         var url = path.TrimStart('/') + "?" + string.Join('&', query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
         using var message = new HttpRequestMessage(method, url);
-        if (body is not null)
-        {
-            message.Content = new StringContent(body, new UTF8Encoding(false), "application/json");
-        }
+        message.Content = method == HttpMethod.Get ? null : body();
 
         hooks.OnRequest(call);
         var started = Stopwatch.GetTimestamp();

@@ -50,6 +50,12 @@ public abstract record WeComRequest<TResponse>
 
     /// <summary>Fills configured values (agentid) the caller left out.</summary>
     public virtual WeComRequest<TResponse> WithDefaults(WeComOptions options) => this;
+
+    /// <summary>
+    /// A body that is not the record's JSON (media/upload's multipart form); null for JSON calls. Called once per attempt,
+    /// because a sent <see cref="HttpContent"/> cannot be sent again.
+    /// </summary>
+    public virtual HttpContent? CreateContent() => null;
 }
 
 /// <summary>Every WeCom answer: errcode 0 is success.</summary>

@@ -44,6 +44,8 @@ public static class InboundMessageParser
         {
             ("text", { } m) => new TextMessage { Header = h, MsgId = m, Content = Get("Content") },
             ("image", { } m) => new ImageMessage { Header = h, MsgId = m, MediaId = Get("MediaId"), PicUrl = f.GetValueOrDefault("PicUrl") },
+            ("voice", { } m) => new VoiceMessage { Header = h, MsgId = m, MediaId = Get("MediaId"), Format = f.GetValueOrDefault("Format") },
+            ("file", { } m) => new FileMessage { Header = h, MsgId = m, MediaId = Get("MediaId"), FileName = f.GetValueOrDefault("FileName") ?? f.GetValueOrDefault("Title") },
             ("location", { } m) when TryDecimal(Get("Location_X"), out var lat) && TryDecimal(Get("Location_Y"), out var lon) =>
                 new LocationMessage
                 {

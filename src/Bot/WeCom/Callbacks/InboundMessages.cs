@@ -43,6 +43,22 @@ public sealed record ImageMessage : InboundChatMessage
     public required string MediaId { get; init; }
 }
 
+/// <summary>A voice message; <see cref="Format"/> is amr or speex. <see cref="MediaId"/> can be fetched for 3 days.</summary>
+public sealed record VoiceMessage : InboundChatMessage
+{
+    public required string MediaId { get; init; }
+
+    public string? Format { get; init; }
+}
+
+/// <summary>A file; <see cref="MediaId"/> can be fetched for 3 days.</summary>
+public sealed record FileMessage : InboundChatMessage
+{
+    public required string MediaId { get; init; }
+
+    public string? FileName { get; init; }
+}
+
 /// <summary>A location shared from the map picker (Location_X is latitude, Location_Y longitude).</summary>
 public sealed record LocationMessage : InboundChatMessage
 {

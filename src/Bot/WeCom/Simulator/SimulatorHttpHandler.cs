@@ -18,14 +18,19 @@ public sealed class SimulatorHttpHandler(WeComSimulator simulator, ISimulatorObs
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         var uri = request.RequestUri ?? throw new InvalidOperationException("request without a URI");
-        var answer = simulator.Handle(request.Method.Method, uri.PathAndQuery, body);
+        var answer = simulator.HandleRaw(request.Method.Method, uri.PathAndQuery, body, request.Content?.Headers.ContentType?.ToString());
         if (observer is not null && answer.Exchange is { } exchange) await observer.OnExchangeAsync(exchange, cancellationToken);
-        return new HttpResponseMessage((HttpStatusCode)answer.StatusCode)
+        var response = new HttpResponseMessage((HttpStatusCode)answer.StatusCode) { RequestMessage = request };
+        if (answer.Bytes is { } bytes)
         {
-            Content = new StringContent(answer.Body, Encoding.UTF8, answer.ContentType),
-            RequestMessage = request,
-        };
+            response.Content = new ByteArrayContent(bytes);
+            response.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(answer.ContentType);
+        }
+        else response.Content = new StringContent(answer.Body, Encoding.UTF8, answer.ContentType);
+        foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())
+            if (!response.Headers.TryAddWithoutValidation(name, value)) response.Content.Headers.TryAddWithoutValidation(name, value);
+        return response;
     }
 }

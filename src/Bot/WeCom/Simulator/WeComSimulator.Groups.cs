@@ -138,12 +138,13 @@ public sealed partial class WeComSimulator
         {
             case "text": CheckBytes(payload["content"]?.GetValue<string>(), WebhookTextBytes, type); break;
             case "markdown" or "markdown_v2": CheckBytes(payload["content"]?.GetValue<string>(), WebhookMarkdownBytes, type); break;
-            case "image":
-                var b64 = payload["base64"]?.GetValue<string>();
-                if (string.IsNullOrEmpty(b64) || string.IsNullOrEmpty(payload["md5"]?.GetValue<string>())) throw Refuse(40058, "image needs base64 and md5");
-                if (b64.Length / 4 * 3 > 2 * 1024 * 1024) throw Refuse(45001, "image over 2 MB");
+            case "image": CheckWebhookImage(payload); break;
+            case "file" or "voice":
+                var mediaId = payload["media_id"]?.GetValue<string>();
+                if (string.IsNullOrEmpty(mediaId)) throw Refuse(40007, "invalid media_id");
+                CheckMediaId(mediaId, type, key);
                 break;
-            case "news" or "file" or "voice" or "template_card": break;
+            case "news" or "template_card": break;
             default: throw Refuse(40008, $"invalid message type {type} for a webhook");
         }
 

@@ -279,9 +279,9 @@ public sealed partial class WeComSimulator
         return Ok();
     }
 
-    /// <summary>Media ids are checked by the media part of the simulator when it knows them; unknown ids are accepted here.</summary>
+    /// <summary>Media ids are checked by the media part of the simulator (<c>WeComSimulator.MediaUpload.cs</c>): uploaded, alive, of the type.</summary>
     private void CheckMedia(string mediaId, string type) => MediaCheck?.Invoke(mediaId, type);
 
-    /// <summary>Hook for a media store (media/upload ids): throws nothing when the id is fine, else returns an errcode refusal.</summary>
+    /// <summary>The media store's check (media/upload ids): throws nothing when the id is fine, else an errcode refusal.</summary>
     private Action<string, string>? MediaCheck { get; set; }
 }

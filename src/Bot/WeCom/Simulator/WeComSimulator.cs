@@ -50,6 +50,12 @@ public sealed record SimDelivery(string Channel, string Recipient, string MsgTyp
 public sealed record SimResponse(int StatusCode, string Body, string ContentType = "application/json")
 {
     public SimExchange? Exchange { get; init; }
+
+    /// <summary>A binary answer (media/get): these bytes are the body instead of <see cref="Body"/>.</summary>
+    public byte[]? Bytes { get; init; }
+
+    /// <summary>Headers besides Content-Type (Content-disposition of a media file).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
 }
 
 /// <summary>Settings of the simulated corp.</summary>
@@ -105,6 +111,7 @@ public sealed partial class WeComSimulator
         MapGroups();
         MapDirectory();
         MapOAuth();
+        MapMedia();
     }
 
     public SimulatorSettings Settings { get; }
@@ -152,11 +159,14 @@ public sealed partial class WeComSimulator
     }
 
     /// <summary>Answers one HTTP request as WeCom would. <paramref name="pathAndQuery"/> like <c>/cgi-bin/message/send?access_token=…</c>.</summary>
-    public SimResponse Handle(string method, string pathAndQuery, string? body)
+    public SimResponse Handle(string method, string pathAndQuery, string? body) => Handle(method, pathAndQuery, body, null);
+
+    private SimResponse Handle(string method, string pathAndQuery, string? body, SimUpload? upload)
     {
         var q = pathAndQuery.IndexOf('?');
         var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
         var query = ParseQuery(q < 0 ? "" : pathAndQuery[(q + 1)..]);
+        if (TryMediaGet(method, path, query) is { } media) return media;
         var key = $"{method.ToUpperInvariant()} {path}";
         JsonObject answer;
         var deliveries = new List<SimDelivery>();
@@ -170,7 +180,11 @@ public sealed partial class WeComSimulator
             else
             {
                 JsonObject? json = null;
-                if (!string.IsNullOrWhiteSpace(body) && method != "GET")
+                if (upload is not null)
+                {
+                    answer = Run(route, new SimCall(path, query, [], deliveries) { Upload = upload });
+                }
+                else if (!string.IsNullOrWhiteSpace(body) && method != "GET")
                 {
                     try
                     {
@@ -199,9 +213,11 @@ public sealed partial class WeComSimulator
             _exchanges.Add(exchange);
         }
 
-        Exchanged?.Invoke(exchange);
+        RaiseExchanged(exchange);
         return new SimResponse(200, exchange.ResponseBody) { Exchange = exchange };
     }
+
+    private void RaiseExchanged(SimExchange exchange) => Exchanged?.Invoke(exchange);
 
     private JsonObject Run(Func<SimCall, JsonObject> route, SimCall call)
     {
@@ -227,6 +243,9 @@ public sealed partial class WeComSimulator
     /// <summary>One request inside the lock: its query, body and the deliveries it makes.</summary>
     private sealed record SimCall(string Path, IReadOnlyDictionary<string, string> Query, JsonObject Body, List<SimDelivery> Deliveries)
     {
+        /// <summary>The file part of a multipart upload (media/upload, webhook/upload_media); null for JSON calls.</summary>
+        public SimUpload? Upload { get; init; }
+
         public string? Str(string name) => Body[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : Body[name]?.ToString();
 
         public int Int(string name, int fallback = 0) =>

@@ -221,6 +221,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.Property<int>("Outcome")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ProblemClass")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProfileName")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -543,6 +546,105 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.ToTable("Visits");
                 });
 
+            modelBuilder.Entity("RapidResponse.Domain.Evidence.EvidenceItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FormKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MediaId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OpenKfId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceMessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StoredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("FormKey");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("Evidence");
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Evidence.MediaBlob", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sha256");
+
+                    b.ToTable("MediaBlobs");
+                });
+
             modelBuilder.Entity("RapidResponse.Domain.Messaging.ConversationState", b =>
                 {
                     b.Property<string>("Key")
@@ -651,6 +753,44 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.ToTable("KeyValues");
                 });
 
+            modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboundMedia", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PlatformMediaId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique();
+
+                    b.ToTable("OutboundMedia");
+                });
+
             modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -680,6 +820,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.Property<string>("LastError")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("MediaId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("NotBefore")
                         .HasColumnType("INTEGER");
@@ -711,6 +854,8 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.HasIndex("DedupeKey")
                         .IsUnique();
+
+                    b.HasIndex("MediaId");
 
                     b.HasIndex("Recipient", "SentAt");
 
@@ -1167,6 +1312,24 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Evidence.EvidenceItem", b =>
+                {
+                    b.HasOne("RapidResponse.Domain.Cases.Case", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseId");
+
+                    b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboxMessage", b =>
+                {
+                    b.HasOne("RapidResponse.Domain.Messaging.OutboundMedia", "Media")
+                        .WithMany()
+                        .HasForeignKey("MediaId");
+
+                    b.Navigation("Media");
                 });
 
             modelBuilder.Entity("RapidResponse.Domain.Reports.EmergencyReport", b =>

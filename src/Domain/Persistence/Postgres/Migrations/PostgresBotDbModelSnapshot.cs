@@ -234,6 +234,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<int>("Outcome")
                         .HasColumnType("integer");
 
+                    b.Property<int>("ProblemClass")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ProfileName")
                         .IsRequired()
                         .HasColumnType("text");
@@ -568,6 +571,107 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.ToTable("Visits");
                 });
 
+            modelBuilder.Entity("RapidResponse.Domain.Evidence.EvidenceItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ContentType")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FileName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FormKey")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<string>("MediaId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OpenKfId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Sha256")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SourceMessageId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("StoredAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("FormKey");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("Evidence");
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Evidence.MediaBlob", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Sha256");
+
+                    b.ToTable("MediaBlobs");
+                });
+
             modelBuilder.Entity("RapidResponse.Domain.Messaging.ConversationState", b =>
                 {
                     b.Property<string>("Key")
@@ -678,6 +782,46 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.ToTable("KeyValues");
                 });
 
+            modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboundMedia", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PlatformMediaId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("UploadedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique();
+
+                    b.ToTable("OutboundMedia");
+                });
+
             modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -710,6 +854,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.Property<string>("LastError")
                         .HasColumnType("text");
 
+                    b.Property<long?>("MediaId")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("NotBefore")
                         .HasColumnType("bigint");
 
@@ -740,6 +887,8 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.HasIndex("DedupeKey")
                         .IsUnique();
+
+                    b.HasIndex("MediaId");
 
                     b.HasIndex("Recipient", "SentAt");
 
@@ -1230,6 +1379,24 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Evidence.EvidenceItem", b =>
+                {
+                    b.HasOne("RapidResponse.Domain.Cases.Case", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseId");
+
+                    b.Navigation("Case");
+                });
+
+            modelBuilder.Entity("RapidResponse.Domain.Messaging.OutboxMessage", b =>
+                {
+                    b.HasOne("RapidResponse.Domain.Messaging.OutboundMedia", "Media")
+                        .WithMany()
+                        .HasForeignKey("MediaId");
+
+                    b.Navigation("Media");
                 });
 
             modelBuilder.Entity("RapidResponse.Domain.Reports.EmergencyReport", b =>

@@ -55,6 +55,7 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     RiskTypes = table.Column<string>(type: "TEXT", nullable: false),
                     Description = table.Column<string>(type: "TEXT", nullable: false),
                     Severity = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProblemClass = table.Column<int>(type: "INTEGER", nullable: false),
                     HouseholdId = table.Column<long>(type: "INTEGER", nullable: true),
                     ApplicantName = table.Column<string>(type: "TEXT", nullable: true),
                     ApplicantIdNumber = table.Column<string>(type: "TEXT", nullable: true),
@@ -285,31 +286,35 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Outbox",
+                name: "MediaBlobs",
+                columns: table => new
+                {
+                    Sha256 = table.Column<string>(type: "TEXT", nullable: false),
+                    Bytes = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MediaBlobs", x => x.Sha256);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutboundMedia",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
-                    Recipient = table.Column<string>(type: "TEXT", nullable: false),
-                    OpenKfId = table.Column<string>(type: "TEXT", nullable: true),
                     Kind = table.Column<int>(type: "INTEGER", nullable: false),
-                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", nullable: false),
+                    Content = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    NotBefore = table.Column<long>(type: "INTEGER", nullable: false),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    LastError = table.Column<string>(type: "TEXT", nullable: true),
-                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    DedupeKey = table.Column<string>(type: "TEXT", nullable: true),
-                    PlatformMessageId = table.Column<string>(type: "TEXT", nullable: true),
-                    ResponseCode = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimedBy = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
+                    PlatformMediaId = table.Column<string>(type: "TEXT", nullable: true),
+                    UploadedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.PrimaryKey("PK_OutboundMedia", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -423,6 +428,44 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Evidence",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: true),
+                    FormKey = table.Column<string>(type: "TEXT", nullable: true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
+                    SenderId = table.Column<string>(type: "TEXT", nullable: false),
+                    OpenKfId = table.Column<string>(type: "TEXT", nullable: true),
+                    MediaId = table.Column<string>(type: "TEXT", nullable: false),
+                    SourceMessageId = table.Column<string>(type: "TEXT", nullable: true),
+                    FileName = table.Column<string>(type: "TEXT", nullable: true),
+                    ContentType = table.Column<string>(type: "TEXT", nullable: true),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    StoredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Evidence", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Evidence_Cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "Cases",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Stages",
                 columns: table => new
                 {
@@ -468,6 +511,40 @@ namespace RapidResponse.Domain.Persistence.Migrations
                         principalTable: "Cases",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
+                    Recipient = table.Column<string>(type: "TEXT", nullable: false),
+                    OpenKfId = table.Column<string>(type: "TEXT", nullable: true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    NotBefore = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DedupeKey = table.Column<string>(type: "TEXT", nullable: true),
+                    PlatformMessageId = table.Column<string>(type: "TEXT", nullable: true),
+                    ResponseCode = table.Column<string>(type: "TEXT", nullable: true),
+                    MediaId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Outbox_OutboundMedia_MediaId",
+                        column: x => x.MediaId,
+                        principalTable: "OutboundMedia",
+                        principalColumn: "Id");
                 });
 
             migrationBuilder.CreateTable(
@@ -659,6 +736,21 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 column: "UnitCode");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Evidence_CaseId",
+                table: "Evidence",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evidence_FormKey",
+                table: "Evidence",
+                column: "FormKey");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evidence_Status_NextAttemptAt",
+                table: "Evidence",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FarmerNotices_CaseId",
                 table: "FarmerNotices",
                 column: "CaseId");
@@ -735,10 +827,21 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 column: "StageId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_OutboundMedia_Sha256",
+                table: "OutboundMedia",
+                column: "Sha256",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Outbox_DedupeKey",
                 table: "Outbox",
                 column: "DedupeKey",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_MediaId",
+                table: "Outbox",
+                column: "MediaId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_Recipient_SentAt",
@@ -845,6 +948,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 name: "EmergencyReports");
 
             migrationBuilder.DropTable(
+                name: "Evidence");
+
+            migrationBuilder.DropTable(
                 name: "FarmerNotices");
 
             migrationBuilder.DropTable(
@@ -866,6 +972,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 name: "LadderSteps");
 
             migrationBuilder.DropTable(
+                name: "MediaBlobs");
+
+            migrationBuilder.DropTable(
                 name: "Outbox");
 
             migrationBuilder.DropTable(
@@ -885,6 +994,9 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "Stages");
+
+            migrationBuilder.DropTable(
+                name: "OutboundMedia");
 
             migrationBuilder.DropTable(
                 name: "Cases");

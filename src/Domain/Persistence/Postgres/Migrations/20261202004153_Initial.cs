@@ -56,6 +56,7 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     RiskTypes = table.Column<string>(type: "text", nullable: false),
                     Description = table.Column<string>(type: "text", nullable: false),
                     Severity = table.Column<int>(type: "integer", nullable: false),
+                    ProblemClass = table.Column<int>(type: "integer", nullable: false),
                     HouseholdId = table.Column<long>(type: "bigint", nullable: true),
                     ApplicantName = table.Column<string>(type: "text", nullable: true),
                     ApplicantIdNumber = table.Column<string>(type: "text", nullable: true),
@@ -286,31 +287,35 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Outbox",
+                name: "MediaBlobs",
+                columns: table => new
+                {
+                    Sha256 = table.Column<string>(type: "text", nullable: false),
+                    Bytes = table.Column<byte[]>(type: "bytea", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MediaBlobs", x => x.Sha256);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutboundMedia",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Channel = table.Column<int>(type: "integer", nullable: false),
-                    Recipient = table.Column<string>(type: "text", nullable: false),
-                    OpenKfId = table.Column<string>(type: "text", nullable: true),
                     Kind = table.Column<int>(type: "integer", nullable: false),
-                    Payload = table.Column<string>(type: "text", nullable: false),
+                    FileName = table.Column<string>(type: "text", nullable: false),
+                    Content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Sha256 = table.Column<string>(type: "text", nullable: false),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false),
-                    NotBefore = table.Column<long>(type: "bigint", nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    LastError = table.Column<string>(type: "text", nullable: true),
-                    SentAt = table.Column<long>(type: "bigint", nullable: true),
-                    DedupeKey = table.Column<string>(type: "text", nullable: true),
-                    PlatformMessageId = table.Column<string>(type: "text", nullable: true),
-                    ResponseCode = table.Column<string>(type: "text", nullable: true),
-                    ClaimedBy = table.Column<string>(type: "text", nullable: true),
-                    ClaimedUntil = table.Column<long>(type: "bigint", nullable: true)
+                    PlatformMediaId = table.Column<string>(type: "text", nullable: true),
+                    UploadedAt = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.PrimaryKey("PK_OutboundMedia", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -438,6 +443,44 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Evidence",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseId = table.Column<long>(type: "bigint", nullable: true),
+                    FormKey = table.Column<string>(type: "text", nullable: true),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Channel = table.Column<int>(type: "integer", nullable: false),
+                    SenderId = table.Column<string>(type: "text", nullable: false),
+                    OpenKfId = table.Column<string>(type: "text", nullable: true),
+                    MediaId = table.Column<string>(type: "text", nullable: false),
+                    SourceMessageId = table.Column<string>(type: "text", nullable: true),
+                    FileName = table.Column<string>(type: "text", nullable: true),
+                    ContentType = table.Column<string>(type: "text", nullable: true),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Sha256 = table.Column<string>(type: "text", nullable: true),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastError = table.Column<string>(type: "text", nullable: true),
+                    ReceivedAt = table.Column<long>(type: "bigint", nullable: false),
+                    StoredAt = table.Column<long>(type: "bigint", nullable: true),
+                    Note = table.Column<string>(type: "text", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "text", nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Evidence", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Evidence_Cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "Cases",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Stages",
                 columns: table => new
                 {
@@ -483,6 +526,40 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                         principalTable: "Cases",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Channel = table.Column<int>(type: "integer", nullable: false),
+                    Recipient = table.Column<string>(type: "text", nullable: false),
+                    OpenKfId = table.Column<string>(type: "text", nullable: true),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    NotBefore = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    LastError = table.Column<string>(type: "text", nullable: true),
+                    SentAt = table.Column<long>(type: "bigint", nullable: true),
+                    DedupeKey = table.Column<string>(type: "text", nullable: true),
+                    PlatformMessageId = table.Column<string>(type: "text", nullable: true),
+                    ResponseCode = table.Column<string>(type: "text", nullable: true),
+                    MediaId = table.Column<long>(type: "bigint", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "text", nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Outbox_OutboundMedia_MediaId",
+                        column: x => x.MediaId,
+                        principalTable: "OutboundMedia",
+                        principalColumn: "Id");
                 });
 
             migrationBuilder.CreateTable(
@@ -674,6 +751,21 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 column: "UnitCode");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Evidence_CaseId",
+                table: "Evidence",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evidence_FormKey",
+                table: "Evidence",
+                column: "FormKey");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evidence_Status_NextAttemptAt",
+                table: "Evidence",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FarmerNotices_CaseId",
                 table: "FarmerNotices",
                 column: "CaseId");
@@ -750,10 +842,21 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 column: "StageId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_OutboundMedia_Sha256",
+                table: "OutboundMedia",
+                column: "Sha256",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Outbox_DedupeKey",
                 table: "Outbox",
                 column: "DedupeKey",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_MediaId",
+                table: "Outbox",
+                column: "MediaId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_Recipient_SentAt",
@@ -865,6 +968,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                 name: "EmergencyReports");
 
             migrationBuilder.DropTable(
+                name: "Evidence");
+
+            migrationBuilder.DropTable(
                 name: "FarmerNotices");
 
             migrationBuilder.DropTable(
@@ -884,6 +990,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "LadderSteps");
+
+            migrationBuilder.DropTable(
+                name: "MediaBlobs");
 
             migrationBuilder.DropTable(
                 name: "Outbox");
@@ -908,6 +1017,9 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Stages");
+
+            migrationBuilder.DropTable(
+                name: "OutboundMedia");
 
             migrationBuilder.DropTable(
                 name: "Cases");
