@@ -28,8 +28,8 @@ public sealed class DeadlineSweepTests
     [Fact]
     public async Task WarmUp_ShouldRunEveryQueryAndTextWithoutSendingOrMarking_WhenStepsArePending()
     {
-        var dir = SchedulerHost.NewDirectory();
-        await using var h = await SchedulerHost.StartAsync(dir, Bj(9, 29, 10));
+        var dir = SchedulerRuns.NewDirectory();
+        await using var h = await SchedulerRuns.StartAsync(dir, Bj(9, 29, 10));
         await RosterAsync(h);
         var number = await OpenCaseAsync(h);
 
