@@ -67,6 +67,9 @@ public sealed class BotProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown hooks, no flush.</summary>
     public void Kill() { if (!_process.HasExited) _process.Kill(entireProcessTree: true); _process.WaitForExit(); }
 
+    /// <summary>CPU time the bot process has used so far.</summary>
+    public TimeSpan CpuTime { get { _process.Refresh(); return _process.TotalProcessorTime; } }
+
     /// <summary>Resident memory of the bot process, bytes.</summary>
     public long WorkingSet { get { _process.Refresh(); return _process.WorkingSet64; } }
 

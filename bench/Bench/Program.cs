@@ -9,6 +9,7 @@ return args switch
     ["import", ..] => await ImportBench.RunAsync(args[1..]),
     ["csv", ..] => await CsvBench.RunAsync(args[1..]),
     ["bulletin", ..] => await BulletinBench.RunAsync(args[1..]),
+    ["console", ..] => await ConsoleBench.RunAsync(args[1..]),
     ["memory", ..] => await MemoryBench.RunAsync(args[1..]),
     ["fuzz", ..] => await FuzzBench.RunAsync(args[1..]),
     ["dispatch", ..] => await DispatchBench.RunAsync(args[1..]),
@@ -24,6 +25,6 @@ static int RunMicro(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- <ingest [--requests N] | sweep [--stages N] | import [--rows N] | csv [--rows N] | bulletin | memory | fuzz [--inputs N] | dispatch [--window-seconds S] [--windows K] [--api-limit N] [Outbox__Key=value] | micro [BenchmarkDotNet args]>");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- <ingest [--requests N] | sweep [--stages N] [--runs N] [--seed-cache FILE] [--warm-up] [--sql] | import [--rows N] | csv [--rows N] | bulletin | console [--requests N] [--seed-cache FILE] [--user ID] [--verify] | memory | fuzz [--inputs N] | dispatch [--window-seconds S] [--windows K] [--api-limit N] [Outbox__Key=value] | micro [BenchmarkDotNet args]>");
     return 2;
 }

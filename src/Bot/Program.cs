@@ -32,6 +32,7 @@ if (args is not ["import", ..] and not ["bulletin", ..] and not ["wecom", ..]) b
 
 var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();
+await app.Services.LoadHolidayYearsAsync();
 if (args is ["import", ..]) return await ImportCommand.RunAsync(app.Services, args);
 if (args is ["bulletin", ..]) return await BulletinCommand.RunAsync(app.Services, args);
 if (args is ["demo", ..]) return await DemoCommand.RunAsync(app.Services, args);

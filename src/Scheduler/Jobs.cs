@@ -14,7 +14,7 @@ public abstract class ScopedJob(IServiceScopeFactory scopes, TimeProvider time, 
 
     protected abstract Task<string> RunAsync(IServiceProvider services, DateTimeOffset now, CancellationToken ct);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public virtual async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         try
@@ -34,11 +34,18 @@ public abstract class ScopedJob(IServiceScopeFactory scopes, TimeProvider time, 
 
 /// <summary>Every minute: fires due nags and escalations, and creates and verifies the automatic score items.</summary>
 [DisallowConcurrentExecution]
-public sealed class DeadlineSweepJob(IServiceScopeFactory scopes, TimeProvider time, JobHeartbeat heartbeat, ILogger<DeadlineSweepJob> logger)
+public sealed class DeadlineSweepJob(IServiceScopeFactory scopes, TimeProvider time, JobHeartbeat heartbeat, SweepWarmUp warmUp, ILogger<DeadlineSweepJob> logger)
     : ScopedJob(scopes, time, heartbeat, logger)
 {
     public const string Key = "deadline-sweep";
     protected override string Name => Key;
+
+    public override async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        // The first run after a start waits for the warm-up (at most SweepWarmUp.MaxWait), so it runs warm.
+        await warmUp.WaitAsync(cancellationToken);
+        await base.Execute(context, cancellationToken);
+    }
 
     protected override async Task<string> RunAsync(IServiceProvider services, DateTimeOffset now, CancellationToken ct)
     {

@@ -41,6 +41,7 @@ public static class SchedulerExtensions
         s.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section);
         s.AddScoped<DeadlineSweep>();
         s.AddScoped<FarmerNoticeSweep>();
+        s.TryAddSingleton<SweepWarmUp>();
         s.AddScoped<DutyReminders>();
         s.AddScoped<BulletinPublisher>();
         s.AddScoped(sp => new MonthlyBulletinQuery(sp.GetRequiredService<BotDb>(), sp.GetRequiredService<WorkingCalendar>(),
@@ -105,6 +106,8 @@ public static class SchedulerExtensions
             q.AddTrigger(t => t.ForJob(BulletinJob.Key).WithIdentity(BulletinJob.Key + "-at-start").StartNow());
             q.AddTrigger(t => t.ForJob(DutyReminderJob.Key).WithIdentity(DutyReminderJob.Key + "-at-start").StartNow());
         });
+        // The sweep's queries and texts warmed in the background as the host starts; the sweep job's first run waits for it.
+        s.AddHostedService<SweepWarmUpService>();
         s.AddQuartzHostedService(h => h.WaitForJobsToComplete = true);
         return b;
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Domain.Audit;
 using RapidResponse.Domain.Persistence;
@@ -77,7 +78,7 @@ public static class ScoreEventEndpoints
         return TypedResults.Ok(View(e));
     }
 
-    private static async Task<Results<Ok<ScoreEventView>, NotFound<string>, ValidationProblem>> Void(long id, VoidRequest req, BotDb db, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<ScoreEventView>, NotFound<string>, ValidationProblem>> Void(long id, VoidRequest req, BotDb db, [FromServices] Conversations.Cards.ScoreCardFlow cards, CancellationToken ct)
     {
         var e = await db.ScoreEvents.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (e is null) return TypedResults.NotFound($"没有编号为{id}的评分项");
@@ -85,7 +86,8 @@ public static class ScoreEventEndpoints
         if (ScoreEntry.ReasonProblem(req.Reason, "作废理由", ScoreEntry.VoidExample) is { } rp) errors["reason"] = [rp];
         if (string.IsNullOrWhiteSpace(req.VoidedBy)) errors["voidedBy"] = ["请填写作废人（voidedBy），例如：县乡村振兴局张三"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "作废有误，请按提示修改后重新提交");
-        try { ScoreVerification.Void(db, e, Mask.Text(req.Reason!.Trim()), req.VoidedBy!.Trim(), time.GetUtcNow()); }
+        // A pending item's 佐证核实 cards end on 已作废 and the department is told (ScoreCardFlow.VoidAsync).
+        try { await cards.VoidAsync(e, Mask.Text(req.Reason!.Trim()), req.VoidedBy!.Trim(), ct); }
         catch (Domain.DomainException x) { return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [x.Message] }, title: "不能作废"); }
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(View(e));

@@ -35,10 +35,17 @@ public static class CasesExtensions
         s.AddScoped<StageRouter>();
         s.AddScoped<CaseWorkflow>();
         s.AddHostedService<CalendarStartupCheck>();
+        s.AddSingleton(sp => new CalendarReloader(sp.GetRequiredService<WorkingCalendar>(), sp.GetRequiredService<IServiceScopeFactory>(),
+            builder.Configuration.Read<CalendarOptions>(CalendarOptions.Section), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CalendarReloader>>()));
+        s.AddHostedService(sp => sp.GetRequiredService<CalendarReloader>());
         s.AddSingleton(sp => new TemplateRenderer(TemplatesDirectory(builder.Configuration.Read<TemplatesOptions>(TemplatesOptions.Section).Directory, builder.Environment.ContentRootPath)));
         s.AddHostedService<TemplatesStartupCheck>();
         return builder;
     }
+
+    /// <summary>After the migration, before anything computes a deadline: the holiday years uploaded on the console join the calendar.</summary>
+    public static Task LoadHolidayYearsAsync(this IServiceProvider services, CancellationToken ct = default) =>
+        services.GetRequiredService<CalendarReloader>().ReloadAsync(force: true, ct);
 
     /// <summary>`Templates:Directory`, else the nearest `templates/` above the content root (the repo's, editable), else the copy beside the binaries.</summary>
     public static string TemplatesDirectory(string? configured, string contentRoot)

@@ -21,6 +21,9 @@ public sealed class CalendarOptions
 
     /// <summary>Folder with extra State Council years (<c>2027.json</c>, the format of src/Domain/Calendar/Data); none when unset.</summary>
     public string? ExtraDirectory { get; set; }
+
+    /// <summary>How often each instance looks for holiday years uploaded on another instance or put in the folder (then swaps them in).</summary>
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>Section "Templates": where the Liquid texts are read from.</summary>
@@ -58,6 +61,8 @@ public sealed class CalendarOptionsValidator : IValidateOptions<CalendarOptions>
                     if (!int.TryParse(f, out var y) || y is < 2000 or > 2100)
                         p.Add($"Calendar:ExtraDirectory: '{f}.json' is not named by its year (e.g. 2027.json).");
         }
+        if (o.ReloadInterval < TimeSpan.FromSeconds(1) || o.ReloadInterval > TimeSpan.FromDays(1))
+            p.Add($"Calendar:ReloadInterval '{o.ReloadInterval}' must be between 00:00:01 and 1.00:00:00 (e.g. 00:01:00).");
         return p.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(p);
     }
 }

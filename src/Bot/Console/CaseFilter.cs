@@ -88,7 +88,12 @@ public sealed record CaseFilter(
 
         if (State == "open") q = q.Where(c => c.State != CaseState.Closed);
         if (State == "closed") q = q.Where(c => c.State == CaseState.Closed);
-        if (Overdue) q = q.Where(c => db.Stages.Any(x => x.CaseId == c.Id && x.CompletedAt == null && x.DueAt != null && x.DueAt < now));
+        if (Overdue)
+        {
+            // "Id in (overdue stages' case ids)": found through the stages' (CompletedAt, DueAt) index, not a probe per case.
+            var overdueCases = db.Stages.Where(x => x.CompletedAt == null && x.DueAt != null && x.DueAt < now).Select(x => x.CaseId);
+            q = q.Where(c => overdueCases.Contains(c.Id));
+        }
         if (Channel is { } ch) q = q.Where(c => c.Channel == ch);
         // Risk types are stored comma-joined ("因病,因学"); the list of names is fixed and none contains another.
         if (Risk is { } r) q = q.Where(c => EF.Functions.Like((string)(object)c.RiskTypes, "%" + r + "%"));

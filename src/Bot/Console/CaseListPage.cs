@@ -18,13 +18,18 @@ public static class CaseListPage
         var q = f.Apply(user.Cases(db), db, now);
         var total = await q.CountAsync(ctx.RequestAborted);
         var size = Math.Clamp(o.Value.PageSize, 5, 500);
-        var rows = await q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).Skip((f.Page - 1) * size).Take(size)
+        // The page's ids first, then their columns: SQLite works out a row's select list before it sorts, so the household and
+        // deadline lookups would otherwise run for every matching case, not just the page's.
+        var ids = await q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).Skip((f.Page - 1) * size).Take(size)
+            .Select(c => c.Id).ToListAsync(ctx.RequestAborted);
+        var found = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.Id))
             .Select(c => new
             {
                 c.Id, c.Number, c.VillageCode, c.State, c.Outcome, c.Channel, c.RiskTypes, c.CreatedAt, c.ApplicantName,
                 Head = db.Households.Where(h => h.Id == c.HouseholdId).Select(h => h.HeadName).FirstOrDefault(),
                 Due = db.Stages.Where(s => s.CaseId == c.Id && s.CompletedAt == null).OrderByDescending(s => s.Sequence).Select(s => s.DueAt).FirstOrDefault(),
-            }).ToListAsync(ctx.RequestAborted);
+            }).ToDictionaryAsync(c => c.Id, ctx.RequestAborted);
+        var rows = ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
 
         var b = new StringBuilder();
         foreach (var p in problems) b.Append("<p class=\"err\">").Append(Html.E(p)).Append("</p>");

@@ -52,12 +52,18 @@ public static class LedgerExport
         long after = 0;
         while (true)
         {
-            var page = q.Where(c => c.Id > after).OrderBy(c => c.Id).Take(Batch).Select(c => new
-            {
-                c.Id, c.Number, c.VillageCode, c.RiskTypes, c.Channel, c.CreatedAt, c.ApplicantName, c.ApplicantIdNumber,
-                c.Qualifies, c.DecisionReason, c.AssistancePlan, c.AssistanceStartedAt, c.RiskEliminatedAt,
-                Head = db.Households.Where(h => h.Id == c.HouseholdId).Select(h => new { h.HeadName, h.IdNumber }).FirstOrDefault(),
-            }).ToList();
+            // The household by a LEFT JOIN on its key: a projected "first household" subquery became, on SQLite, a ROW_NUMBER()
+            // over the whole roster for every batch (25 s a batch on 1,000,000 households).
+            var page = (from c in q.Where(c => c.Id > after).OrderBy(c => c.Id).Take(Batch)
+                    join h in db.Households on c.HouseholdId equals h.Id into hs
+                    from h in hs.DefaultIfEmpty()
+                    orderby c.Id
+                    select new
+                    {
+                        c.Id, c.Number, c.VillageCode, c.RiskTypes, c.Channel, c.CreatedAt, c.ApplicantName, c.ApplicantIdNumber,
+                        c.Qualifies, c.DecisionReason, c.AssistancePlan, c.AssistanceStartedAt, c.RiskEliminatedAt,
+                        Head = h == null ? null : new { h.HeadName, h.IdNumber },
+                    }).ToList();
             if (page.Count == 0) yield break;
             var ids = page.Select(p => p.Id).ToList();
             var stages = db.Stages.AsNoTracking().Where(s => ids.Contains(s.CaseId))

@@ -20,17 +20,23 @@ public static class OverviewPage
         var today = ChinaTime.DateOf(now);
         var names = await RegionNames.LoadAsync(db, ct);
         var cases = user.Cases(db);
-        var ids = cases.Select(c => c.Id);
 
         var open = await cases.Where(c => c.State != CaseState.Closed).GroupBy(c => new { c.VillageCode, c.State })
             .Select(g => new { g.Key.VillageCode, g.Key.State, N = g.Count() }).ToListAsync(ct);
-        var overdue = await db.Stages.AsNoTracking().Where(s => ids.Contains(s.CaseId) && s.CompletedAt == null && s.DueAt != null && s.DueAt < now)
-            .Select(s => s.Case!.VillageCode).ToListAsync(ct);
+        // Stages joined to the cases this person may see (not "case id in all of them"): the (CompletedAt, DueAt) index finds the
+        // stages, each case by its key, and the counts per village come back rather than a row per stage.
+        var overdueStages = db.Stages.AsNoTracking().Where(s => s.CompletedAt == null && s.DueAt != null && s.DueAt < now);
+        var overdue = await (from s in overdueStages join c in cases on s.CaseId equals c.Id group s by c.VillageCode into g select new { VillageCode = g.Key, N = g.Count() })
+            .ToListAsync(ct);
         var monthStart = ChinaTime.StartOfDay(new DateOnly(today.Year, today.Month, 1));
         // This month's deadlines: a stage completed this month counts on time or late; a stage due this month still open and past due counts late.
-        var month = await db.Stages.AsNoTracking().Where(s => ids.Contains(s.CaseId) && s.DueAt != null &&
-                ((s.CompletedAt != null && s.CompletedAt >= monthStart) || (s.CompletedAt == null && s.DueAt >= monthStart && s.DueAt < now)))
-            .Select(s => new { s.Case!.VillageCode, Late = s.CompletedAt == null || s.CompletedLate }).ToListAsync(ct);
+        var monthStages = db.Stages.AsNoTracking().Where(s => s.DueAt != null &&
+            ((s.CompletedAt != null && s.CompletedAt >= monthStart) || (s.CompletedAt == null && s.DueAt >= monthStart && s.DueAt < now)));
+        var month = await (from s in monthStages join c in cases on s.CaseId equals c.Id
+                group s by new { c.VillageCode, Late = s.CompletedAt == null || s.CompletedLate } into g
+                select new { g.Key.VillageCode, g.Key.Late, N = g.Count() })
+            .ToListAsync(ct);
+        var monthTotal = month.Sum(m => m.N);
 
         var stages = Enum.GetValues<StageKind>();
         var towns = names.Townships.Where(t => open.Any(o => names.TownshipOf(o.VillageCode) == t.Code) || month.Any(m => names.TownshipOf(m.VillageCode) == t.Code)
@@ -38,9 +44,9 @@ public static class OverviewPage
 
         var b = new StringBuilder("<div class=\"cards\">");
         Card(b, "办理中", open.Sum(o => o.N), "open-total", "/console/cases?state=open");
-        Card(b, "当前逾期", overdue.Count, "overdue-total", "/console/overdue");
-        Card(b, "本月到期环节", month.Count, "month-total", null);
-        var rate = month.Count == 0 ? "—" : $"{100.0 * month.Count(m => !m.Late) / month.Count:0.#}%";
+        Card(b, "当前逾期", overdue.Sum(o => o.N), "overdue-total", "/console/overdue");
+        Card(b, "本月到期环节", monthTotal, "month-total", null);
+        var rate = monthTotal == 0 ? "—" : $"{100.0 * month.Where(m => !m.Late).Sum(m => m.N) / monthTotal:0.#}%";
         b.Append("<div class=\"card\">本月按时率<b data-testid=\"month-rate\">").Append(rate).Append("</b></div></div>");
 
         b.Append("<div class=\"grid2\"><div class=\"panel\"><h2>办理中案件（按乡镇、环节）</h2>");
@@ -51,14 +57,16 @@ public static class OverviewPage
         var rates = towns.Select(t =>
         {
             var m = month.Where(x => names.TownshipOf(x.VillageCode) == t.Code).ToList();
-            return (t.Name, (IReadOnlyList<double>)[m.Count == 0 ? 0 : 100.0 * m.Count(x => !x.Late) / m.Count]);
+            var n = m.Sum(x => x.N);
+            return (t.Name, (IReadOnlyList<double>)[n == 0 ? 0 : 100.0 * m.Where(x => !x.Late).Sum(x => x.N) / n]);
         }).ToList();
         b.Append(Svg.Bars("chart-rate", rates, ["按时率"], 100, v => $"{v:0.#}%")).Append("</div>");
 
         b.Append("<div class=\"panel\"><h2>当前逾期（按乡镇）</h2>");
-        b.Append(Svg.Bars("chart-overdue", towns.Select(t => (t.Name, (IReadOnlyList<double>)[overdue.Count(v => names.TownshipOf(v) == t.Code)])).ToList(), ["逾期"])).Append("</div>");
+        b.Append(Svg.Bars("chart-overdue", towns.Select(t => (t.Name, (IReadOnlyList<double>)[overdue.Where(o => names.TownshipOf(o.VillageCode) == t.Code).Sum(o => o.N)])).ToList(), ["逾期"])).Append("</div>");
 
-        // 12 months: one COUNT per month and series (indexed range scans) rather than loading every case.
+        // 12 months: one COUNT per month and series (range scans of the (CreatedAt, VillageCode) and (ClosedAt, VillageCode)
+        // indexes) rather than loading every case.
         var labels = new List<string>();
         var created = new List<double>();
         var closed = new List<double>();

@@ -69,7 +69,7 @@ public static class ScoreItemsPage
                     else
                     {
                         if (ScoreEntry.ReasonProblem(reason, "作废理由", ScoreEntry.VoidExample) is { } p) throw new DomainException(p);
-                        ScoreVerification.Void(db, e, Mask.Text(reason), user.UserId, now);
+                        await cards.VoidAsync(e, Mask.Text(reason), user.UserId, ctx.RequestAborted);
                     }
                     break;
                 default:

@@ -66,6 +66,10 @@ public partial class BotDb : DbContext
             e.HasIndex(x => new { x.State, x.VillageCode });
             e.HasIndex(x => x.ReporterId);
             e.HasIndex(x => x.HouseholdId);
+            // The console (issue 15): the newest-first case list and the overview's 12-month trend count months of opened
+            // and closed cases; with the village in the index a township's count needs no row lookups.
+            e.HasIndex(x => new { x.CreatedAt, x.VillageCode });
+            e.HasIndex(x => new { x.ClosedAt, x.VillageCode });
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasMany(x => x.Stages).WithOne(s => s.Case).HasForeignKey(s => s.CaseId);
             e.HasMany(x => x.Visits).WithOne().HasForeignKey(v => v.CaseId);

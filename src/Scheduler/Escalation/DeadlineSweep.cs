@@ -125,11 +125,48 @@ public sealed class DeadlineSweep(BotDb db, ProfileRegistry profiles, SendWindow
     private async Task MarkDoneAsync(List<long> ids, DateTimeOffset now, bool cancelled, CancellationToken ct)
     {
         if (ids.Count == 0) return;
-        // The ids as one parameter (json_each on SQLite, = ANY on PostgreSQL): the same SQL for every batch, translated once.
-        var done = await db.LadderSteps.Where(s => EF.Parameter(ids).Contains(s.Id) && s.DoneAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.DoneAt, now).SetProperty(s => s.Cancelled, cancelled), ct);
+        var done = await MarkAsync(ids, now, cancelled, ct);
         if (done != ids.Count)
             throw new DbUpdateConcurrencyException($"{ids.Count - done} of {ids.Count} ladder steps were marked done by another sweep meanwhile; the batch is rolled back");
+    }
+
+    // The ids as one parameter (json_each on SQLite, = ANY on PostgreSQL): the same SQL for every batch, translated once.
+    private Task<int> MarkAsync(List<long> ids, DateTimeOffset now, bool cancelled, CancellationToken ct) =>
+        db.LadderSteps.Where(s => EF.Parameter(ids).Contains(s.Id) && s.DoneAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.DoneAt, now).SetProperty(s => s.Cancelled, cancelled), ct);
+
+    /// <summary>
+    /// The start-up warm-up (<see cref="SweepWarmUp"/>): every query and statement of a sweep once and its texts rendered, so the
+    /// first sweep after a start does not pay EF Core's query compilation and the JIT of its path. Reads with an instant before
+    /// any data (<paramref name="before"/>: nothing is due then), renders each ladder text for a made-up stage at
+    /// <paramref name="now"/>, and runs the step update and the outbox and audit inserts in a transaction that is rolled back:
+    /// nothing is sent, marked or stored.
+    /// </summary>
+    public async Task WarmUpAsync(DateTimeOffset before, DateTimeOffset now, CancellationToken ct = default)
+    {
+        _ = await BatchAsync(before, DateTimeOffset.MinValue, 0, 1, ct);
+        var groups = await GroupBindings.ByRegionAsync(db, ct);
+        var profile = profiles.Current;
+        var kind = profile.Stages[0].Kind;
+        var c = new Case { Number = "WARMUP", VillageCode = "", ProfileName = profile.Name, ProfileVersion = profile.Version, State = (CaseState)(int)kind };
+        var stage = new CaseStage { Case = c, Kind = kind, Sequence = 1, StartedAt = now.AddDays(-1), DueAt = now.AddDays(2) };
+        stage.Assignments.Add(new StageAssignment { Stage = stage, AssigneeKind = AssigneeKind.Staff, AssigneeId = "", TaskId = "WARMUP-S" });
+        stage.Assignments.Add(new StageAssignment { Stage = stage, AssigneeKind = AssigneeKind.Department, AssigneeId = "", TaskId = "WARMUP-D" });
+        var ctx = await LadderContext.LoadAsync(db, [stage], groups, ct);
+        var step = new LadderStep { Stage = stage, Kind = LadderStepKind.Nag50, FireAt = now };
+        var text = texts.Nag(step, c, stage, profile, ctx, stage.Assignments[0], now);
+        stage.DueAt = now.AddHours(-30);
+        foreach (var target in new[] { EscalationTarget.TownshipGroup, EscalationTarget.CountyGroup, EscalationTarget.Interview })
+            text += texts.Escalation((int)target, target, c, stage, profile, ctx, now);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await MarkAsync([-1], now, cancelled: false, ct);
+            await db.InsertAsync([Outbound.Text(Target.User("warmup"), text, ["warmup"], "warmup:" + Guid.NewGuid().ToString("N"), now)], ct);
+            await db.InsertAsync([new AuditEvent { At = now, Actor = "system", ActorRole = "system", Action = "warmup" }], ct);
+            await tx.RollbackAsync(ct);
+        }
+        db.ChangeTracker.Clear();
+        await scores.WarmUpAsync(before, ct);
     }
 
     /// <summary>Nags go 1:1 to every open assignee (a department's officers for a department).</summary>

@@ -23,8 +23,7 @@ public sealed class FarmerNoticeSweep(BotDb db, ProfileRegistry profiles, SendWi
         if (!window.IsOpen(now, hours)) return 0;
         var today = ChinaTime.DateOf(now);
         var dayEnd = ChinaTime.EndOfDay(today);
-        var open = await db.FarmerNotices.Where(n => n.ToldAt == null && ((n.NaggedAt == null && n.DueAt <= dayEnd) || (n.EscalatedAt == null && n.DueAt < now)))
-            .OrderBy(n => n.Id).Take(500).ToListAsync(ct);
+        var open = await OpenAsync(now, dayEnd, ct);
         if (open.Count == 0) return 0;
         var groups = await GroupBindings.ByRegionAsync(db, ct);
         // The township and its lead of every notice due for escalation, in three queries for the whole batch.
@@ -69,4 +68,11 @@ public sealed class FarmerNoticeSweep(BotDb db, ProfileRegistry profiles, SendWi
         await db.SaveChangesAsync(ct);
         return fired;
     }
+
+    /// <summary>The start-up warm-up (see <see cref="DeadlineSweep.WarmUpAsync"/>): the per-minute query at an instant before any data.</summary>
+    public Task WarmUpAsync(DateTimeOffset before, CancellationToken ct = default) => OpenAsync(before, before, ct);
+
+    private Task<List<FarmerNotice>> OpenAsync(DateTimeOffset now, DateTimeOffset dayEnd, CancellationToken ct) =>
+        db.FarmerNotices.Where(n => n.ToldAt == null && ((n.NaggedAt == null && n.DueAt <= dayEnd) || (n.EscalatedAt == null && n.DueAt < now)))
+            .OrderBy(n => n.Id).Take(500).ToListAsync(ct);
 }

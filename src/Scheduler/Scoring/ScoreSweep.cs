@@ -25,4 +25,12 @@ public sealed class ScoreSweep(BotDb db, WorkingCalendar calendar, SendWindow wi
         await db.SaveChangesAsync(ct);
         return messages;
     }
+
+    /// <summary>The start-up warm-up (see <see cref="Escalation.DeadlineSweep.WarmUpAsync"/>): both queries at an instant before any data; nothing changes.</summary>
+    public async Task WarmUpAsync(DateTimeOffset before, CancellationToken ct = default)
+    {
+        await ScoreVerification.VerifyUncontestedAsync(db, before, ct);
+        await ScoreVerification.CreateLateComparisonsAsync(db, calendar, before, ct);
+        db.ChangeTracker.Clear();
+    }
 }

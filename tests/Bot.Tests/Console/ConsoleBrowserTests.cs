@@ -12,7 +12,7 @@ namespace RapidResponse.Bot.Tests.CountyConsole;
 /// <summary>
 /// The console in Debian's chromium (Playwright) against the real app on Kestrel and the fake WeCom over HTTP: the county
 /// office signs in through the OAuth redirect, filters, opens a case, reveals the ID (audited), downloads the ledger, uploads a roster file (row errors shown); a
-/// township gets 403 on another township's case; a department sees only its own.
+/// township gets 403 on another township's case; a department sees only its own; a dead message requeued from the page is sent.
 /// </summary>
 public sealed class ConsoleBrowserTests
 {
@@ -137,6 +137,49 @@ public sealed class ConsoleBrowserTests
         await Assertions.Expect(dept.GetByTestId("stages")).ToContainTextAsync("县教体局");
         await Assertions.Expect(dept.GetByTestId("stages")).Not.ToContainTextAsync("受理");
         await Assertions.Expect(dept.GetByTestId("reveal")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task FailedMessages_ShouldSendADeadMessageAgain_WhenTheCountyOfficeClicksRequeueInTheBrowser()
+    {
+        using var h = new ConsoleHost(kestrel: true);
+        long id;
+        using (var db = h.F.NewDb())
+        {
+            var row = RapidResponse.Domain.Messaging.Outbound.Text(new RapidResponse.Domain.Messaging.Target(RapidResponse.Domain.Messaging.OutboundChannel.Webhook, "hook-town-a"),
+                "城关镇：李树村案件入户核查已逾期，请处理", null, "test:dead-browser", h.F.Time.GetUtcNow());
+            row.Status = RapidResponse.Domain.Messaging.OutboxStatus.Dead;
+            row.Attempts = 5;
+            row.LastError = "45009 api freq out of limit";
+            db.Outbox.Add(row);
+            await db.SaveChangesAsync();
+            id = row.Id;
+        }
+
+        using var pw = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(pw);
+        var page = await SignInAsync(browser, h, "co_1");
+        await page.GetByRole(AriaRole.Link, new() { Name = "失败消息", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("dead")).ToContainTextAsync("45009");
+        Assert.Empty(h.F.WeCom!.Simulator.DeliveredTo("hook-town-a"));
+        await page.GetByTestId($"requeue-{id}").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("dead")).ToContainTextAsync("没有发送失败的消息");
+
+        // Actually sent: the fake WeCom's group robot received it, and the row is Sent.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && !h.F.WeCom.Simulator.DeliveredTo("hook-town-a").Any()) await Task.Delay(100);
+        Assert.Contains(h.F.WeCom.Simulator.DeliveredTo("hook-town-a"), d => d.Json.Contains("入户核查已逾期"));
+        using (var db = h.F.NewDb())
+        {
+            var sent = await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == id);
+            for (var i = 0; i < 100 && sent.Status != RapidResponse.Domain.Messaging.OutboxStatus.Sent; i++)
+            {
+                await Task.Delay(100);
+                sent = await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == id);
+            }
+            Assert.Equal(RapidResponse.Domain.Messaging.OutboxStatus.Sent, sent.Status);
+            Assert.Single(await db.AuditEvents.Where(a => a.Action == "outbox.requeued" && a.Actor == "co_1").ToListAsync());
+        }
     }
 
     /// <summary>The README's picture of the overview (docs/console.png when RRB_UPDATE_SCREENSHOT=1); nothing is fetched from outside the app.</summary>

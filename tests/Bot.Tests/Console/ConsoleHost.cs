@@ -34,7 +34,7 @@ public sealed class ConsoleHost : IDisposable
     }
 
     public BotFactory F { get; }
-    /// <summary>Calendar:ExtraDirectory of this host (empty at start), where the console saves an uploaded holiday year.</summary>
+    /// <summary>Calendar:ExtraDirectory of this host (empty; a year uploaded on the console goes to the database, not here).</summary>
     public string HolidayDirectory { get; }
     public string A1 { get; }
     public string B1 { get; }

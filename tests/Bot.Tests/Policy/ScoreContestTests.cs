@@ -74,8 +74,21 @@ public sealed class ScoreContestTests
         var other = (await (await admin.PostAsJsonAsync("/api/score-events", new { departmentCode = "MZ", quarter = "2026-Q4", ruleCode = "D2", reason = "自查问题未及时整改（录入错误）", enteredBy = "褚办公室" }))
             .Content.ReadFromJsonAsync<Created>())!;
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/score-events/{other.Id}/void", new { reason = "", voidedBy = "褚办公室" })).StatusCode);
+        // Its 佐证核实 card has reached 民政 (属实 / 有异议 still open) before the item is voided.
+        var mzTask = Assert.Single(chat.CardsTo("d_mz")).TaskId;
+        await KfCustomer.OutboxDrainedAsync(f);
+        Assert.Null(f.WeCom!.Simulator.CardOf("d_mz", mzTask)!.ReplaceName);
+        var before = f.WeCom.Simulator.Exchanges.Count;
         var voided = await admin.PostAsJsonAsync($"/api/score-events/{other.Id}/void", new { reason = "录入错误，部门不对", voidedBy = "褚办公室" });
         Assert.Equal("Voided", (await voided.Content.ReadFromJsonAsync<Created>())!.Status);
+        // The open card ends on 已作废 for its holder (update_template_card through the outbox; the simulator refuses a
+        // target that does not hold the task) and 民政 is told why.
+        await KfCustomer.OutboxDrainedAsync(f);
+        Assert.Equal("已作废", f.WeCom.Simulator.CardOf("d_mz", mzTask)!.ReplaceName);
+        Assert.Contains(f.WeCom.Simulator.Exchanges.Skip(before), x => x.Path == "/cgi-bin/message/update_template_card" && x.RequestBody.Contains("d_mz"));
+        Assert.DoesNotContain(f.WeCom.Simulator.Exchanges.Skip(before), x => x.Refused);
+        Assert.Contains("作废理由：录入错误，部门不对", chat.LastTextTo("d_mz"));
+        Assert.Equal("已作废", await new WeComUser(f, http, "d_mz").ClickAsync(mzTask, ScoreVerification.ConfirmKey));
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/score-events/{other.Id}/void", new { reason = "再次作废一次", voidedBy = "褚办公室" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/score-events/999/void", new { reason = "录入错误，部门不对", voidedBy = "褚办公室" })).StatusCode);
         using var check2 = f.NewDb();

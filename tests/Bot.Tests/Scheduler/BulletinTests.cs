@@ -122,7 +122,12 @@ public sealed class BulletinTests
         var again = await h2.RunAtAsync(BulletinJob.Key, Bj(11, 3, 9, 10));
         Assert.Equal("nothing due", again.Summary);
 
-        var all = (await h2.OutboxAsync()).Where(o => o.DedupeKey!.StartsWith("bulletin:bimonthly:2026-09~10")).ToList();
+        var posted = (await h2.OutboxAsync()).Where(o => o.DedupeKey!.StartsWith("bulletin:bimonthly:2026-09~10")).ToList();
+        // The chart picture goes once, to the county-wide bulletin group only, after its text; township groups get text.
+        var chart = Assert.Single(posted, o => o.MediaId is not null);
+        Assert.Equal("chat-bulletin", chart.Recipient);
+        var all = posted.Where(o => o.MediaId is null).ToList();
+        Assert.True(all.Where(o => o.Recipient == "chat-bulletin").Max(o => o.Id) < chart.Id);
         Assert.All(all, r => Assert.True(Encoding.UTF8.GetByteCount(OutboundPayload.Deserialize<MarkdownBody>(r.Payload).Content) <= 2048));
         var rows = all.Where(r => r.Recipient == "chat-bulletin").ToList();
         Assert.NotEmpty(rows);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using RapidResponse.Domain.Cases;
 using RapidResponse.Domain.Messaging;
 using static RapidResponse.Bot.Tests.Scheduler.Seed;
@@ -23,6 +24,33 @@ public sealed class DeadlineSweepTests
             return new Row(RapidResponse.Domain.Calendar.ChinaTime.ToLocal(o.CreatedAt).ToString("MM-dd HH:mm"), o.Channel, o.Recipient,
                 o.DedupeKey!.Split(':')[0], string.Join(",", body.Mentions ?? []), body.Content);
         })];
+
+    [Fact]
+    public async Task WarmUp_ShouldRunEveryQueryAndTextWithoutSendingOrMarking_WhenStepsArePending()
+    {
+        var dir = SchedulerRuns.NewDirectory();
+        await using var h = await SchedulerRuns.StartAsync(dir, Bj(9, 29, 10));
+        await RosterAsync(h);
+        var number = await OpenCaseAsync(h);
+
+        // A fresh warm-up (the host's own ran at start): it succeeds (Took is set only then) and leaves no trace.
+        var warmUp = ActivatorUtilities.CreateInstance<RapidResponse.Scheduler.Escalation.SweepWarmUp>(h.Services);
+        await warmUp.RunAsync();
+        Assert.NotNull(warmUp.Took);
+        Assert.True(warmUp.Done.IsCompletedSuccessfully);
+        Assert.DoesNotContain(await h.OutboxAsync(), o => o.DedupeKey!.StartsWith("ladder:") || o.DedupeKey.StartsWith("warmup:"));
+        await using (var scope = h.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RapidResponse.Domain.Persistence.BotDb>();
+            Assert.False(db.AuditEvents.Any(a => a.Action == "warmup"));
+            Assert.True(db.LadderSteps.Any(s => s.DoneAt == null && s.FireAt <= Bj(9, 29, 17, 0))); // the 50% nag, still pending
+        }
+
+        // The real sweep after it fires the due nag once.
+        await h.SweepAtAsync(Bj(9, 29, 17, 0));
+        var nag = Assert.Single(await RowsAsync(h));
+        Assert.Contains(number, nag.Text);
+    }
 
     [Fact]
     public async Task Sweep_ShouldNagAndEscalateOnWorkingDaysOnly_WhenCaseRunsAcrossNationalDayHolidays()

@@ -35,7 +35,7 @@ public sealed class InterviewAndReferralTests
     }
 
     private static async Task<string> BulletinTextAsync(BotFactory h, string period) =>
-        string.Concat((await h.OutboxAsync()).Where(o => o.Recipient == "chat-bulletin" && o.DedupeKey!.StartsWith($"bulletin:bimonthly:{period}:"))
+        string.Concat((await h.OutboxAsync()).Where(o => o.MediaId == null && o.Recipient == "chat-bulletin" && o.DedupeKey!.StartsWith($"bulletin:bimonthly:{period}:"))
             .Select(o => RapidResponse.Scheduler.Bulletins.BulletinSplitter.StripNumber(OutboundPayload.Deserialize<MarkdownBody>(o.Payload).Content)));
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class QuarterlyBulletinTests
     }
 
     private static async Task<List<OutboxMessage>> QuarterlyRowsAsync(BotFactory h) =>
-        [.. (await h.OutboxAsync()).Where(o => o.DedupeKey!.StartsWith("bulletin:quarterly:2026-Q3:"))];
+        [.. (await h.OutboxAsync()).Where(o => o.MediaId == null && o.DedupeKey!.StartsWith("bulletin:quarterly:2026-Q3:"))];
 
     private static string Text(OutboxMessage m) => OutboundPayload.Deserialize<MarkdownBody>(m.Payload).Content;
 

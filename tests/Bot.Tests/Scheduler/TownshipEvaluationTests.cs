@@ -86,7 +86,7 @@ public sealed class TownshipEvaluationTests
         }
 
         Assert.Equal("posted monthly 2026-10", (await h.RunAtAsync(BulletinJob.Key, Bj(11, 2, 9, 10))).Summary);
-        var text = string.Concat((await h.OutboxAsync()).Where(o => o.Recipient == "chat-bulletin" && o.DedupeKey!.StartsWith("bulletin:monthly:2026-10:"))
+        var text = string.Concat((await h.OutboxAsync()).Where(o => o.MediaId == null && o.Recipient == "chat-bulletin" && o.DedupeKey!.StartsWith("bulletin:monthly:2026-10:"))
             .Select(o => RapidResponse.Scheduler.Bulletins.BulletinSplitter.StripNumber(OutboundPayload.Deserialize<MarkdownBody>(o.Payload).Content)));
         Assert.Contains("## 六、乡镇考评（按时办结率 = 按时办结 ÷（已办结 + 逾期未办））\n"
             + "1. 长新乡：100%（按时2/到期2，其中逾期未办0）\n"

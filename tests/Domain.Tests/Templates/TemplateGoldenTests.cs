@@ -170,6 +170,7 @@ public sealed class TemplateGoldenTests
         { "staff.emergency_office", "late", new { Unit = "县教体局", Reporter = "陈石", Event = "10月30日08:00", Hours = 49, Late = true, Text = "桃园村学生家中失火", Deducted = true } },
         { "staff.score_ask_reason", "", new { Reason = "案件YL-2026-000101信息比对未在期限（10月14日）内反馈" } },
         { "staff.score_contested", "", new { Id = 12, Department = "县教体局", Reason = "案件YL-2026-000101信息比对未在期限内反馈", Contest = "10月13日已在系统反馈，附截图", By = "陈石" } },
+        { "staff.score_voided", "", new { Id = 13, Department = "县民政局", Rule = "自查问题未及时整改", Points = -2, Quarter = "2026年第四季度", Reason = "自查问题未及时整改（录入错误）", VoidReason = "录入错误，部门不对" } },
         { "duty.report-missing", "", new Dictionary<string, object?> { ["period"] = "2026年9月", ["due"] = "10月5日", ["departments"] = new List<string> { "县教体局", "县民政局" }, ["count"] = 2 } },
         { "duty.report", "", new Dictionary<string, object?> { ["name"] = "陈石", ["department"] = "县民政局", ["period"] = "2026年9月", ["period_code"] = "2026-09", ["due"] = "10月5日" } },
         { "duty.screening", "days-left", new Dictionary<string, object?> { ["name"] = "李树", ["village"] = "桃园村", ["month"] = 10, ["due"] = "10月10日", ["days_left"] = 2 } },

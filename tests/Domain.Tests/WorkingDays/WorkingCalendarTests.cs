@@ -167,6 +167,42 @@ public class WorkingCalendarTests
     }
 
     [Fact]
+    public void Reload_ShouldSwapTheYearsAtOnceAndStopTheWarning_WhenAMissingYearArrives()
+    {
+        var calendar = WorkingCalendar.LoadDefault();
+        Assert.Equal(D("2027-01-01"), calendar.AddWorkingDays(D("2026-12-31"), 1)); // plain Friday
+        Assert.Single(calendar.WarningsFor(2027));
+        var year = HolidayYear.Parse(new MemoryStream("""{"year":2027,"source":"test","days":[{"date":"2027-01-01","name":"元旦","isOffDay":true}]}"""u8.ToArray()));
+
+        calendar.Reload(WorkingCalendar.Compose(WorkingCalendar.BuiltInYears(), [year]));
+
+        Assert.Equal(D("2027-01-04"), calendar.AddWorkingDays(D("2026-12-31"), 1));
+        Assert.Equal([2024, 2025, 2026, 2027], calendar.Years.Order());
+        Assert.Empty(calendar.MissingYears);
+        Assert.Empty(calendar.WarningsFor(2026, 2027));
+        Assert.True(calendar.IsWorkingDay(D("2026-10-12")), "the built-in years stay");
+    }
+
+    [Fact]
+    public async Task Reload_ShouldNeverMixTables_WhenSwappedWhileDeadlinesAreComputed()
+    {
+        // Two tables that differ on every January day of 2027: a computation reading both would land between the answers.
+        HolidayYear Year(bool off) => new(2027, "test", [.. Enumerable.Range(1, 31).Select(d => new HolidayDay(new DateOnly(2027, 1, d), "测试", off && d % 2 == 1))]);
+        var calendar = new WorkingCalendar([Year(false)]);
+        var allWorking = calendar.AddWorkingDays(D("2026-12-31"), 10);
+        calendar.Reload([Year(true)]);
+        var oddOff = calendar.AddWorkingDays(D("2026-12-31"), 10);
+        Assert.NotEqual(allWorking, oddOff);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var swapper = Task.Run(() => { for (var i = 0; !stop.IsCancellationRequested; i++) calendar.Reload([Year(i % 2 == 0)]); });
+        var seen = new HashSet<DateOnly>();
+        while (!stop.IsCancellationRequested) seen.Add(calendar.AddWorkingDays(D("2026-12-31"), 10));
+        await swapper;
+        Assert.Subset(new HashSet<DateOnly> { allWorking, oddOff }, seen);
+    }
+
+    [Fact]
     public void LoadDefault_ShouldAddAYear_WhenAnExtraDirectoryHoldsItsFile()
     {
         var dir = Directory.CreateTempSubdirectory("holidays-");

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using RapidResponse.Domain;
 using RapidResponse.Domain.Persistence;
+using RapidResponse.Domain.Privacy;
+using RapidResponse.Domain.Reports;
 using RapidResponse.Domain.Roster;
 using RapidResponse.Domain.Scoring;
 
@@ -74,6 +76,27 @@ public sealed class ScoreCardFlow(BotDb db, Messenger messenger, FormStore forms
         ScoreVerification.Contest(db, e, reason, s.UserId, time.GetUtcNow());
         if (e.TaskId is { } t) await updates.FinishAsync(t, $"已提出异议（{s.Name}）", null, ct);
         await TellOfficeAsync(e, s.Name, ct);
+    }
+
+    /// <summary>
+    /// The county office voids an item (console or admin API). A pending one (待核实) still has its 佐证核实 card open with
+    /// 属实 / 有异议: every holder's card ends on 已作废 (update_template_card through the outbox) and the department is told.
+    /// </summary>
+    public async Task VoidAsync(ScoreEvent e, string reason, string by, CancellationToken ct)
+    {
+        var wasPending = e.Status == ScoreStatus.Pending;
+        ScoreVerification.Void(db, e, reason, by, time.GetUtcNow());
+        if (!wasPending || e.TaskId is not { } t) return;
+        await updates.FinishAsync(t, "已作废", null, ct);
+        var dept = await db.Departments.AsNoTracking().Where(d => d.Code == e.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? e.DepartmentCode;
+        var officers = await db.Staff.AsNoTracking().Where(x => x.Active && x.Role == StaffRole.DepartmentOfficer && x.DepartmentCode == e.DepartmentCode)
+            .OrderBy(x => x.UserId).Select(x => x.UserId).ToListAsync(ct);
+        var model = new
+        {
+            e.Id, Department = dept, Rule = ScoreRules.Find(e.RuleCode)?.Name ?? e.RuleCode, e.Points, Quarter = QuarterPeriod.Parse(e.Quarter).ToChinese(),
+            Reason = Mask.Text(e.Reason), VoidReason = Mask.Text(reason),
+        };
+        foreach (var u in officers) messenger.ToStaff(u, "staff.score_voided", model);
     }
 
     private async Task TellOfficeAsync(ScoreEvent e, string by, CancellationToken ct)

@@ -282,6 +282,10 @@ namespace RapidResponse.Domain.Persistence.Migrations
                     b.HasIndex("SourceKey")
                         .IsUnique();
 
+                    b.HasIndex("ClosedAt", "VillageCode");
+
+                    b.HasIndex("CreatedAt", "VillageCode");
+
                     b.HasIndex("State", "VillageCode");
 
                     b.ToTable("Cases");

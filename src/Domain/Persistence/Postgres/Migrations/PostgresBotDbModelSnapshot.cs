@@ -295,6 +295,10 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
                     b.HasIndex("SourceKey")
                         .IsUnique();
 
+                    b.HasIndex("ClosedAt", "VillageCode");
+
+                    b.HasIndex("CreatedAt", "VillageCode");
+
                     b.HasIndex("State", "VillageCode");
 
                     b.ToTable("Cases");

@@ -662,6 +662,16 @@ namespace RapidResponse.Domain.Persistence.Migrations
                 column: "ItemKey");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Cases_ClosedAt_VillageCode",
+                table: "Cases",
+                columns: new[] { "ClosedAt", "VillageCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Cases_CreatedAt_VillageCode",
+                table: "Cases",
+                columns: new[] { "CreatedAt", "VillageCode" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Cases_HouseholdId",
                 table: "Cases",
                 column: "HouseholdId");

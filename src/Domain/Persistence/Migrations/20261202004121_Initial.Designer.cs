@@ -10,7 +10,7 @@ using RapidResponse.Domain.Persistence;
 namespace RapidResponse.Domain.Persistence.Migrations
 {
     [DbContext(typeof(BotDb))]
-    [Migration("20261202003348_Initial")]
+    [Migration("20261202004121_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -284,6 +284,10 @@ namespace RapidResponse.Domain.Persistence.Migrations
 
                     b.HasIndex("SourceKey")
                         .IsUnique();
+
+                    b.HasIndex("ClosedAt", "VillageCode");
+
+                    b.HasIndex("CreatedAt", "VillageCode");
 
                     b.HasIndex("State", "VillageCode");
 

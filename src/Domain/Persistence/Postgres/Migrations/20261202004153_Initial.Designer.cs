@@ -11,7 +11,7 @@ using RapidResponse.Domain.Persistence.Postgres;
 namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(PostgresBotDb))]
-    [Migration("20261202003421_Initial")]
+    [Migration("20261202004153_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -297,6 +297,10 @@ namespace RapidResponse.Domain.Persistence.Postgres.Migrations
 
                     b.HasIndex("SourceKey")
                         .IsUnique();
+
+                    b.HasIndex("ClosedAt", "VillageCode");
+
+                    b.HasIndex("CreatedAt", "VillageCode");
 
                     b.HasIndex("State", "VillageCode");
 
