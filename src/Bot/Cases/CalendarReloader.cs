@@ -46,11 +46,13 @@ public sealed class CalendarReloader(WorkingCalendar calendar, IServiceScopeFact
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.ReloadInterval, time);
+        // A one-shot wait per round, not a PeriodicTimer: when the clock jumps (a host resumed after sleep, a test's clock moved
+        // by months) the poll runs once, not once for every interval that the jump skipped.
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                await Task.Delay(options.ReloadInterval, time, stoppingToken);
                 try { await ReloadAsync(false, stoppingToken); }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
