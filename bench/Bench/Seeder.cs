@@ -116,8 +116,8 @@ public sealed class Seeder(string databasePath)
     public void OpenCases(int cases, int due, DateTimeOffset now, Func<int, DateTimeOffset> created, long householdCount)
     {
         var sw = Stopwatch.StartNew();
-        Bulk("INSERT INTO Cases (Id, Number, Channel, State, Outcome, RiskTypes, Description, Severity, HouseholdId, VillageCode, ReporterVerified, ActiveScreening, ProfileName, ProfileVersion, CreatedAt, Version) "
-             + "VALUES ($p0, $p1, $p2, 4, 0, '因病', '住院自付费用高', 1, $p3, $p4, 0, 0, 'yunlong', 1, $p5, 0)", 6, cases, (i, p) =>
+        Bulk("INSERT INTO Cases (Id, Number, Channel, State, Outcome, RiskTypes, Description, Severity, HouseholdId, VillageCode, ReporterVerified, ActiveScreening, ProfileName, ProfileVersion, CreatedAt, Version, ProblemClass) "
+             + "VALUES ($p0, $p1, $p2, 4, 0, '因病', '住院自付费用高', 1, $p3, $p4, 0, 0, 'yunlong', 1, $p5, 0, 0)", 6, cases, (i, p) =>
                 Set(p, i + 1, $"YL-2026-{i + 1:D7}", (int)(i % 6) + 1, householdCount > 0 ? i % householdCount + 1 : null, Village((int)(i % Villages)), created((int)i).UtcTicks));
         Bulk("INSERT INTO Stages (Id, CaseId, Kind, Sequence, StartedAt, DueAt, CompletedLate, Deferrals) VALUES ($p0, $p0, 4, 4, $p1, $p2, 0, 0)", 3, cases, (i, p) =>
         {
