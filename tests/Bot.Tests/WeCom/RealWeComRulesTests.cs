@@ -127,7 +127,12 @@ public sealed class RealWeComRulesTests
                 });
             await db.SaveChangesAsync();
         }
-        await Task.Delay(500);
+        // Wait (real time, bounded) until the dispatcher has dealt with the rows: five delivered and no row in flight.
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(50))
+        {
+            using var db = f.NewDb();
+            if (farmer.Received().Count >= 5 && !await db.Outbox.AnyAsync(o => o.Recipient == farmer.Id && o.Status == OutboxStatus.Sending)) break;
+        }
         Assert.Equal(5, farmer.Received().Count);
         var sim = f.WeCom!.Simulator;
         Assert.DoesNotContain(sim.CallsTo("/cgi-bin/kf/send_msg"), e => e.ErrCode == 95001);
