@@ -44,7 +44,12 @@ public sealed class SandboxApiTests
         // A photo from the page: WeCom holds it, the bot fetches it with media/get and attaches it to the new case.
         var photo = await host.PostAsync("/sandbox/send-media", new { from, type = "image", fileName = "票据.png", base64 = Convert.ToBase64String(RapidResponse.Bot.Tests.Evidence.Media.Png(12)) });
         Assert.True(photo.GetProperty("processed").GetBoolean());
-        Assert.Contains("已收到照片，已附在 YL-2026-", Texts(photo));
+        // The answer comes after the download job; the response waits for it only up to Sandbox:SendWait, so look in the chat.
+        var answer = Texts(photo);
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); !answer.Contains("已收到照片") && DateTime.UtcNow < deadline; await Task.Delay(100))
+            answer = string.Join("\n", (await host.GetAsync($"/sandbox/messages?to={from}")).EnumerateArray()
+                .Select(x => x.GetProperty("rendered").TryGetProperty("text", out var t) ? t.GetString() : null));
+        Assert.Contains("已收到照片，已附在 YL-2026-", answer);
         var bad = await host.PostAsync("/sandbox/enter", new { village = "123" }, 400);
         Assert.Contains("没有代码为“123”的村", bad.GetProperty("error").GetString());
     }
